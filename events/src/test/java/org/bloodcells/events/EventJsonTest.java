@@ -1,0 +1,52 @@
+package org.bloodcells.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** The records travel as JSON; what a producer writes a consumer must read back unchanged. */
+class EventJsonTest {
+
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private static final Instant AT = Instant.parse("2026-11-23T10:15:30.123Z");
+
+    @Test
+    void imageUploadedRoundTripsThroughJson() throws Exception {
+        var event = new ImageUploaded("ab".repeat(32), "images", "sha256/ab/" + "ab".repeat(32), "image/jpeg",
+                123_456, "scanner-7", "slide-1", "batch-9", AT);
+        assertEquals(event, json.readValue(json.writeValueAsString(event), ImageUploaded.class));
+    }
+
+    @Test
+    void cellDetectionsRoundTripThroughJson() throws Exception {
+        var event = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.0.0", 640, 480,
+                List.of(new DetectedCell("RBC", 0.93, 10.5, 20.25, 110.0, 120.75),
+                        new DetectedCell("WBC", 0.88, 200, 150, 380, 330)),
+                Map.of("RBC", 1, "WBC", 1, "Platelets", 0), 42, "worker-1", AT);
+        assertEquals(event, json.readValue(json.writeValueAsString(event), CellDetections.class));
+    }
+
+    @Test
+    void deadLetterRoundTripsThroughJson() throws Exception {
+        var event = new DeadLetter("ef".repeat(32), "detect", "not a decodable image", "{\"imageId\":\"x\"}", AT);
+        assertEquals(event, json.readValue(json.writeValueAsString(event), DeadLetter.class));
+    }
+
+    @Test
+    void timesAreWrittenAsIsoStrings() throws Exception {
+        var event = new DeadLetter(null, "detect", "unreadable event", "garbage", AT);
+        String text = json.writeValueAsString(event);
+        assertEquals(true, text.contains("\"2026-11-23T10:15:30.123Z\""), text);
+    }
+}
