@@ -1,0 +1,139 @@
+package org.bloodcells.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * README's first command: the platform on embedded defaults. Starts everything, uploads the
+ * demo images as one batch, waits until every image has its counts in PostgreSQL and prints them.
+ * With {@code --stay} the platform keeps running for exploration until Ctrl-C.
+ */
+public final class DemoRun {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    public static void main(String[] args) throws Exception {
+        boolean stay = List.of(args).contains("--stay");
+        RepositoryLayout layout = RepositoryLayout.locate();
+        LocalPlatform.Progress progress = LocalPlatform.Progress.toStderr();
+        long began = System.nanoTime();
+        LocalPlatform platform = LocalPlatform.start(layout, LocalPlatform.Ports.defaults(), progress);
+        try {
+            run(layout, platform, progress, System.out);
+            System.out.printf("%nWhole run (start-up, upload, detection, storage): %.1f s%n",
+                    (System.nanoTime() - began) / 1e9);
+            if (stay) {
+                System.out.println("Platform running; Ctrl-C stops it.");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> close(platform)));
+                new CountDownLatch(1).await();
+            }
+        } finally {
+            if (!stay) {
+                progress.step("stopping");
+                close(platform);
+            }
+        }
+    }
+
+    private static void close(LocalPlatform platform) {
+        try {
+            platform.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void run(RepositoryLayout layout, LocalPlatform platform, LocalPlatform.Progress progress, PrintStream out)
+            throws IOException, InterruptedException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(layout.demoImages())) {
+            files = listing.filter(f -> f.getFileName().toString().endsWith(".jpg")).sorted().toList();
+        }
+        PlatformClient client = platform.client();
+        var origin = new PlatformClient.Origin("demo-scanner", "demo-slide-1", "demo-" + Instant.now().getEpochSecond());
+        progress.step("uploading " + files.size() + " demo images as batch " + origin.batchId());
+        long uploadStarted = System.nanoTime();
+        PlatformClient.Answer answer = client.upload(files.stream().map(PlatformClient.Upload::of).toList(), origin);
+        if (answer.status() / 100 != 2) {
+            throw new IllegalStateException("upload refused: HTTP " + answer.status() + " " + answer.body());
+        }
+        Map<String, String> fileById = new LinkedHashMap<>();
+        for (JsonNode image : answer.body().get("images")) {
+            fileById.put(image.get("imageId").asText(), image.get("fileName").asText());
+        }
+        progress.step(String.format("upload acknowledged in %.2f s (stored in S3, event on Kafka); waiting for counts",
+                (System.nanoTime() - uploadStarted) / 1e9));
+
+        Map<String, JsonNode> finished = new LinkedHashMap<>();
+        Map<String, Double> secondsToRow = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (finished.size() < fileById.size()) {
+            for (String id : fileById.keySet()) {
+                if (finished.containsKey(id)) {
+                    continue;
+                }
+                Optional<JsonNode> image = client.image(id);
+                String status = image.map(i -> i.path("status").asText()).orElse("UNKNOWN");
+                if (status.equals("DONE") || status.equals("FAILED")) {
+                    finished.put(id, image.get());
+                    secondsToRow.put(id, (System.nanoTime() - uploadStarted) / 1e9);
+                    progress.step(String.format("[%d/%d] %s %s", finished.size(), fileById.size(), fileById.get(id), status));
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not all images were processed within " + TIMEOUT.toMinutes()
+                        + " min; see the service logs under " + layout.runDirectory().resolve("logs"));
+            }
+            Thread.sleep(50);
+        }
+        printTable(out, fileById, finished, secondsToRow);
+        out.println();
+        out.println("Batch " + origin.batchId() + ": " + client.batch(origin.batchId()));
+        out.println();
+        out.println("Query further (while the platform runs; add --stay to keep it up):");
+        out.println("  curl " + platform.resultsUri() + "/batches/" + origin.batchId());
+        out.println("  curl " + platform.resultsUri() + "/slides/" + origin.slideId() + "/counts");
+        out.println("  curl " + platform.resultsUri() + "/images/" + fileById.keySet().iterator().next());
+        out.println("  upload: curl -F scannerId=s1 -F slideId=sl1 -F batchId=b1 -F file=@some.jpg "
+                + platform.ingestUri() + "/images");
+    }
+
+    private static void printTable(PrintStream out, Map<String, String> fileById, Map<String, JsonNode> finished,
+            Map<String, Double> secondsToRow) {
+        List<String> classes = new ArrayList<>();
+        finished.values().forEach(image -> image.path("detection").path("counts").fieldNames().forEachRemaining(c -> {
+            if (!classes.contains(c)) {
+                classes.add(c);
+            }
+        }));
+        out.println();
+        StringBuilder header = new StringBuilder(String.format("%-22s %-12s %-7s", "image", "id", "status"));
+        classes.forEach(c -> header.append(String.format(" %9s", c)));
+        header.append(String.format(" %-24s %14s", "model", "upload→row (s)"));
+        out.println(header);
+        for (var entry : fileById.entrySet()) {
+            JsonNode image = finished.get(entry.getKey());
+            StringBuilder row = new StringBuilder(String.format("%-22s %-12s %-7s", entry.getValue(),
+                    entry.getKey().substring(0, 12), image.path("status").asText()));
+            JsonNode detection = image.path("detection");
+            classes.forEach(c -> row.append(String.format(" %9d", detection.path("counts").path(c).asInt())));
+            row.append(String.format(" %-24s %14.2f",
+                    detection.path("modelName").asText("-") + ":" + detection.path("modelVersion").asText("-"),
+                    secondsToRow.get(entry.getKey())));
+            out.println(row);
+        }
+    }
+}

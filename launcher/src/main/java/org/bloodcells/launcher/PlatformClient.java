@@ -1,0 +1,133 @@
+package org.bloodcells.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** What a scanner and an analyst do over HTTP: upload images, read back images and batches. */
+public final class PlatformClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI ingest;
+    private final URI results;
+
+    public PlatformClient(URI ingest, URI results) {
+        this.ingest = ingest;
+        this.results = results;
+    }
+
+    /** Where an image came from, as a scanner reports it. */
+    public record Origin(String scannerId, String slideId, String batchId) {
+    }
+
+    /** A named file to upload. */
+    public record Upload(String fileName, byte[] bytes) {
+        public static Upload of(Path file) {
+            try {
+                return new Upload(file.getFileName().toString(), Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Status code and JSON body of an answer. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /** POST /images as multipart/form-data: one part named {@code file} per image. */
+    public Answer upload(List<Upload> files, Origin origin) {
+        String boundary = "bloodcells-" + UUID.randomUUID();
+        List<byte[]> parts = new ArrayList<>();
+        field(parts, boundary, "scannerId", origin.scannerId());
+        field(parts, boundary, "slideId", origin.slideId());
+        field(parts, boundary, "batchId", origin.batchId());
+        for (Upload file : files) {
+            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                    + file.fileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            parts.add(file.bytes());
+            parts.add("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(ingest.resolve("/images"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(parts))
+                .build();
+        return send(request);
+    }
+
+    private static void field(List<byte[]> parts, String boundary, String name, String value) {
+        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n"
+                + value + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** GET /images/{id} on results-service; empty while the image is unknown there (404). */
+    public Optional<JsonNode> image(String imageId) {
+        Answer answer = send(HttpRequest.newBuilder(results.resolve("/images/" + encode(imageId))).GET().build());
+        return answer.status() == 404 ? Optional.empty() : Optional.of(ok(answer));
+    }
+
+    /** GET /batches/{id}: per-class totals and progress. */
+    public JsonNode batch(String batchId) {
+        return ok(send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId))).GET().build()));
+    }
+
+    /** GET /slides/{id}/counts. */
+    public JsonNode slideCounts(String slideId) {
+        return ok(send(HttpRequest.newBuilder(results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
+    }
+
+    private static String encode(String pathSegment) {
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static JsonNode ok(Answer answer) {
+        if (answer.status() / 100 != 2) {
+            throw new IllegalStateException("HTTP " + answer.status() + ": " + answer.body());
+        }
+        return answer.body();
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private Answer send(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            byte[] body = response.body();
+            return new Answer(response.statusCode(), parse(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

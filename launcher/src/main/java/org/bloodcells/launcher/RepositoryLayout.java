@@ -1,0 +1,46 @@
+package org.bloodcells.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the packaged services, the released model and the demo images are in a checkout. */
+public record RepositoryLayout(Path root) {
+
+    /** From {@code -Dbloodcells.root}, else the first directory upwards holding models/CONTRACT.md. */
+    public static RepositoryLayout locate() {
+        String configured = System.getProperty("bloodcells.root");
+        if (configured != null && !configured.isBlank()) {
+            return new RepositoryLayout(Path.of(configured).toAbsolutePath().normalize());
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("models/CONTRACT.md"))) {
+                return new RepositoryLayout(dir);
+            }
+        }
+        throw new IllegalStateException("Cannot find the repository root (no models/CONTRACT.md above "
+                + Path.of("").toAbsolutePath() + "); set -Dbloodcells.root");
+    }
+
+    /** The runnable jar Quarkus packages for a service; fails with the command that builds it. */
+    public Path serviceJar(String service) {
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the services first with "
+                    + "'mvn -DskipTests package' in " + root);
+        }
+        return jar;
+    }
+
+    public Path releasedModel() {
+        return root.resolve("models/efficientdet-d0-bccd.onnx");
+    }
+
+    public Path demoImages() {
+        return root.resolve("demo-images");
+    }
+
+    /** Working files of a local run (logs, server data), ignored by git. */
+    public Path runDirectory() {
+        return root.resolve("target/local-run");
+    }
+}

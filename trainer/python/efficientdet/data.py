@@ -1,0 +1,155 @@
+"""BCCD as PASCAL VOC: loading, the contract's pre-processing, and microscopy augmentation."""
+import math
+import os
+import random
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .config import CLASSES, INPUT_SIZE, MEAN, STD
+
+
+def read_split(voc_dir, split):
+    with open(os.path.join(voc_dir, "ImageSets", "Main", split + ".txt")) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def read_annotation(voc_dir, image_id):
+    """Boxes [G,4] as (x1, y1, x2, y2) in pixels and class indices [G].
+
+    VOC coordinates are 1-based inclusive; BCCD's are used as-is (they include 0 and the image
+    width), the same convention the Java evaluator uses, so both sides score identical boxes.
+    """
+    root = ET.parse(os.path.join(voc_dir, "Annotations", image_id + ".xml")).getroot()
+    boxes, labels = [], []
+    for obj in root.iter("object"):
+        name = obj.findtext("name").strip()
+        if name not in CLASSES:
+            continue
+        bb = obj.find("bndbox")
+        box = [float(bb.findtext(k)) for k in ("xmin", "ymin", "xmax", "ymax")]
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        boxes.append(box)
+        labels.append(CLASSES.index(name))
+    return (torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
+            torch.tensor(labels, dtype=torch.long))
+
+
+def load_image(path):
+    """uint8 RGB tensor [3, H, W]."""
+    with Image.open(path) as im:
+        return torch.from_numpy(np.asarray(im.convert("RGB")).copy()).permute(2, 0, 1).contiguous()
+
+
+def normalise(image_float):
+    mean = torch.tensor(MEAN).view(3, 1, 1)
+    std = torch.tensor(STD).view(3, 1, 1)
+    return (image_float / 255.0 - mean) / std
+
+
+def resize(image_uint8, height, width):
+    """Bilinear, half-pixel centres, no antialiasing: what the Java pre-processor does."""
+    x = image_uint8.float().unsqueeze(0)
+    return F.interpolate(x, size=(height, width), mode="bilinear", align_corners=False)[0]
+
+
+def letterbox(image_uint8, size=INPUT_SIZE):
+    """The contract's pre-processing: [3,S,S] normalised tensor and the scale applied."""
+    _, h, w = image_uint8.shape
+    scale = size / max(w, h)
+    nh, nw = int(round(h * scale)), int(round(w * scale))
+    canvas = torch.zeros(3, size, size)
+    canvas[:, :nh, :nw] = normalise(resize(image_uint8, nh, nw))
+    return canvas, scale
+
+
+class VocDetection(torch.utils.data.Dataset):
+    """Images are decoded once and kept in memory: BCCD is 364 small JPEGs."""
+
+    def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None):
+        ids = [i for s in splits for i in read_split(voc_dir, s)]
+        if limit:
+            ids = ids[:limit]
+        self.ids = ids
+        self.images = [load_image(os.path.join(voc_dir, "JPEGImages", i + ".jpg")) for i in ids]
+        self.targets = [read_annotation(voc_dir, i) for i in ids]
+        self.train = train
+        self.crop = crop
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, idx):
+        image, (boxes, labels) = self.images[idx], self.targets[idx]
+        if not self.train:
+            tensor, scale = letterbox(image)
+            return tensor, boxes * scale, labels
+        return augment(image, boxes.clone(), labels.clone(), self.crop)
+
+
+def _rot90(image, boxes, k):
+    for _ in range(k):                       # 90° counter-clockwise each time
+        _, h, w = image.shape
+        image = torch.rot90(image, 1, (1, 2))
+        boxes = torch.stack([boxes[:, 1], w - boxes[:, 2], boxes[:, 3], w - boxes[:, 0]], 1)
+    return image, boxes
+
+
+def _stain_jitter(x):
+    """Brightness, contrast, saturation and per-channel gain: scanners and stains differ."""
+    x = x * random.uniform(0.8, 1.2)
+    mean = x.mean()
+    x = (x - mean) * random.uniform(0.8, 1.2) + mean
+    grey = x.mean(0, keepdim=True)
+    x = (x - grey) * random.uniform(0.7, 1.3) + grey
+    x = x * torch.empty(3, 1, 1).uniform_(0.92, 1.08)
+    return x.clamp(0, 255)
+
+
+def augment(image, boxes, labels, crop):
+    """Flips on both axes, 90° rotations, scale jitter around the inference scale, stain jitter,
+    then a random crop×crop window of the letterboxed canvas (padding = 0 after normalising)."""
+    if random.random() < 0.5:
+        image = image.flip(2)
+        w = image.shape[2]
+        boxes = torch.stack([w - boxes[:, 2], boxes[:, 1], w - boxes[:, 0], boxes[:, 3]], 1)
+    if random.random() < 0.5:
+        image = image.flip(1)
+        h = image.shape[1]
+        boxes = torch.stack([boxes[:, 0], h - boxes[:, 3], boxes[:, 2], h - boxes[:, 1]], 1)
+    image, boxes = _rot90(image, boxes, random.randrange(4))
+
+    _, h, w = image.shape
+    scale = INPUT_SIZE / max(w, h) * math.exp(random.uniform(math.log(0.75), math.log(1.33)))
+    nh, nw = int(round(h * scale)), int(round(w * scale))
+    resized = resize(image, nh, nw)
+    boxes = boxes * torch.tensor([nw / w, nh / h, nw / w, nh / h])
+    resized = normalise(_stain_jitter(resized))
+
+    # As at inference, the image sits at the top-left of a square canvas padded with 0: the
+    # window is cut from that canvas, so the model learns that the padding is background.
+    side = max(INPUT_SIZE, nh, nw)
+    y0 = random.randint(0, max(0, min(nh, side) - crop // 2))
+    x0 = random.randint(0, max(0, min(nw, side) - crop // 2))
+    y0, x0 = min(y0, side - crop), min(x0, side - crop)
+    out = torch.zeros(3, crop, crop)
+    hh, ww = max(0, min(nh - y0, crop)), max(0, min(nw - x0, crop))
+    out[:, :hh, :ww] = resized[:, y0:y0 + hh, x0:x0 + ww]
+
+    boxes = boxes - torch.tensor([x0, y0, x0, y0], dtype=torch.float32)
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    clipped = boxes.clamp(min=0, max=crop)
+    clipped_area = (clipped[:, 2] - clipped[:, 0]) * (clipped[:, 3] - clipped[:, 1])
+    # A cell mostly cut away by the crop is no longer a recognisable cell; a cell cut at the
+    # image border in the original slide is still annotated, so keep boxes with >= 40% inside.
+    keep = clipped_area >= 0.4 * area
+    return out, clipped[keep], labels[keep]
+
+
+def collate(batch):
+    images = torch.stack([b[0] for b in batch])
+    return images, [b[1] for b in batch], [b[2] for b in batch]

@@ -1,0 +1,110 @@
+"""Python-side evaluation of a checkpoint or an exported ONNX file on a VOC split.
+
+    python3 -m efficientdet.evaluate --voc DIR --split test --checkpoint runs/x/best.pt
+    python3 -m efficientdet.evaluate --voc DIR --split test --onnx models/efficientdet-d0-bccd.onnx
+
+The ONNX path needs the onnxruntime Python package (on the GPU machine); the checkpoint path
+needs only torch. Both apply the contract's pre-processing and the Java core's post-processing.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+from . import coco
+from .anchors import generate_anchors
+from .config import CLASSES, INPUT_SIZE
+from .data import letterbox, load_image, read_annotation, read_split
+from .model import EfficientDetD0
+from .postprocess import detections
+
+
+def load_checkpoint(path, device="cpu"):
+    state = torch.load(path, map_location=device)
+    model = EfficientDetD0()
+    model.load_state_dict(state["model"])
+    return model.to(device).eval()
+
+
+def torch_runner(model, device):
+    def run(batch):
+        with torch.no_grad():
+            logits, deltas = model(batch.to(device))
+        return torch.sigmoid(logits).float().cpu(), deltas.float().cpu()
+    return run
+
+
+def onnx_runner(path):
+    import onnxruntime as ort
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+
+    def run(batch):
+        scores, deltas = session.run(["scores", "boxes"], {"images": batch.numpy()})
+        return torch.from_numpy(scores), torch.from_numpy(deltas)
+    return run
+
+
+def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None):
+    anchors = generate_anchors(INPUT_SIZE)
+    ground_truth, predictions = [], []
+    started = time.time()
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        images = [load_image(os.path.join(voc_dir, "JPEGImages", i + ".jpg")) for i in chunk]
+        prepared = [letterbox(im) for im in images]
+        scores, deltas = run(torch.stack([p[0] for p in prepared]))
+        for j, image_id in enumerate(chunk):
+            _, h, w = images[j].shape
+            b, s, c = detections(scores[j], deltas[j], anchors, prepared[j][1], w, h, score_threshold)
+            predictions.append((b.numpy(), s.numpy(), c.numpy()))
+            gb, gl = read_annotation(voc_dir, image_id)
+            ground_truth.append((gb.numpy(), gl.numpy()))
+        if log:
+            log(f"  [{min(start + batch_size, len(ids))}/{len(ids)}] {time.time() - started:.1f}s")
+    return ground_truth, predictions
+
+
+def evaluate(run, voc_dir, split, log=None):
+    ids = read_split(voc_dir, split)
+    gt, pred = predict_split(run, voc_dir, ids, log=log)
+    _, _, summary = coco.evaluate(gt, pred, len(CLASSES))
+    return summary
+
+
+def format_table(summary):
+    lines = [f"{'class':<10} {'AP@0.5':>8} {'AP@[.5:.95]':>12}"]
+    for name, ap50, ap in zip(CLASSES, summary["per_class_AP50"], summary["per_class_AP"]):
+        lines.append(f"{name:<10} {ap50:>8.4f} {ap:>12.4f}")
+    lines.append(f"{'all':<10} {summary['AP50']:>8.4f} {summary['AP']:>12.4f}")
+    lines.append(f"AP75 {summary['AP75']:.4f}  AP small {summary['AP_small']:.4f}  "
+                 f"medium {summary['AP_medium']:.4f}  large {summary['AP_large']:.4f}  AR@100 {summary['AR100']:.4f}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--voc", required=True)
+    p.add_argument("--split", default="test")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--checkpoint")
+    g.add_argument("--onnx")
+    p.add_argument("--json", help="write the summary here")
+    p.add_argument("--threads", type=int, default=0)
+    a = p.parse_args(argv)
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    run = onnx_runner(a.onnx) if a.onnx else torch_runner(load_checkpoint(a.checkpoint, device), device)
+    summary = evaluate(run, a.voc, a.split, log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(format_table(summary))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(summary, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

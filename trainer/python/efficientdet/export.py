@@ -1,0 +1,64 @@
+"""Export a checkpoint to ONNX following models/CONTRACT.md (inputs, outputs, metadata).
+
+    python3 -m efficientdet.export --checkpoint runs/x/best.pt --out models/efficientdet-d0-bccd.onnx \
+        --name efficientdet-d0-bccd --version 1.0.0
+"""
+import argparse
+import hashlib
+import inspect
+
+import onnx
+import torch
+
+from .config import ANCHOR_SCALE, CLASSES, INPUT_SIZE, LEVELS, MEAN, RATIOS, SCALES, STD
+from .evaluate import load_checkpoint
+from .model import ExportedDetector
+
+
+def metadata(name, version):
+    return {
+        "model_name": name,
+        "model_version": version,
+        "classes": ",".join(CLASSES),
+        "input_size": str(INPUT_SIZE),
+        "levels": ",".join(str(v) for v in LEVELS),
+        "anchor_scale": str(ANCHOR_SCALE),
+        "scales": ",".join(repr(v) for v in SCALES),
+        "ratios": ",".join(f"{rx}:{ry}" for rx, ry in RATIOS),
+        "mean": ",".join(str(v) for v in MEAN),
+        "std": ",".join(str(v) for v in STD),
+    }
+
+
+def export(model, out, name, version, opset=13):
+    wrapped = ExportedDetector(model.cpu().eval())
+    dummy = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
+    kwargs = {}
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        kwargs["dynamo"] = False   # the TorchScript exporter gives the same graph on torch 1.13 and 2.x
+    torch.onnx.export(wrapped, dummy, out, input_names=["images"], output_names=["scores", "boxes"],
+                      dynamic_axes={"images": {0: "batch"}, "scores": {0: "batch"}, "boxes": {0: "batch"}},
+                      opset_version=opset, do_constant_folding=True, **kwargs)
+    proto = onnx.load(out)
+    for key, value in metadata(name, version).items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.checker.check_model(proto)
+    onnx.save(proto, out)
+    with open(out, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--name", default="efficientdet-d0-bccd")
+    p.add_argument("--version", required=True)
+    a = p.parse_args(argv)
+    digest = export(load_checkpoint(a.checkpoint), a.out, a.name, a.version)
+    print(f"wrote {a.out} sha256 {digest}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Train EfficientDet-D0 from scratch on BCCD (PASCAL VOC, official split).
+
+    python3 -m efficientdet.train --voc ../shared/datasets/bccd --out runs/d0 --epochs 300
+
+Logs one line per epoch, validates on `val` every --eval-every epochs with the EMA weights,
+keeps best.pt (by val AP@0.5) and last.pt, and redraws curve.png. Never touches `test`.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+from .anchors import assign, generate_anchors
+from .data import VocDetection, collate
+from .evaluate import evaluate, torch_runner
+from .loss import detection_loss
+from .model import EfficientDetD0
+
+
+class ModelEma:
+    """Exponential moving average of the weights; from-scratch detectors gain a lot from it."""
+
+    def __init__(self, model, decay=0.998):
+        self.ema = copy.deepcopy(model).eval()
+        self.decay, self.updates = decay, 0
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model):
+        self.updates += 1
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        msd = model.state_dict()
+        for k, v in self.ema.state_dict().items():
+            if v.dtype.is_floating_point:
+                v.mul_(d).add_(msd[k].detach(), alpha=1 - d)
+            else:
+                v.copy_(msd[k])
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def plot(history, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
+    ep = [h["epoch"] for h in history]
+    a.plot(ep, [h["cls_loss"] for h in history], label="class (focal)")
+    a.plot(ep, [h["box_loss"] for h in history], label="box (Huber x50)")
+    a.set_xlabel("epoch"), a.set_ylabel("training loss"), a.legend(), a.grid(alpha=.3)
+    ev = [h for h in history if "val_AP50" in h]
+    b.plot([h["epoch"] for h in ev], [h["val_AP50"] for h in ev], "o-", label="val AP@0.5")
+    b.plot([h["epoch"] for h in ev], [h["val_AP"] for h in ev], "o-", label="val AP@[.5:.95]")
+    b.set_xlabel("epoch"), b.set_ylim(0, 1), b.legend(), b.grid(alpha=.3)
+    fig.suptitle("EfficientDet-D0 on BCCD, from scratch")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--voc", required=True)
+    p.add_argument("--train-splits", default="train")
+    p.add_argument("--val-split", default="val")
+    p.add_argument("--out", required=True)
+    p.add_argument("--epochs", type=int, default=300)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--crop", type=int, default=512, help="training crop side at the inference scale")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--weight-decay", type=float, default=0.01)
+    p.add_argument("--warmup-steps", type=int, default=100)
+    p.add_argument("--eval-every", type=int, default=10)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--workers", type=int, default=0)
+    p.add_argument("--limit", type=int, help="use only the first N training images (smoke runs)")
+    p.add_argument("--max-steps", type=int, help="stop after N optimiser steps (smoke runs)")
+    p.add_argument("--time-budget", type=float, help="stop after this many minutes, keeping the schedule's end")
+    p.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA")
+    a = p.parse_args(argv)
+
+    random.seed(a.seed), np.random.seed(a.seed), torch.manual_seed(a.seed)
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "args.json"), "w") as f:
+        json.dump(vars(a), f, indent=2)
+
+    train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit)
+    loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
+                                         num_workers=a.workers, collate_fn=collate, persistent_workers=a.workers > 0)
+    anchors = generate_anchors(a.crop)
+    model = EfficientDetD0().to(device)
+    ema = ModelEma(model)
+    decay, no_decay = [], []
+    for n, prm in model.named_parameters():
+        (no_decay if prm.ndim <= 1 else decay).append(prm)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay},
+                             {"params": no_decay, "weight_decay": 0}], lr=a.lr)
+    total_steps = a.epochs * len(loader)
+    if a.max_steps:
+        total_steps = min(total_steps, a.max_steps)
+
+    def lr_at(step):
+        if step < a.warmup_steps:
+            return a.lr * (step + 1) / a.warmup_steps
+        t = (step - a.warmup_steps) / max(1, total_steps - a.warmup_steps)
+        if a.time_budget:  # a slower machine than planned still gets the whole cosine decay
+            t = max(t, (time.time() - started) / 60 / a.time_budget)
+        return a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+
+    started = time.time()
+    log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), crop {a.crop}, "
+        f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
+        f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters")
+    history, best, step = [], -1.0, 0
+    for epoch in range(1, a.epochs + 1):
+        model.train()
+        sums, n, t0 = [0.0, 0.0], 0, time.time()
+        for images, boxes, labels in loader:
+            targets = [assign(anchors, b, l) for b, l in zip(boxes, labels)]
+            tl = torch.stack([t[0] for t in targets]).to(device)
+            tm = torch.stack([t[1] for t in targets]).to(device)
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step)
+            if a.amp and device == "cuda":
+                with torch.autocast("cuda", dtype=torch.bfloat16):
+                    logits, deltas = model(images.to(device))
+            else:
+                logits, deltas = model(images.to(device))
+            cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors.to(device), tl, tm)
+            loss = cls_loss + box_loss
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+            opt.step()
+            ema.update(model)
+            sums[0] += cls_loss.item()
+            sums[1] += box_loss.item()
+            n += 1
+            step += 1
+            if a.max_steps and step >= a.max_steps:
+                break
+        entry = {"epoch": epoch, "step": step, "cls_loss": sums[0] / max(n, 1), "box_loss": sums[1] / max(n, 1),
+                 "lr": lr_at(step), "epoch_s": time.time() - t0, "elapsed_min": (time.time() - started) / 60}
+        done = (a.max_steps and step >= a.max_steps) or epoch == a.epochs or \
+            (a.time_budget and (time.time() - started) / 60 >= a.time_budget)
+        if a.val_split and (epoch % a.eval_every == 0 or done):
+            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split)
+            entry.update(val_AP50=s["AP50"], val_AP=s["AP"], val_per_class_AP50=s["per_class_AP50"])
+            if s["AP50"] > best:
+                best = s["AP50"]
+                torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "val": s}, os.path.join(a.out, "best.pt"))
+        history.append(entry)
+        log(f"epoch {epoch:>3}/{a.epochs} step {step:>5} cls {entry['cls_loss']:.4f} box {entry['box_loss']:.4f} "
+            f"lr {entry['lr']:.2e} {entry['epoch_s']:.0f}s"
+            + (f" | val AP50 {entry['val_AP50']:.4f} AP {entry['val_AP']:.4f}" if "val_AP50" in entry else ""))
+        torch.save({"model": ema.ema.state_dict(), "epoch": epoch}, os.path.join(a.out, "last.pt"))
+        with open(os.path.join(a.out, "history.json"), "w") as f:
+            json.dump(history, f, indent=1)
+        plot(history, os.path.join(a.out, "curve.png"))
+        if done:
+            break
+    log(f"done in {(time.time() - started) / 60:.1f} min; best val AP50 {best:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

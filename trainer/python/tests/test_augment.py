@@ -1,0 +1,42 @@
+import random
+import unittest
+
+import torch
+
+from efficientdet.data import _rot90, augment, letterbox
+
+
+class AugmentTest(unittest.TestCase):
+
+    def test_rotating_four_times_is_the_identity(self):
+        image = torch.randint(0, 255, (3, 48, 64), dtype=torch.uint8)
+        boxes = torch.tensor([[5.0, 6.0, 20.0, 30.0]])
+        rotated, rboxes = _rot90(image, boxes, 4)
+        self.assertTrue(torch.equal(rotated, image))
+        self.assertTrue(torch.allclose(rboxes, boxes))
+
+    def test_rotated_box_covers_the_rotated_pixels(self):
+        image = torch.zeros(3, 40, 60, dtype=torch.uint8)
+        image[:, 10:20, 30:50] = 255                      # a bright block, x 30..50, y 10..20
+        rotated, boxes = _rot90(image, torch.tensor([[30.0, 10.0, 50.0, 20.0]]), 1)
+        x1, y1, x2, y2 = boxes[0].int().tolist()
+        self.assertTrue(bool((rotated[0, y1:y2, x1:x2] == 255).all()))
+        self.assertEqual(int((rotated[0] == 255).sum()), (x2 - x1) * (y2 - y1))
+
+    def test_crops_keep_boxes_inside_the_window(self):
+        random.seed(3)
+        torch.manual_seed(3)
+        image = torch.randint(0, 255, (3, 480, 640), dtype=torch.uint8)
+        boxes = torch.tensor([[10.0, 10.0, 110.0, 110.0], [500.0, 300.0, 620.0, 460.0]])
+        for _ in range(20):
+            out, b, l = augment(image, boxes.clone(), torch.tensor([0, 1]), 256)
+            self.assertEqual(out.shape, (3, 256, 256))
+            self.assertTrue(bool((b >= 0).all()) and bool((b <= 256).all()))
+            self.assertEqual(len(b), len(l))
+
+    def test_letterbox_scales_the_long_side_to_512_and_pads_with_zero(self):
+        image = torch.full((3, 480, 640), 128, dtype=torch.uint8)
+        tensor, scale = letterbox(image)
+        self.assertAlmostEqual(scale, 0.8)
+        self.assertEqual(tensor.shape, (3, 512, 512))
+        self.assertTrue(bool((tensor[:, 384:, :] == 0).all()))
