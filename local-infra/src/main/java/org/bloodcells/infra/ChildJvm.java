@@ -1,0 +1,138 @@
+package org.bloodcells.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A server running in its own JVM, so that its libraries never meet the caller's (Quarkus brings
+ * its own kafka-clients and Jackson). Output goes to a log file in the work
+ * directory, not to the caller's console; the child exits when this JVM dies (see ParentWatch).
+ */
+final class ChildJvm implements AutoCloseable {
+
+    private static final String WATCH_MAIN = "org.bloodcells.infra.child.ParentWatch";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * @param childClasses classes of this module that only the child runs; their class files are
+     *     copied out of whatever jar or class loader holds them, since the caller's classpath
+     *     cannot be relied on to name local-infra's jar.
+     */
+    static ChildJvm start(String name, Path workDir, List<Path> classpath, List<String> jvmOptions,
+            List<String> childClasses, String mainClass, List<String> args) throws IOException {
+        Path classes = workDir.resolve("child-classes");
+        copyClassFile(WATCH_MAIN, classes);
+        for (String childClass : childClasses) {
+            copyClassFile(childClass, classes);
+        }
+        Path tmp = Files.createDirectories(workDir.resolve("tmp"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Djava.io.tmpdir=" + tmp);
+        command.add("-cp");
+        command.add(classes + java.io.File.pathSeparator
+                + classpath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+        command.add(WATCH_MAIN);
+        command.add(mainClass);
+        command.addAll(args);
+        Path log = workDir.resolve(name + ".log");
+        // stdin stays a pipe on purpose: ParentWatch exits when it closes.
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        return new ChildJvm(name, process, log);
+    }
+
+    /** Waits until {@code ready} holds, failing fast with the child's log if it dies first. */
+    void awaitReady(Duration timeout, BooleanSupplier ready) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw failure("exited with code " + process.exitValue() + " before it was ready");
+            }
+            if (ready.getAsBoolean()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure("was not ready after " + timeout.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(POLL_INTERVAL.toNanos());
+        }
+    }
+
+    static boolean acceptsConnections(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    IllegalStateException failure(String what) {
+        return new IllegalStateException(name + " " + what + "; end of " + log + ":\n" + logTail(40));
+    }
+
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** SIGTERM first so the server's shutdown hook runs; SIGKILL if it hangs. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void copyClassFile(String className, Path classesDir) throws IOException {
+        String resource = className.replace('.', '/') + ".class";
+        Path target = classesDir.resolve(resource);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = ChildJvm.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Class file " + resource + " not found next to " + ChildJvm.class);
+            }
+            Files.copy(in, target);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.bloodcells.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+
+/**
+ * One {@link LocalInfrastructure} per JVM, however many class loaders load this class.
+ *
+ * <p>Quarkus loads a test resource in a new class loader for every application it starts (one
+ * per test profile, for example), so a plain static field would start a second set of servers.
+ * The system class loader is the one every test class loader shares; in a surefire fork it holds
+ * the whole test classpath. The instance lives there, and only JDK types cross the boundary.
+ */
+final class SharedInfrastructure {
+
+    private static LocalInfrastructure instance;
+
+    private SharedInfrastructure() {
+    }
+
+    /** The properties of the JVM's shared servers, starting them on first use. */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> jvmWideProperties() {
+        Class<?> jvmWide;
+        try {
+            jvmWide = Class.forName(SharedInfrastructure.class.getName(), true, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException notOnTheSystemClassPath) {
+            // A runner that keeps test dependencies off the system class path: share per class loader.
+            return properties();
+        }
+        try {
+            Method properties = jvmWide.getDeclaredMethod("properties");
+            // Another loader's copy of this class is another runtime package; its methods need opening.
+            properties.setAccessible(true);
+            return (Map<String, String>) properties.invoke(null);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot reach the shared local infrastructure", e);
+        }
+    }
+
+    private static synchronized Map<String, String> properties() {
+        if (instance == null) {
+            // Threads started from here (Kafka's admin client, the start and stop workers) inherit
+            // the context class loader; a test application's loader would be closed long before them.
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(SharedInfrastructure.class.getClassLoader());
+            try {
+                instance = LocalInfrastructure.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "local-infra-stop"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+        return Map.copyOf(instance.quarkusProperties());
+    }
+}

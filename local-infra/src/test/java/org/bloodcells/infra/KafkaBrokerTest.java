@@ -1,0 +1,75 @@
+package org.bloodcells.infra;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class KafkaBrokerTest {
+
+    static Path workDir;
+    static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        workDir = WorkDirectory.createUnder(WorkDirectory.defaultParent(), "kafka-test-");
+        broker = KafkaBroker.start(workDir);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+        WorkDirectory.delete(workDir);
+    }
+
+    @Test
+    void aProducedMessageIsConsumedBackByAConsumerGroup() throws Exception {
+        String topic = "images-uploaded-" + UUID.randomUUID();
+        broker.createTopics(3, topic);
+        try (var producer = new KafkaProducer<String, String>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "sha256:abc", "{\"slide\":\"S-1\"}")).get(30, TimeUnit.SECONDS);
+        }
+
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "detect-worker",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+                return !received.isEmpty();
+            });
+        }
+
+        assertEquals(1, received.size());
+        assertEquals("sha256:abc", received.get(0).key());
+        assertEquals("{\"slide\":\"S-1\"}", received.get(0).value());
+    }
+
+    @Test
+    void creatingAnExistingTopicAgainIsHarmless() {
+        String topic = "model-promoted-" + UUID.randomUUID();
+        broker.createTopics(topic);
+        broker.createTopics(topic);
+    }
+}
