@@ -1,0 +1,42 @@
+package org.bloodcells.detection;
+
+/**
+ * Turns one anchor's regression {@code (ty, tx, th, tw)} into a box in original image pixels, as the EfficientDet
+ * reference does: centre moved by {@code t·size}, size multiplied by {@code exp(t)}, then divided by the letterbox
+ * scale and clipped to the image.
+ */
+final class BoxDecoder {
+
+    private final AnchorGrid anchors;
+
+    BoxDecoder(AnchorGrid anchors) {
+        this.anchors = anchors;
+    }
+
+    /**
+     * @param regression the image's {@code [A, 4]} block of the {@code boxes} output
+     * @param offset     where that block starts
+     * @param out        receives {@code x1, y1, x2, y2} at {@code out[0..3]}
+     * @return whether the clipped box still has an area (a box wholly on the padding has none)
+     */
+    boolean decode(float[] regression, int offset, int anchor, Letterbox letterbox, float[] out) {
+        int r = offset + anchor * 4;
+        float h = anchors.height(anchor);
+        float w = anchors.width(anchor);
+        float cy = anchors.centreY(anchor) + regression[r] * h;
+        float cx = anchors.centreX(anchor) + regression[r + 1] * w;
+        float halfH = (float) (h * Math.exp(regression[r + 2]) / 2);
+        float halfW = (float) (w * Math.exp(regression[r + 3]) / 2);
+        double scale = letterbox.scale();
+        out[0] = clip((cx - halfW) / scale, letterbox.imageWidth());
+        out[1] = clip((cy - halfH) / scale, letterbox.imageHeight());
+        out[2] = clip((cx + halfW) / scale, letterbox.imageWidth());
+        out[3] = clip((cy + halfH) / scale, letterbox.imageHeight());
+        return out[2] > out[0] && out[3] > out[1];
+    }
+
+    private static float clip(double value, int limit) {
+        // NaN from a degenerate regression fails the area check in decode.
+        return (float) Math.min(Math.max(value, 0), limit);
+    }
+}

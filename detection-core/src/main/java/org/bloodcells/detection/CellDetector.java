@@ -1,0 +1,225 @@
+package org.bloodcells.detection;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * Finds cells in images with an EfficientDet ONNX model that follows {@code models/CONTRACT.md}.
+ *
+ * <p>Thread-safe: any number of threads may call the {@code detect} methods at once (ONNX Runtime sessions
+ * support concurrent {@code run}; everything else is per call). Each run uses up to
+ * {@link DetectorSettings#intraOpThreads()} threads, so callers × intra-op threads should not exceed the cores.
+ * {@link #close()} waits for detections in flight, so a service can swap models while serving; detecting on a
+ * closed detector throws {@link IllegalStateException}.
+ */
+public final class CellDetector implements AutoCloseable {
+
+    private final OrtSession session;
+    private final OrtSession.SessionOptions options;
+    private final ModelMetadata metadata;
+    private final ModelSignature signature;
+    private final Preprocessor preprocessor;
+    private final PostProcessor postProcessor;
+    private final int anchorCount;
+    private final DetectorSettings settings;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private CellDetector(OrtSession session, OrtSession.SessionOptions options, ModelMetadata metadata,
+            ModelSignature signature, AnchorGrid anchors, DetectorSettings settings) {
+        this.session = session;
+        this.options = options;
+        this.metadata = metadata;
+        this.signature = signature;
+        this.settings = settings;
+        this.anchorCount = anchors.size();
+        this.preprocessor = new Preprocessor(metadata.inputSize(), metadata.mean(), metadata.std());
+        this.postProcessor = new PostProcessor(anchors, metadata.classes(), settings);
+    }
+
+    /**
+     * Loads a model and checks it against the contract.
+     *
+     * @throws ModelContractException if the file is missing or not a loadable ONNX model, or its metadata, input or
+     *                                outputs differ from the contract (the message says how)
+     */
+    public static CellDetector load(Path modelFile, DetectorSettings settings) {
+        if (!Files.isRegularFile(modelFile)) {
+            throw new ModelContractException("Model file not found: " + modelFile.toAbsolutePath());
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = null;
+        try {
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = environment.createSession(modelFile.toString(), options);
+            ModelMetadata metadata = ModelMetadata.parse(session.getMetadata().getCustomMetadata());
+            AnchorGrid anchors = AnchorGrid.of(metadata);
+            ModelSignature signature = ModelSignature.check(session.getInputInfo(), session.getOutputInfo(),
+                    metadata, anchors.size());
+            CellDetector detector = new CellDetector(session, options, metadata, signature, anchors, settings);
+            // One run on a blank image checks the output shapes the declaration may leave open, and takes
+            // ONNX Runtime's lazy initialisation out of the first real detection.
+            detector.runOpen(List.of(new RgbImage(1, 1, new byte[3])));
+            return detector;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session, options);
+            if (e instanceof ModelContractException contract) {
+                throw new ModelContractException(modelFile.getFileName() + ": " + contract.getMessage(), contract);
+            }
+            throw new ModelContractException(modelFile.getFileName() + ": not a loadable ONNX model: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public ModelInfo model() {
+        return metadata.info();
+    }
+
+    public DetectorSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Decodes the bytes (JPEG, PNG, BMP, GIF; grey, indexed and CMYK become RGB) and detects cells.
+     *
+     * @throws UndecodableImageException if the bytes are not a complete image in a known format
+     */
+    public DetectionResult detect(byte[] imageBytes) throws UndecodableImageException {
+        return detect(ImageDecoder.decode(imageBytes));
+    }
+
+    public DetectionResult detect(BufferedImage image) {
+        return run(List.of(RgbImage.of(image))).get(0);
+    }
+
+    /**
+     * Detects cells in several images with one model run (one run per image if the model's batch axis is fixed at
+     * 1). Results are in the order of the images and equal what {@link #detect(BufferedImage)} returns for each,
+     * up to float rounding in the model.
+     */
+    public List<DetectionResult> detectBatch(List<BufferedImage> images) {
+        List<RgbImage> rgb = images.stream().map(RgbImage::of).toList();
+        if (rgb.isEmpty()) {
+            return List.of();
+        }
+        if (signature.batchable()) {
+            return run(rgb);
+        }
+        List<DetectionResult> results = new ArrayList<>();
+        for (RgbImage image : rgb) {
+            results.addAll(run(List.of(image)));
+        }
+        return results;
+    }
+
+    private List<DetectionResult> run(List<RgbImage> images) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Detector for model " + metadata.name() + " " + metadata.version()
+                        + " is closed");
+            }
+            return runOpen(images);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private List<DetectionResult> runOpen(List<RgbImage> images) {
+        long started = System.nanoTime();
+        int n = images.size();
+        int s = preprocessor.inputSize();
+        FloatBuffer input = ByteBuffer.allocateDirect(n * preprocessor.tensorLength() * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        List<Letterbox> letterboxes = new ArrayList<>(n);
+        for (RgbImage image : images) {
+            letterboxes.add(preprocessor.write(image, input));
+        }
+        input.rewind();
+        int classCount = metadata.classes().size();
+        float[] scores;
+        float[] boxes;
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), input,
+                new long[] {n, 3, s, s});
+                OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor),
+                        Set.of(ModelSignature.SCORES, ModelSignature.BOXES))) {
+            OnnxTensor scoresTensor = tensor(result, ModelSignature.SCORES);
+            OnnxTensor boxesTensor = tensor(result, ModelSignature.BOXES);
+            ModelSignature.checkShapes(scoresTensor.getInfo().getShape(), boxesTensor.getInfo().getShape(), n,
+                    anchorCount, metadata);
+            scores = new float[n * anchorCount * classCount];
+            scoresTensor.getFloatBuffer().get(scores);
+            boxes = new float[n * anchorCount * 4];
+            boxesTensor.getFloatBuffer().get(boxes);
+        } catch (OrtException e) {
+            throw new InferenceException("ONNX Runtime failed on a batch of " + n + ": " + e.getMessage(), e);
+        }
+        List<List<Detection>> detections = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            detections.add(postProcessor.detections(scores, boxes, i, letterboxes.get(i)));
+        }
+        long millisPerImage = Math.round((System.nanoTime() - started) / 1e6 / n);
+        List<DetectionResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            RgbImage image = images.get(i);
+            results.add(new DetectionResult(image.width(), image.height(), detections.get(i),
+                    postProcessor.counts(detections.get(i)), millisPerImage));
+        }
+        return results;
+    }
+
+    private static OnnxTensor tensor(OrtSession.Result result, String name) {
+        OnnxValue value = result.get(name).orElseThrow(() -> new ModelContractException("Model returned no '"
+                + name + "'"));
+        if (!(value instanceof OnnxTensor tensor)) {
+            throw new ModelContractException("Output '" + name + "' is not a tensor");
+        }
+        return tensor;
+    }
+
+    /** Releases the model's native memory once detections in flight have finished. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                closeQuietly(session, options);
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException e) {
+            // Nothing a caller could do about a session that fails to release; the options are still closed.
+        } finally {
+            options.close();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.bloodcells.detection;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * From one image's model outputs to its detections, as {@code models/CONTRACT.md} and the trainer's
+ * {@code postprocess.py} do it: (anchor, class) pairs scoring above the threshold; of those the
+ * {@value #PRE_NMS_TOP_K} best; their boxes decoded, mapped to original pixels and clipped; greedy NMS per class;
+ * the best {@code maxDetections} overall, highest score first.
+ *
+ * <p>One deliberate difference: a box that has no area after clipping (it lies wholly on the letterbox padding) is
+ * dropped, since it is no cell; it could not suppress any other box either.
+ */
+final class PostProcessor {
+
+    static final int PRE_NMS_TOP_K = 5000;
+
+    private final AnchorGrid anchors;
+    private final BoxDecoder decoder;
+    private final List<String> classes;
+    private final DetectorSettings settings;
+
+    PostProcessor(AnchorGrid anchors, List<String> classes, DetectorSettings settings) {
+        this.anchors = anchors;
+        this.decoder = new BoxDecoder(anchors);
+        this.classes = List.copyOf(classes);
+        this.settings = settings;
+    }
+
+    /**
+     * @param scores     the {@code scores} output, {@code [N, A, C]} flattened
+     * @param regression the {@code boxes} output, {@code [N, A, 4]} flattened
+     * @param image      which of the N images
+     */
+    List<Detection> detections(float[] scores, float[] regression, int image, Letterbox letterbox) {
+        int classCount = classes.size();
+        int pairs = anchors.size() * classCount;
+        int scoreOffset = image * pairs;
+        int boxOffset = image * anchors.size() * 4;
+        float threshold = (float) settings.scoreThreshold();
+        long[] ranked = new long[pairs];
+        int candidates = 0;
+        for (int p = 0; p < pairs; p++) {
+            float score = scores[scoreOffset + p];
+            if (score > threshold) {
+                // Positive floats order like their bit patterns; on equal scores the lower pair index wins.
+                ranked[candidates++] = ((long) Float.floatToIntBits(score) << 32) | (Integer.MAX_VALUE - p);
+            }
+        }
+        Arrays.sort(ranked, 0, candidates);
+        int kept = Math.min(candidates, PRE_NMS_TOP_K);
+        // Per class, in descending score order: boxes (4 floats each) and scores.
+        float[][] boxes = new float[classCount][kept * 4];
+        float[][] boxScores = new float[classCount][kept];
+        int[] valid = new int[classCount];
+        float[] box = new float[4];
+        for (int r = candidates - 1; r >= candidates - kept; r--) {
+            int pair = Integer.MAX_VALUE - (int) ranked[r];
+            int anchor = pair / classCount;
+            int c = pair % classCount;
+            if (decoder.decode(regression, boxOffset, anchor, letterbox, box)) {
+                System.arraycopy(box, 0, boxes[c], valid[c] * 4, 4);
+                boxScores[c][valid[c]++] = Float.intBitsToFloat((int) (ranked[r] >>> 32));
+            }
+        }
+        List<Detection> all = new ArrayList<>();
+        for (int c = 0; c < classCount; c++) {
+            String cellClass = classes.get(c);
+            float[] b = boxes[c];
+            for (int k : NonMaxSuppression.select(b, valid[c], settings.nmsIouThreshold(), settings.maxDetections())) {
+                all.add(new Detection(cellClass, boxScores[c][k], b[k * 4], b[k * 4 + 1], b[k * 4 + 2], b[k * 4 + 3]));
+            }
+        }
+        all.sort(Comparator.comparing(Detection::score).reversed());
+        return List.copyOf(all.subList(0, Math.min(all.size(), settings.maxDetections())));
+    }
+
+    /** Detections per class in the model's class order, zeros included. */
+    Map<String, Integer> counts(List<Detection> detections) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        classes.forEach(c -> counts.put(c, 0));
+        detections.forEach(d -> counts.merge(d.cellClass(), 1, Integer::sum));
+        return counts;
+    }
+}

@@ -1,0 +1,173 @@
+package org.bloodcells.detection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+import org.junit.jupiter.api.Test;
+
+/** Decoding bytes and turning every kind of decoded image into plain 8-bit RGB. */
+class ImageDecoderTest {
+
+    static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(image, format, out), "no writer for " + format);
+        return out.toByteArray();
+    }
+
+    static BufferedImage colourSquares() {
+        BufferedImage image = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 16; x++) {
+                image.setRGB(x, y, x < 8 ? 0xC83214 : 0x1464C8); // (200,50,20) left, (20,100,200) right
+            }
+        }
+        return image;
+    }
+
+    @Test
+    void decodesPngAndBmpExactly() throws Exception {
+        for (String format : new String[] {"png", "bmp"}) {
+            RgbImage rgb = RgbImage.of(ImageDecoder.decode(encode(colourSquares(), format)));
+            assertEquals(16, rgb.width());
+            assertEquals(8, rgb.height());
+            assertArrayEquals(new int[] {200, 50, 20}, new int[] {rgb.red(2, 3), rgb.green(2, 3), rgb.blue(2, 3)});
+            assertArrayEquals(new int[] {20, 100, 200},
+                    new int[] {rgb.red(12, 3), rgb.green(12, 3), rgb.blue(12, 3)});
+        }
+    }
+
+    @Test
+    void decodesJpegInRgbOrder() throws Exception {
+        RgbImage rgb = RgbImage.of(ImageDecoder.decode(encode(colourSquares(), "jpg")));
+        // JPEG is lossy: within a few levels, but red must be in the red channel.
+        assertEquals(200, rgb.red(2, 3), 12);
+        assertEquals(50, rgb.green(2, 3), 12);
+        assertEquals(200, rgb.blue(13, 3), 12);
+    }
+
+    @Test
+    void decodesABccdImage() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/bccd/JPEGImages/BloodImage_00031.jpg")) {
+            BufferedImage image = ImageDecoder.decode(in.readAllBytes());
+            assertEquals(640, image.getWidth());
+            assertEquals(480, image.getHeight());
+        }
+    }
+
+    @Test
+    void greyKeepsItsValuesInAllThreeChannels() throws Exception {
+        BufferedImage grey = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setPixels(0, 0, 4, 1, new int[] {0, 60, 128, 255});
+        RgbImage rgb = RgbImage.of(ImageDecoder.decode(encode(grey, "png")));
+        // Java2D's own grey → sRGB conversion would turn 60 into about 136; PIL and OpenCV keep 60.
+        for (int x = 0; x < 4; x++) {
+            int v = grey.getRaster().getSample(x, 0, 0);
+            assertArrayEquals(new int[] {v, v, v}, new int[] {rgb.red(x, 0), rgb.green(x, 0), rgb.blue(x, 0)});
+        }
+    }
+
+    @Test
+    void sixteenBitGreyIsScaledToEightBits() {
+        BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+        grey.getRaster().setPixels(0, 0, 2, 1, new int[] {0x3C00, 0xFFFF});
+        RgbImage rgb = RgbImage.of(grey);
+        assertEquals(0x3C, rgb.green(0, 0));
+        assertEquals(0xFF, rgb.blue(1, 0));
+    }
+
+    @Test
+    void indexedAndAlphaImagesBecomeRgb() throws Exception {
+        BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED);
+        indexed.setRGB(0, 0, Color.RED.getRGB());
+        indexed.setRGB(1, 0, Color.BLUE.getRGB());
+        RgbImage rgb = RgbImage.of(ImageDecoder.decode(encode(indexed, "gif")));
+        assertEquals(255, rgb.red(0, 0));
+        assertEquals(255, rgb.blue(1, 0));
+
+        BufferedImage translucent = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+        translucent.setRGB(0, 0, 0x40_10_20_30);
+        RgbImage dropped = RgbImage.of(ImageDecoder.decode(encode(translucent, "png")));
+        assertArrayEquals(new int[] {0x10, 0x20, 0x30},
+                new int[] {dropped.red(0, 0), dropped.green(0, 0), dropped.blue(0, 0)}, "alpha dropped, not blended");
+    }
+
+    @Test
+    void cmykJpegBecomesRgb() throws Exception {
+        // A 4-channel JPEG as the JDK writes it; the JDK reads its samples back as ink amounts 255 − stored.
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        int[] stored = {200, 50, 10, 30};
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                raster.setPixel(x, y, stored);
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(1f);
+            writer.write(null, new IIOImage(raster, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        BufferedImage decoded = ImageDecoder.decode(bytes.toByteArray());
+        int[] ink = decoded.getRaster().getPixel(8, 8, (int[]) null);
+        RgbImage rgb = RgbImage.of(decoded);
+        // PIL's rule: R = (255 − C)(255 − K)/255 on the ink amounts.
+        int white = 255 - ink[3];
+        int[] expected = {Math.round((255 - ink[0]) * white / 255f), Math.round((255 - ink[1]) * white / 255f),
+                Math.round((255 - ink[2]) * white / 255f)};
+        assertArrayEquals(expected, new int[] {rgb.red(8, 8), rgb.green(8, 8), rgb.blue(8, 8)},
+                "ink " + Arrays.toString(ink));
+        assertEquals(16, rgb.width());
+    }
+
+    @Test
+    void refusesBytesThatAreNoImage() {
+        UndecodableImageException e = assertThrows(UndecodableImageException.class,
+                () -> ImageDecoder.decode(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        assertEquals("Not a known image format (9 bytes starting 0102030405060708)", e.getMessage());
+        assertThrows(UndecodableImageException.class, () -> ImageDecoder.decode(null));
+    }
+
+    @Test
+    void refusesATruncatedJpeg() throws Exception {
+        byte[] jpeg;
+        try (InputStream in = getClass().getResourceAsStream("/bccd/JPEGImages/BloodImage_00031.jpg")) {
+            jpeg = in.readAllBytes();
+        }
+        byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
+        assertThrows(UndecodableImageException.class, () -> ImageDecoder.decode(truncated));
+        byte[] headerOnly = Arrays.copyOf(jpeg, 20);
+        assertThrows(UndecodableImageException.class, () -> ImageDecoder.decode(headerOnly));
+    }
+
+    @Test
+    void readsTheRgbOfSubImagesToo() {
+        BufferedImage big = colourSquares();
+        RgbImage part = RgbImage.of(big.getSubimage(6, 2, 4, 2));
+        assertEquals(4, part.width());
+        assertEquals(200, part.red(1, 0));
+        assertEquals(20, part.red(2, 0));
+    }
+}

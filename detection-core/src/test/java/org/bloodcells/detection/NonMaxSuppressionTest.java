@@ -1,0 +1,43 @@
+package org.bloodcells.detection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class NonMaxSuppressionTest {
+
+    @Test
+    void iouIsIntersectionOverUnionOfContinuousBoxes() {
+        // 10×10 boxes overlapping in a 5×10 strip: 50 / (100 + 100 − 50) = 1/3.
+        float[] boxes = {0, 0, 10, 10, 5, 0, 15, 10, 20, 20, 30, 30};
+        assertEquals(1 / 3.0, NonMaxSuppression.iou(boxes, 0, 1), 1e-12);
+        assertEquals(0, NonMaxSuppression.iou(boxes, 0, 2));
+        assertEquals(1, NonMaxSuppression.iou(boxes, 2, 2));
+    }
+
+    @Test
+    void dropsBoxesOverlappingAKeptBoxByMoreThanTheThreshold() {
+        float[] boxes = {
+            0, 0, 10, 10,     // 0: kept
+            1, 0, 11, 10,     // 1: IoU 90/110 = 0.82 with 0 → dropped
+            5, 0, 15, 10,     // 2: IoU 1/3 with 0 → kept
+            20, 20, 30, 30,   // 3: alone → kept
+        };
+        assertArrayEquals(new int[] {0, 2, 3}, NonMaxSuppression.select(boxes, 4, 0.5, 100));
+    }
+
+    @Test
+    void anOverlapEqualToTheThresholdIsKept() {
+        float[] boxes = {0, 0, 10, 10, 5, 0, 15, 10};
+        assertArrayEquals(new int[] {0, 1}, NonMaxSuppression.select(boxes, 2, 1 / 3.0 + 1e-9, 100));
+        assertArrayEquals(new int[] {0}, NonMaxSuppression.select(boxes, 2, 0.3, 100));
+    }
+
+    @Test
+    void stopsAtTheLimitAndIgnoresSlotsBeyondTheCount() {
+        float[] boxes = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7};
+        assertArrayEquals(new int[] {0, 1}, NonMaxSuppression.select(boxes, 4, 0.5, 2));
+        assertArrayEquals(new int[] {0, 1, 2}, NonMaxSuppression.select(boxes, 3, 0.5, 10));
+    }
+}
