@@ -1,0 +1,103 @@
+package org.bloodcells.ingest.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.ingest.config.IngestConfig;
+import org.bloodcells.ingest.messaging.ImageUploadedPublisher;
+import org.bloodcells.ingest.storage.ImageStore;
+import org.bloodcells.ingest.storage.ObjectKeys;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Takes a batch of uploaded files to "stored and announced". The order of the steps is what
+ * makes a retry repair any crash:
+ * <ol>
+ * <li>every file is inspected before anything is written, so a bad file leaves no trace;</li>
+ * <li>the image is written under its content address (rewriting the same bytes is harmless);</li>
+ * <li>the {@link ImageUploaded} event is published and the broker's ack awaited;</li>
+ * <li>only then is the "published" marker written.</li>
+ * </ol>
+ * An image counts as known when its marker exists, not its object: a crash between 2 and 4
+ * leaves no marker, so the client's retry publishes again. Consumers are idempotent, so the
+ * rare duplicate event (crash between 3 and 4) is harmless, while a lost one would not be.
+ */
+@ApplicationScoped
+public class ImageIngestion {
+
+    private static final Logger LOG = Logger.getLogger(ImageIngestion.class);
+
+    private final ImageInspector inspector;
+    private final ImageStore store;
+    private final ImageUploadedPublisher publisher;
+    private final ObjectMapper json;
+    private final IngestConfig config;
+
+    public ImageIngestion(ImageInspector inspector, ImageStore store, ImageUploadedPublisher publisher,
+            ObjectMapper json, IngestConfig config) {
+        this.inspector = inspector;
+        this.store = store;
+        this.publisher = publisher;
+        this.json = json;
+        this.config = config;
+    }
+
+    /**
+     * @throws InvalidUpload      when there is no file
+     * @throws UploadRejected     when any file is not an acceptable image (nothing is stored then)
+     * @throws org.bloodcells.ingest.storage.StorageUnavailable   when object storage fails
+     * @throws org.bloodcells.ingest.messaging.PublishFailed       when Kafka does not acknowledge
+     */
+    public List<IngestedImage> ingest(List<ImageFile> files, ImageOrigin origin) {
+        if (files.isEmpty()) {
+            throw new InvalidUpload("no image: send one or more multipart parts named 'file'");
+        }
+        List<InspectedImage> images = new ArrayList<>(files.size());
+        List<ImageRejected> rejections = new ArrayList<>();
+        for (ImageFile file : files) {
+            try {
+                images.add(inspector.inspect(file.fileName(), file.bytes()));
+            } catch (ImageRejected rejected) {
+                rejections.add(rejected);
+            }
+        }
+        if (!rejections.isEmpty()) {
+            throw new UploadRejected(rejections, files.size());
+        }
+        return images.stream().map(image -> storeAndAnnounce(image, origin)).toList();
+    }
+
+    private IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin) {
+        String objectKey = ObjectKeys.image(image.imageId(), image.format());
+        String markerKey = ObjectKeys.publishedMarker(image.imageId());
+        String contentType = image.format().mediaType();
+        boolean created = !store.exists(markerKey);
+        if (created) {
+            store.put(objectKey, image.bytes(), contentType);
+            ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType,
+                    image.bytes().length, origin.scannerId(), origin.slideId(), origin.batchId(), Instant.now());
+            publisher.publishAndAwaitAck(event, config.upload().publishTimeout());
+            store.put(markerKey, toJson(event), "application/json");
+            LOG.infof("Image %s (%s) stored as %s and announced", image.imageId(), image.fileName(), objectKey);
+        } else {
+            LOG.debugf("Image %s (%s) already known", image.imageId(), image.fileName());
+        }
+        return new IngestedImage(image.fileName(), image.imageId(), objectKey, contentType, image.bytes().length,
+                image.width(), image.height(), created);
+    }
+
+    private byte[] toJson(ImageUploaded event) {
+        try {
+            return json.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an ImageUploaded always serialises", e);
+        }
+    }
+}
