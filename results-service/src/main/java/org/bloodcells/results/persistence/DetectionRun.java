@@ -1,0 +1,65 @@
+package org.bloodcells.results.persistence;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+
+import org.bloodcells.events.DetectedCell;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Parameters;
+
+/** One model run over one image: boxes as JSON (only ever read whole), counts as rows (summed by queries). */
+@Entity
+@Table(name = "detection_run")
+public class DetectionRun extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "detection_run_seq")
+    @SequenceGenerator(name = "detection_run_seq", sequenceName = "detection_run_seq", allocationSize = 50)
+    public Long id;
+
+    public String imageId;
+    public String modelName;
+    public String modelVersion;
+    public int imageWidth;
+    public int imageHeight;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<DetectedCell> cells;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "cell_count", joinColumns = @JoinColumn(name = "run_id"))
+    @MapKeyColumn(name = "cell_class")
+    @Column(name = "cell_count")
+    public Map<String, Integer> counts = new LinkedHashMap<>();
+
+    public long inferenceMillis;
+    public String workerId;
+    public Instant detectedAt;
+    public Instant receivedAt;
+
+    /** Whether a run of this model version is already stored for the image. */
+    public static boolean exists(String imageId, String modelName, String modelVersion) {
+        return count("imageId = :imageId and modelName = :modelName and modelVersion = :modelVersion",
+                Parameters.with("imageId", imageId)
+                        .and("modelName", modelName)
+                        .and("modelVersion", modelVersion)) > 0;
+    }
+}

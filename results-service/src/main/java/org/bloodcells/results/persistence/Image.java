@@ -1,0 +1,63 @@
+package org.bloodcells.results.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.OneToOne;
+import jakarta.persistence.Table;
+
+import org.bloodcells.results.service.ImageStatus;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** An image as the results know it; created by whichever of its events arrives first. */
+@Entity
+@Table(name = "image")
+public class Image extends PanacheEntityBase {
+
+    @Id
+    public String imageId;
+
+    @Enumerated(EnumType.STRING)
+    public ImageStatus status;
+
+    public String scannerId;
+    public String slideId;
+    public String batchId;
+    public String bucket;
+    public String objectKey;
+    public String contentType;
+    public Long sizeBytes;
+    public Instant uploadedAt;
+
+    /** The run whose counts this image reports: the latest by detection time. */
+    @OneToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "current_run_id")
+    public DetectionRun currentRun;
+
+    public String failureStage;
+    public String failureReason;
+    public Instant failedAt;
+    public Instant updatedAt;
+
+    /**
+     * The image's row, locked for this transaction, created first as PENDING when no event
+     * about the image has arrived yet. The insert cannot fail on a concurrent insert of the same
+     * image by another consumer: it waits for that one and then does nothing.
+     */
+    public static Image lockOrCreate(String imageId) {
+        getEntityManager()
+                .createNativeQuery("insert into image (image_id, status, updated_at) values (:imageId, :status, now())"
+                        + " on conflict (image_id) do nothing")
+                .setParameter("imageId", imageId)
+                .setParameter("status", ImageStatus.PENDING.name())
+                .executeUpdate();
+        return findById(imageId, LockModeType.PESSIMISTIC_WRITE);
+    }
+}

@@ -1,0 +1,101 @@
+package org.bloodcells.results.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.bloodcells.events.CellDetections;
+import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.results.persistence.DetectionRun;
+import org.bloodcells.results.persistence.Image;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies pipeline events to the stored results. Every method is idempotent and commutes with
+ * the others for the same image: each locks (or first creates) the image's row, so events about
+ * one image are applied one at a time, in whatever order they arrive.
+ */
+@ApplicationScoped
+public class ResultRecorder {
+
+    private static final Logger LOG = Logger.getLogger(ResultRecorder.class);
+
+    /** Registers the image with its scanner, slide and batch; the first upload's values stand. */
+    @Transactional
+    public void recordUpload(ImageUploaded event) {
+        if (skip(event, EventCheck.problemWith(event))) {
+            return;
+        }
+        Image image = Image.lockOrCreate(event.imageId());
+        image.scannerId = firstNonNull(image.scannerId, event.scannerId());
+        image.slideId = firstNonNull(image.slideId, event.slideId());
+        image.batchId = firstNonNull(image.batchId, event.batchId());
+        image.bucket = firstNonNull(image.bucket, event.bucket());
+        image.objectKey = firstNonNull(image.objectKey, event.objectKey());
+        image.contentType = firstNonNull(image.contentType, event.contentType());
+        image.sizeBytes = firstNonNull(image.sizeBytes, event.sizeBytes());
+        image.uploadedAt = firstNonNull(image.uploadedAt, event.uploadedAt());
+        image.status = image.status.afterUpload();
+        image.updatedAt = Instant.now();
+    }
+
+    /** Stores the run once per image and model version; a re-delivery changes nothing. */
+    @Transactional
+    public void recordDetections(CellDetections event) {
+        if (skip(event, EventCheck.problemWith(event))) {
+            return;
+        }
+        Image image = Image.lockOrCreate(event.imageId());
+        if (DetectionRun.exists(event.imageId(), event.modelName(), event.modelVersion())) {
+            LOG.debugf("Detections of %s by %s %s already stored", event.imageId(), event.modelName(),
+                    event.modelVersion());
+            return;
+        }
+        DetectionRun run = new DetectionRun();
+        run.imageId = event.imageId();
+        run.modelName = event.modelName();
+        run.modelVersion = event.modelVersion();
+        run.imageWidth = event.imageWidth();
+        run.imageHeight = event.imageHeight();
+        run.cells = new ArrayList<>(event.cells());
+        run.counts = new LinkedHashMap<>(event.counts());
+        run.inferenceMillis = event.inferenceMillis();
+        run.workerId = event.workerId();
+        run.detectedAt = event.detectedAt();
+        run.receivedAt = Instant.now();
+        run.persist();
+        if (image.currentRun == null || !run.detectedAt.isBefore(image.currentRun.detectedAt)) {
+            image.currentRun = run;
+        }
+        image.status = image.status.afterDetections();
+        image.updatedAt = Instant.now();
+    }
+
+    /** Marks the image FAILED with the reason, unless counts are already stored for it. */
+    @Transactional
+    public void recordDeadLetter(DeadLetter event) {
+        if (skip(event, EventCheck.problemWith(event))) {
+            return;
+        }
+        Image image = Image.lockOrCreate(event.imageId());
+        image.failureStage = event.stage();
+        image.failureReason = event.reason();
+        image.failedAt = event.failedAt();
+        image.status = image.status.afterDeadLetter();
+        image.updatedAt = Instant.now();
+    }
+
+    private static boolean skip(Object event, Optional<String> problem) {
+        problem.ifPresent(reason -> LOG.errorf("Skipping an event that can never be stored (%s): %s", reason, event));
+        return problem.isPresent();
+    }
+
+    private static <T> T firstNonNull(T stored, T incoming) {
+        return stored != null ? stored : incoming;
+    }
+}

@@ -1,0 +1,240 @@
+package org.bloodcells.results.api;
+
+import static io.restassured.RestAssured.given;
+import static io.restassured.RestAssured.when;
+import static org.awaitility.Awaitility.await;
+import static org.bloodcells.results.support.PipelineEvents.deadLetter;
+import static org.bloodcells.results.support.PipelineEvents.detections;
+import static org.bloodcells.results.support.PipelineEvents.newImageId;
+import static org.bloodcells.results.support.PipelineEvents.uploaded;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.bloodcells.events.Topics;
+import org.bloodcells.infra.LocalInfrastructureTestResource;
+import org.bloodcells.results.support.PipelineEvents;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Events go to the real Kafka broker with a plain producer; results-service consumes them into
+ * the real PostgreSQL and the tests read the outcome through the analysts' REST API. Every test
+ * uses its own image ids, slide and batch, so the tests do not depend on their order.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfrastructureTestResource.class, restrictToAnnotatedClass = false)
+class ResultsFromEventsTest {
+
+    private static final Instant T1 = Instant.parse("2026-11-23T10:01:00Z");
+    private static final Instant T2 = Instant.parse("2026-11-23T11:01:00Z");
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafkaBootstrapServers;
+
+    private PipelineEvents events;
+    private final String slide = "slide-" + UUID.randomUUID();
+    private final String batch = "batch-" + UUID.randomUUID();
+
+    @BeforeEach
+    void connect() {
+        events = new PipelineEvents(kafkaBootstrapServers, json);
+    }
+
+    @AfterEach
+    void disconnect() {
+        events.close();
+    }
+
+    @Test
+    void uploadedThenDetectedImageReportsItsCountsAndBoxes() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        events.publish(detections(id, "1.0.0", 3, 1, 2, T1));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("DONE"))
+                .body("scannerId", equalTo("scanner-7"))
+                .body("slideId", equalTo(slide))
+                .body("batchId", equalTo(batch))
+                .body("detection.modelName", equalTo("efficientdet-d0-bccd"))
+                .body("detection.modelVersion", equalTo("1.0.0"))
+                .body("detection.counts.RBC", equalTo(3))
+                .body("detection.counts.WBC", equalTo(1))
+                .body("detection.counts.Platelets", equalTo(2))
+                .body("detection.cells", hasSize(6))
+                .body("detection.cells[0].cellClass", equalTo("RBC"))
+                .body("detection.inferenceMillis", equalTo(42))
+                .body("detection.workerId", equalTo("worker-1")));
+    }
+
+    @Test
+    void uploadedImageWithoutResultIsPending() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("PENDING"))
+                .body("uploadedAt", equalTo("2026-11-23T10:00:00Z"))
+                .body("detection", nullValue()));
+    }
+
+    @Test
+    void redeliveredDetectionsLeaveCountsUnchanged() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
+        events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
+        events.awaitConsumed(Topics.CELL_DETECTIONS);
+        events.awaitConsumed(Topics.IMAGES_UPLOADED);
+
+        when().get("/slides/{slide}/counts", slide)
+                .then().statusCode(200)
+                .body("images", equalTo(1))
+                .body("counts.RBC", equalTo(5))
+                .body("counts.WBC", equalTo(1))
+                .body("counts.Platelets", equalTo(1));
+    }
+
+    @Test
+    void detectionsArrivingBeforeTheUploadEventStillCount() {
+        String id = newImageId();
+        events.publish(detections(id, "1.0.0", 4, 0, 3, T1));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("DONE"))
+                .body("slideId", nullValue())
+                .body("detection.counts.RBC", equalTo(4)));
+
+        events.publish(uploaded(id, slide, batch));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("DONE"))
+                .body("slideId", equalTo(slide)));
+        when().get("/slides/{slide}/counts", slide)
+                .then().statusCode(200)
+                .body("images", equalTo(1))
+                .body("counts.RBC", equalTo(4))
+                .body("counts.Platelets", equalTo(3));
+    }
+
+    @Test
+    void deadLetterMarksTheImageFailedWithItsReason() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        events.publish(deadLetter(id, "not a decodable image"));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("failure.stage", equalTo("detect"))
+                .body("failure.reason", equalTo("not a decodable image"))
+                .body("detection", nullValue()));
+    }
+
+    @Test
+    void newerModelVersionReplacesAnImagesCountsInsteadOfAddingToThem() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        events.publish(detections(id, "2.0.0", 7, 2, 0, T2));
+        events.publish(detections(id, "1.0.0", 3, 1, 1, T1));
+        events.awaitConsumed(Topics.CELL_DETECTIONS);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("detection.modelVersion", equalTo("2.0.0")));
+        when().get("/slides/{slide}/counts", slide)
+                .then().statusCode(200)
+                .body("images", equalTo(1))
+                .body("counts.RBC", equalTo(7))
+                .body("counts.Platelets", equalTo(0))
+                .body("modelVersions", hasSize(1))
+                .body("modelVersions[0].version", equalTo("2.0.0"));
+    }
+
+    @Test
+    void slideCountsSumTheSlidesDoneImages() {
+        String first = newImageId();
+        String second = newImageId();
+        String pending = newImageId();
+        events.publish(uploaded(first, slide, batch));
+        events.publish(uploaded(second, slide, batch));
+        events.publish(uploaded(pending, slide, batch));
+        events.publish(detections(first, "1.0.0", 10, 1, 2, T1));
+        events.publish(detections(second, "1.0.0", 20, 0, 3, T1));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/slides/{slide}/counts", slide)
+                .then().statusCode(200)
+                .body("slideId", equalTo(slide))
+                .body("images", equalTo(2))
+                .body("counts.RBC", equalTo(30))
+                .body("counts.WBC", equalTo(1))
+                .body("counts.Platelets", equalTo(5))
+                .body("modelVersions[0].name", equalTo("efficientdet-d0-bccd")));
+    }
+
+    @Test
+    void batchReportsProgressAndTotals() {
+        String done = newImageId();
+        String failed = newImageId();
+        String pending = newImageId();
+        events.publish(uploaded(done, slide, batch));
+        events.publish(uploaded(failed, slide, batch));
+        events.publish(uploaded(pending, slide, batch));
+        events.publish(detections(done, "1.0.0", 8, 2, 4, T1));
+        events.publish(deadLetter(failed, "model timed out"));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch)
+                .then().statusCode(200)
+                .body("batchId", equalTo(batch))
+                .body("images.total", equalTo(3))
+                .body("images.done", equalTo(1))
+                .body("images.failed", equalTo(1))
+                .body("images.pending", equalTo(1))
+                .body("counts.RBC", equalTo(8))
+                .body("counts.WBC", equalTo(2))
+                .body("counts.Platelets", equalTo(4)));
+    }
+
+    @Test
+    void unreadableRecordDoesNotBlockItsTopic() {
+        String id = newImageId();
+        events.send(Topics.CELL_DETECTIONS, id, "{ this is not json");
+        events.publish(detections(id, "1.0.0", 1, 1, 1, T1));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("DONE")));
+    }
+
+    @Test
+    void unknownImageSlideAndBatchAreNotFound() {
+        when().get("/images/{id}", newImageId())
+                .then().statusCode(404)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("status", equalTo(404))
+                .body("title", equalTo("Not Found"));
+        when().get("/slides/{slide}/counts", "no-such-slide").then().statusCode(404);
+        given().get("/batches/{batch}", "no-such-batch").then().statusCode(404);
+    }
+}
