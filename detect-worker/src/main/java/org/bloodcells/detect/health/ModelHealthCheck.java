@@ -1,0 +1,33 @@
+package org.bloodcells.detect.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bloodcells.detect.model.DetectionModel;
+import org.bloodcells.detection.ModelInfo;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Tells operators which model version this replica runs; it is up once the model is loaded. */
+@Readiness
+@ApplicationScoped
+public class ModelHealthCheck implements HealthCheck {
+
+    private final DetectionModel model;
+
+    public ModelHealthCheck(DetectionModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        ModelInfo info = model.info();
+        return HealthCheckResponse.named("model")
+                .up()
+                .withData("name", info.name())
+                .withData("version", info.version())
+                .withData("classes", String.join(",", info.classes()))
+                .withData("inputSize", info.inputSize())
+                .build();
+    }
+}

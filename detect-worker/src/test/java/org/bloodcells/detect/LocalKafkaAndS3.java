@@ -1,0 +1,96 @@
+package org.bloodcells.detect;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import org.bloodcells.events.Topics;
+import org.bloodcells.infra.LocalInfrastructureTestResource;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The shared local infrastructure as this worker uses it: Kafka with the worker's topics already
+ * there, and S3. The PostgreSQL properties are left out, because without a datasource extension
+ * Quarkus reports them as unrecognized keys.
+ *
+ * <p>With the argument {@value #STORAGE}={@value #UNREACHABLE} the worker is pointed at a port
+ * where no S3 server listens, as when object storage is down.
+ */
+public class LocalKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
+
+    public static final String STORAGE = "storage";
+    public static final String UNREACHABLE = "unreachable";
+
+    private final LocalInfrastructureTestResource infrastructure = new LocalInfrastructureTestResource();
+    private boolean storageUnreachable;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        storageUnreachable = UNREACHABLE.equals(initArgs.get(STORAGE));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> properties = new HashMap<>(infrastructure.start());
+        properties.keySet().removeIf(key -> key.startsWith("quarkus.datasource."));
+        createTopics(properties.get("kafka.bootstrap.servers"),
+                Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS, Topics.DEAD_LETTERS);
+        if (storageUnreachable) {
+            properties.put("bloodcells.storage.endpoint", "http://127.0.0.1:" + closedPort());
+        }
+        return properties;
+    }
+
+    @Override
+    public void stop() {
+        infrastructure.stop();
+    }
+
+    /** Before the worker subscribes, so that it does not start by waiting for auto-creation. */
+    private static void createTopics(String bootstrapServers, String... names) {
+        // Test resources start on a thread whose context class loader is not the one that loaded
+        // the Kafka client; Kafka loads its plug-ins (JmxReporter) through the context loader.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            for (KafkaFuture<Void> created : admin.createTopics(Stream.of(names)
+                    .map(name -> new NewTopic(name, Optional.empty(), Optional.empty()))
+                    .toList()).values().values()) {
+                try {
+                    created.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topics " + List.of(names), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.bloodcells.detect;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+import org.bloodcells.events.ImageUploaded;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+
+/**
+ * Puts test images into the real S3 server the way ingest does (content-addressed by SHA-256)
+ * and describes them with the event ingest would publish.
+ */
+public final class StoredImages {
+
+    private final MinioClient minio;
+    private final String bucket;
+
+    public StoredImages(MinioClient minio, String bucket) {
+        this.minio = minio;
+        this.bucket = bucket;
+        try {
+            if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create bucket " + bucket, e);
+        }
+    }
+
+    /** Stores the bytes and returns the event announcing them. */
+    public ImageUploaded put(byte[] bytes, String contentType) {
+        String imageId = sha256(bytes);
+        String key = imageId;
+        try {
+            minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                    .contentType(contentType)
+                    .build());
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot store " + key, e);
+        }
+        return new ImageUploaded(imageId, bucket, key, contentType, bytes.length, "scanner-test", "slide-test",
+                "batch-test", Instant.now());
+    }
+
+    /** A BCCD test-split image from {@code src/test/resources/bccd}. */
+    public static byte[] bccd(String name) {
+        try (InputStream in = StoredImages.class.getResourceAsStream("/bccd/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No test image " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.bloodcells.detect.messaging;
+
+import static org.awaitility.Awaitility.await;
+import static org.bloodcells.detect.StoredImages.bccd;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bloodcells.detect.LocalKafkaAndS3;
+import org.bloodcells.detect.StoredImages;
+import org.bloodcells.detect.config.DetectWorkerConfig;
+import org.bloodcells.detect.model.DetectionModel;
+import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.events.CellDetections;
+import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Topics;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.minio.MinioClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The worker as deployed, between a real Kafka broker, a real S3 server and the real model:
+ * events go in through a plain producer, results are read back from their topics.
+ */
+@QuarkusTest
+@WithTestResource(LocalKafkaAndS3.class)
+class DetectionPipelineTest {
+
+    private static final Duration PROCESSED_WITHIN = Duration.ofSeconds(90);
+
+    @Inject
+    MinioClient minio;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    DetectionModel model;
+    @Inject
+    DetectWorkerConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private StoredImages images;
+    private KafkaProducer<String, String> producer;
+    private TopicRecorder<CellDetections> detections;
+    private TopicRecorder<DeadLetter> deadLetters;
+
+    @BeforeEach
+    void connect() {
+        images = new StoredImages(minio, config.storage().bucket());
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new StringSerializer());
+        detections = new TopicRecorder<>(bootstrapServers, Topics.CELL_DETECTIONS, CellDetections.class, json);
+        deadLetters = new TopicRecorder<>(bootstrapServers, Topics.DEAD_LETTERS, DeadLetter.class, json);
+    }
+
+    @AfterEach
+    void disconnect() {
+        producer.close();
+        detections.close();
+        deadLetters.close();
+    }
+
+    @Test
+    void uploadedImageIsPublishedWithTheCountsTheDetectorFinds() throws Exception {
+        byte[] bytes = bccd("BloodImage_00007.jpg");
+        ImageUploaded event = images.put(bytes, "image/jpeg");
+        Instant sent = Instant.now();
+
+        publish(event.imageId(), json.writeValueAsString(event));
+
+        CellDetections published = awaitRecord(detections,
+                d -> d.imageId().equals(event.imageId()) && !d.detectedAt().isBefore(sent));
+        DetectionResult direct = model.detector().detect(bytes);
+        assertEquals(direct.counts(), published.counts());
+        assertEquals(direct.detections().stream()
+                .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
+                .toList(), published.cells());
+        assertEquals(model.info().name(), published.modelName());
+        assertEquals(model.info().version(), published.modelVersion());
+        assertEquals(640, published.imageWidth());
+        assertEquals(480, published.imageHeight());
+        assertEquals("detect-worker-test", published.workerId());
+    }
+
+    @Test
+    void nonImageObjectIsDeadLetteredAndTheNextImageIsStillDetected() throws Exception {
+        ImageUploaded notAnImage = images.put(("not an image " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
+                "image/jpeg");
+        ImageUploaded image = images.put(bccd("BloodImage_00011.jpg"), "image/jpeg");
+        Instant sent = Instant.now();
+
+        publish(notAnImage.imageId(), json.writeValueAsString(notAnImage));
+        publish(image.imageId(), json.writeValueAsString(image));
+
+        DeadLetter letter = awaitRecord(deadLetters, l -> notAnImage.imageId().equals(l.imageId()));
+        assertEquals("detect", letter.stage());
+        assertTrue(letter.reason().startsWith("Undecodable image"), letter.reason());
+        assertEquals(notAnImage, json.readValue(letter.payload(), ImageUploaded.class));
+        CellDetections next = awaitRecord(detections,
+                d -> d.imageId().equals(image.imageId()) && !d.detectedAt().isBefore(sent));
+        assertFalse(next.detectedAt().isBefore(letter.failedAt()), "the good image was handled after the bad one");
+    }
+
+    @Test
+    void malformedEventIsDeadLetteredAndTheWorkerCarriesOn() throws Exception {
+        String malformed = "{\"imageId\": \"" + UUID.randomUUID() + "\", this is not JSON";
+        ImageUploaded image = images.put(bccd("BloodImage_00007.jpg"), "image/jpeg");
+        Instant sent = Instant.now();
+
+        publish(null, malformed);
+        publish(image.imageId(), json.writeValueAsString(image));
+
+        DeadLetter letter = awaitRecord(deadLetters, l -> malformed.equals(l.payload()));
+        assertNull(letter.imageId());
+        assertTrue(letter.reason().contains("not a valid ImageUploaded JSON"), letter.reason());
+        CellDetections next = awaitRecord(detections,
+                d -> d.imageId().equals(image.imageId()) && !d.detectedAt().isBefore(sent));
+        assertFalse(next.detectedAt().isBefore(letter.failedAt()), "the next event was handled after the bad one");
+    }
+
+    @Test
+    void eventForMissingObjectIsDeadLettered() throws Exception {
+        String imageId = StoredImages.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        ImageUploaded event = new ImageUploaded(imageId, config.storage().bucket(), imageId, "image/jpeg", 1234,
+                "scanner-test", "slide-test", "batch-test", Instant.now());
+
+        publish(imageId, json.writeValueAsString(event));
+
+        DeadLetter letter = awaitRecord(deadLetters, l -> imageId.equals(l.imageId()));
+        assertTrue(letter.reason().contains("does not exist"), letter.reason());
+    }
+
+    private void publish(String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.IMAGES_UPLOADED, key, value)).get();
+    }
+
+    private static <T> T awaitRecord(TopicRecorder<T> topic, Predicate<T> matching) {
+        return await().atMost(PROCESSED_WITHIN)
+                .pollInSameThread()
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> topic.find(matching), Optional::isPresent)
+                .orElseThrow();
+    }
+}

@@ -1,0 +1,103 @@
+package org.bloodcells.detect.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.bloodcells.detect.StoredImages.bccd;
+import static org.bloodcells.detect.StoredImages.sha256;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bloodcells.detect.LocalKafkaAndS3;
+import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Topics;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Object storage down is not the image's fault: the worker retries, then fails the message
+ * without dead-lettering it or committing its offset, so it is redelivered once the worker is
+ * restarted. Runs on a topic and group of its own, so the failed channel stops nobody else.
+ */
+@QuarkusTest
+@TestProfile(UnreachableStorageTest.UnreachableStorage.class)
+class UnreachableStorageTest {
+
+    static final String TOPIC = Topics.IMAGES_UPLOADED + "-storage-down";
+    static final String GROUP = "detect-worker-storage-down";
+
+    public static class UnreachableStorage implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            String channel = "mp.messaging.incoming." + Topics.IMAGES_UPLOADED;
+            String retry = "quarkus.fault-tolerance.\"" + ImageUploadedConsumer.class.getName() + "/consume\".retry";
+            return Map.of(
+                    channel + ".topic", TOPIC,
+                    channel + ".group.id", GROUP,
+                    retry + ".max-retries", "2",
+                    retry + ".delay", "10");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(LocalKafkaAndS3.class,
+                    Map.of(LocalKafkaAndS3.STORAGE, LocalKafkaAndS3.UNREACHABLE)));
+        }
+    }
+
+    @Inject
+    ObjectMapper json;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void imageIsNeitherDeadLetteredNorCommittedWhileStorageIsDown() throws Exception {
+        byte[] bytes = bccd("BloodImage_00011.jpg");
+        String imageId = sha256(bytes);
+        ImageUploaded event = new ImageUploaded(imageId, "images", imageId, "image/jpeg", bytes.length,
+                "scanner-test", "slide-test", "batch-test", Instant.now());
+        RecordMetadata sent;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new StringSerializer())) {
+            sent = producer.send(new ProducerRecord<>(TOPIC, imageId, json.writeValueAsString(event))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/live")
+                .then().statusCode(503).body(containsString("Object storage unavailable")));
+
+        try (var deadLetters = new TopicRecorder<>(bootstrapServers, Topics.DEAD_LETTERS, DeadLetter.class, json)) {
+            assertTrue(deadLetters.readToEnd().stream().noneMatch(letter -> imageId.equals(letter.imageId())),
+                    "an image that could not be read for now must not be dead-lettered");
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(TOPIC, sent.partition()));
+            assertTrue(committed == null || committed.offset() <= sent.offset(),
+                    "offset committed past the failed image: " + committed);
+        }
+    }
+}
