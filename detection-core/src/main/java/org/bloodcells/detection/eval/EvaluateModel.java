@@ -72,7 +72,8 @@ public final class EvaluateModel {
         run(options, System.out);
     }
 
-    static Map<String, String> parse(String[] args) {
+    /** Options from {@code --name value} pairs; the usage text lists them. */
+    public static Map<String, String> parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -95,7 +96,8 @@ public final class EvaluateModel {
         return options;
     }
 
-    static Summary run(Map<String, String> options, PrintStream out) throws IOException {
+    /** Evaluates, prints progress and the table to {@code out}, writes what the options ask for. */
+    public static Summary run(Map<String, String> options, PrintStream out) throws IOException {
         String split = options.getOrDefault("split", "test");
         int batch = Integer.parseInt(options.getOrDefault("batch", "1"));
         DetectorSettings settings = new DetectorSettings(
