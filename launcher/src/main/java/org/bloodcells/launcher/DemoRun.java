@@ -37,22 +37,14 @@ public final class DemoRun {
                     (System.nanoTime() - began) / 1e9);
             if (stay) {
                 System.out.println("Platform running; Ctrl-C stops it.");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> close(platform)));
+                Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
                 new CountDownLatch(1).await();
             }
         } finally {
             if (!stay) {
                 progress.step("stopping");
-                close(platform);
+                platform.close();
             }
-        }
-    }
-
-    private static void close(LocalPlatform platform) {
-        try {
-            platform.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -95,7 +87,7 @@ public final class DemoRun {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not all images were processed within " + TIMEOUT.toMinutes()
-                        + " min; see the service logs under " + layout.runDirectory().resolve("logs"));
+                        + " min; see the service logs under " + layout.runDirectory());
             }
             Thread.sleep(50);
         }

@@ -48,7 +48,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     public static LocalPlatform start(RepositoryLayout layout, Ports ports, Progress progress)
-            throws IOException, InterruptedException {
+            throws IOException {
         progress.step("starting Kafka (KRaft), PostgreSQL and the S3 server");
         LocalInfrastructure infrastructure = LocalInfrastructure.start(layout.runDirectory());
         List<ServiceProcess> started = new ArrayList<>();
@@ -56,27 +56,27 @@ public final class LocalPlatform implements AutoCloseable {
             infrastructure.kafka().createTopics(PARTITIONS, Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
                     Topics.DEAD_LETTERS);
             Map<String, String> common = infrastructure.quarkusProperties();
-            var logs = layout.runDirectory().resolve("logs");
+            var runDir = layout.runDirectory();
 
             progress.step("starting ingest-service, detect-worker and results-service");
             ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
-                    portOrFree(ports.ingest()), common, logs);
+                    portOrFree(ports.ingest()), common, runDir);
             started.add(ingest);
             Map<String, String> workerConfig = new LinkedHashMap<>(common);
             workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
             workerConfig.put("bloodcells.worker.id", "local-worker-1");
             ServiceProcess worker = ServiceProcess.start("detect-worker", layout.serviceJar("detect-worker"),
-                    portOrFree(ports.worker()), workerConfig, logs);
+                    portOrFree(ports.worker()), workerConfig, runDir);
             started.add(worker);
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
-                    portOrFree(ports.results()), common, logs);
+                    portOrFree(ports.results()), common, runDir);
             started.add(results);
             for (ServiceProcess service : started) {
                 service.awaitReady(Duration.ofSeconds(120));
                 progress.step(service.name() + " ready at " + service.baseUri() + " (log: " + service.log() + ")");
             }
             return new LocalPlatform(infrastructure, ingest, worker, results);
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             for (ServiceProcess service : started) {
                 service.close();
             }
@@ -116,7 +116,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Stops the services first (so they commit their offsets against a live broker), then the servers. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }

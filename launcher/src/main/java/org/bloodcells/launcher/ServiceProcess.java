@@ -11,43 +11,37 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
+import org.bloodcells.infra.ChildJvm;
 
 /**
- * One packaged Quarkus service in its own JVM, configured by system properties, logging to a
- * file; ready when its readiness check answers UP.
+ * One packaged Quarkus service in its own JVM (local-infra's {@link ChildJvm}: log file, exits
+ * with this JVM), configured by system properties; ready when its readiness check answers UP.
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** Main class of Quarkus' fast-jar {@code quarkus-run.jar}, whose manifest names the rest. */
+    private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
-    private final Process process;
-    private final Path log;
+    private final ChildJvm jvm;
     private final URI baseUri;
 
-    private ServiceProcess(String name, Process process, Path log, URI baseUri) {
+    private ServiceProcess(String name, ChildJvm jvm, URI baseUri) {
         this.name = name;
-        this.process = process;
-        this.log = log;
+        this.jvm = jvm;
         this.baseUri = baseUri;
     }
 
     public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
-            Path logDir) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dquarkus.http.port=" + port);
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
-        Files.createDirectories(logDir);
-        Path log = logDir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-                .start();
-        return new ServiceProcess(name, process, log, URI.create("http://127.0.0.1:" + port));
+            Path runDir) throws IOException {
+        List<String> options = new ArrayList<>();
+        options.add("-Dquarkus.http.port=" + port);
+        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        Path workDir = Files.createDirectories(runDir.resolve(name));
+        ChildJvm jvm = ChildJvm.start(name, workDir, List.of(jar), options, List.of(), QUARKUS_MAIN, List.of());
+        return new ServiceProcess(name, jvm, URI.create("http://127.0.0.1:" + port));
     }
 
     public String name() {
@@ -59,49 +53,28 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public Path log() {
-        return log;
+        return jvm.log();
     }
 
-    /** Polls /q/health/ready; fails with the end of the service's log if it dies or times out. */
-    public void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** Waits for /q/health/ready to answer 200; fails with the end of the service's log if it dies or times out. */
+    public void awaitReady(Duration timeout) {
         HttpRequest ready = HttpRequest.newBuilder(baseUri.resolve("/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with code " + process.exitValue()
-                        + " before it was ready:\n" + logTail());
-            }
+        jvm.awaitReady(timeout, () -> {
             try {
-                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
+                return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
-                // not listening yet
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " was not ready after " + timeout.toSeconds() + " s:\n"
-                        + logTail());
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        });
     }
 
     /** SIGTERM so Quarkus shuts down gracefully (consumers commit, sessions close); then SIGKILL. */
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+    public void close() {
+        jvm.close();
     }
 }

@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
  * A server running in its own JVM, so that its libraries never meet the caller's (Quarkus brings
  * its own kafka-clients and Jackson). Output goes to a log file in the work
  * directory, not to the caller's console; the child exits when this JVM dies (see ParentWatch).
+ * The launcher runs the packaged services this way too.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private static final String WATCH_MAIN = "org.bloodcells.infra.child.ParentWatch";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -43,7 +44,7 @@ final class ChildJvm implements AutoCloseable {
      *     copied out of whatever jar or class loader holds them, since the caller's classpath
      *     cannot be relied on to name local-infra's jar.
      */
-    static ChildJvm start(String name, Path workDir, List<Path> classpath, List<String> jvmOptions,
+    public static ChildJvm start(String name, Path workDir, List<Path> classpath, List<String> jvmOptions,
             List<String> childClasses, String mainClass, List<String> args) throws IOException {
         Path classes = workDir.resolve("child-classes");
         copyClassFile(WATCH_MAIN, classes);
@@ -72,7 +73,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits until {@code ready} holds, failing fast with the child's log if it dies first. */
-    void awaitReady(Duration timeout, BooleanSupplier ready) {
+    public void awaitReady(Duration timeout, BooleanSupplier ready) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
@@ -88,13 +89,18 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    static boolean acceptsConnections(int port) {
+    public static boolean acceptsConnections(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
             return true;
         } catch (IOException notYet) {
             return false;
         }
+    }
+
+    /** The file the child's standard output and error go to. */
+    public Path log() {
+        return log;
     }
 
     IllegalStateException failure(String what) {
@@ -132,7 +138,8 @@ final class ChildJvm implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException("Class file " + resource + " not found next to " + ChildJvm.class);
             }
-            Files.copy(in, target);
+            // A work directory may be reused (the launcher's, across local runs).
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }
