@@ -7,32 +7,16 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Everything the detect worker can be told, under {@code bloodcells.*}. Kafka is configured
+ * What the detect worker can be told under {@code bloodcells.*}. Object storage is
+ * {@code bloodcells.storage.*} (StorageConfig, shared with ingest-service); Kafka is configured
  * through {@code kafka.bootstrap.servers} and the {@code mp.messaging.*} channel properties.
  */
 @ConfigMapping(prefix = "bloodcells")
 public interface DetectWorkerConfig {
 
-    Storage storage();
-
     Detector detector();
 
     Worker worker();
-
-    /** The S3 API server that holds the uploaded images. */
-    interface Storage {
-
-        /** e.g. {@code http://minio:9000} */
-        String endpoint();
-
-        String accessKey();
-
-        String secretKey();
-
-        /** Bucket used when an event names none, and checked by the readiness probe. */
-        @WithDefault("images")
-        String bucket();
-    }
 
     /** The ONNX model and its post-processing (see models/CONTRACT.md). */
     interface Detector {

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import org.bloodcells.detect.config.DetectWorkerConfig;
 import org.bloodcells.detect.model.DetectionModel;
 import org.bloodcells.detect.storage.ImageStore;
+import org.bloodcells.storage.StorageConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -19,8 +20,8 @@ public class ImageDetectionServiceProducer {
     @Produces
     @Singleton
     ImageDetectionService imageDetectionService(ImageStore store, DetectionModel model, ObjectMapper json,
-            DetectWorkerConfig config) {
-        return new ImageDetectionService(store, model.detector(), json, config.storage().bucket(),
+            DetectWorkerConfig config, StorageConfig storage) {
+        return new ImageDetectionService(store, model.detector(), json, storage.bucket(),
                 config.worker().id().orElseGet(ImageDetectionServiceProducer::hostName), Clock.systemUTC());
     }
 

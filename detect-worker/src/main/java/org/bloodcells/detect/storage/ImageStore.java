@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Set;
 
-import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.MinioClient;
@@ -50,15 +49,6 @@ public class ImageStore {
         } catch (MinioException | IOException | GeneralSecurityException e) {
             throw new StorageUnavailableException("Object storage unavailable reading " + bucket + "/" + objectKey
                     + ": " + describe(e), e);
-        }
-    }
-
-    /** Whether the bucket exists; a readiness question, so every failure is "unavailable". */
-    public boolean bucketExists(String bucket) {
-        try {
-            return minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
-        } catch (MinioException | IOException | GeneralSecurityException e) {
-            throw new StorageUnavailableException("Object storage unavailable: " + describe(e), e);
         }
     }
 

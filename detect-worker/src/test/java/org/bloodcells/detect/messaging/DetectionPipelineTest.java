@@ -23,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.detect.LocalKafkaAndS3;
 import org.bloodcells.detect.StoredImages;
-import org.bloodcells.detect.config.DetectWorkerConfig;
 import org.bloodcells.detect.model.DetectionModel;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.events.CellDetections;
@@ -31,6 +30,7 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
+import org.bloodcells.storage.StorageConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +59,7 @@ class DetectionPipelineTest {
     @Inject
     DetectionModel model;
     @Inject
-    DetectWorkerConfig config;
+    StorageConfig storage;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -70,7 +70,7 @@ class DetectionPipelineTest {
 
     @BeforeEach
     void connect() {
-        images = new StoredImages(minio, config.storage().bucket());
+        images = new StoredImages(minio, storage.bucket());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringSerializer(), new StringSerializer());
         detections = new TopicRecorder<>(bootstrapServers, Topics.CELL_DETECTIONS, CellDetections.class, json);
@@ -145,7 +145,7 @@ class DetectionPipelineTest {
     @Test
     void eventForMissingObjectIsDeadLettered() throws Exception {
         String imageId = StoredImages.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        ImageUploaded event = new ImageUploaded(imageId, config.storage().bucket(), imageId, "image/jpeg", 1234,
+        ImageUploaded event = new ImageUploaded(imageId, storage.bucket(), imageId, "image/jpeg", 1234,
                 "scanner-test", "slide-test", "batch-test", Instant.now());
 
         publish(imageId, json.writeValueAsString(event));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.bloodcells.detect.StoredImages.bccd;
 import static org.bloodcells.detect.StoredImages.sha256;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -99,5 +100,13 @@ class UnreachableStorageTest {
             assertTrue(committed == null || committed.offset() <= sent.offset(),
                     "offset committed past the failed image: " + committed);
         }
+    }
+
+    @Test
+    void readinessReportsObjectStorageDownWithTheReason() {
+        given().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("checks.find { it.name == 'object-storage' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'object-storage' }.data.error", containsString("ConnectException"));
     }
 }

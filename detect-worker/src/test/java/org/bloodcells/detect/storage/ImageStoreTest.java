@@ -9,8 +9,8 @@ import jakarta.inject.Inject;
 
 import org.bloodcells.detect.LocalKafkaAndS3;
 import org.bloodcells.detect.StoredImages;
-import org.bloodcells.detect.config.DetectWorkerConfig;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.storage.StorageConfig;
 import org.junit.jupiter.api.Test;
 
 import io.minio.MinioClient;
@@ -27,22 +27,22 @@ class ImageStoreTest {
     @Inject
     MinioClient minio;
     @Inject
-    DetectWorkerConfig config;
+    StorageConfig storage;
 
     @Test
     void storedImageIsReadBackByteForByte() throws Exception {
         byte[] bytes = bccd("BloodImage_00011.jpg");
-        ImageUploaded event = new StoredImages(minio, config.storage().bucket()).put(bytes, "image/jpeg");
+        ImageUploaded event = new StoredImages(minio, storage.bucket()).put(bytes, "image/jpeg");
 
         assertArrayEquals(bytes, store.fetch(event.bucket(), event.objectKey()));
     }
 
     @Test
     void absentObjectIsMissingRatherThanUnavailable() {
-        new StoredImages(minio, config.storage().bucket());
+        new StoredImages(minio, storage.bucket());
 
         ImageMissingException missing = assertThrows(ImageMissingException.class,
-                () -> store.fetch(config.storage().bucket(), "no-such-object"));
+                () -> store.fetch(storage.bucket(), "no-such-object"));
         assertTrue(missing.getMessage().contains("NoSuchKey"), missing.getMessage());
     }
 

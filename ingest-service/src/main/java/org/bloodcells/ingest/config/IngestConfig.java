@@ -6,31 +6,11 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Everything ingest-service reads from {@code bloodcells.*}. */
+/** What ingest-service reads from {@code bloodcells.*}; object storage is {@code bloodcells.storage.*} (StorageConfig). */
 @ConfigMapping(prefix = "bloodcells")
 public interface IngestConfig {
 
-    Storage storage();
-
     Upload upload();
-
-    interface Storage {
-
-        /** S3 API endpoint, e.g. {@code http://minio:9000}. */
-        String endpoint();
-
-        String accessKey();
-
-        String secretKey();
-
-        /** Created at start-up when missing. */
-        @WithDefault("images")
-        String bucket();
-
-        /** Connect, read and write timeout of one storage call; a slow store becomes a 503, not a hung request. */
-        @WithDefault("30S")
-        Duration timeout();
-    }
 
     interface Upload {
 

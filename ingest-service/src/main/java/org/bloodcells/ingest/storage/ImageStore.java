@@ -7,7 +7,7 @@ import java.security.GeneralSecurityException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.bloodcells.ingest.config.IngestConfig;
+import org.bloodcells.storage.StorageConfig;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
@@ -29,15 +29,9 @@ public class ImageStore {
     private final String bucket;
     private volatile boolean bucketReady;
 
-    public ImageStore(IngestConfig config) {
-        IngestConfig.Storage storage = config.storage();
-        this.bucket = storage.bucket();
-        this.client = MinioClient.builder()
-                .endpoint(storage.endpoint())
-                .credentials(storage.accessKey(), storage.secretKey())
-                .build();
-        long timeoutMillis = storage.timeout().toMillis();
-        client.setTimeout(timeoutMillis, timeoutMillis, timeoutMillis);
+    public ImageStore(MinioClient client, StorageConfig config) {
+        this.client = client;
+        this.bucket = config.bucket();
     }
 
     void createBucketAtStartup(@Observes StartupEvent startup) {
@@ -73,15 +67,6 @@ public class ImageStore {
             return null;
         });
         bucketReady = true;
-    }
-
-    /** Whether the bucket answers; for the readiness check. */
-    public boolean reachable() {
-        try {
-            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
-        } catch (MinioException | IOException | GeneralSecurityException e) {
-            return false;
-        }
     }
 
     public boolean exists(String key) {

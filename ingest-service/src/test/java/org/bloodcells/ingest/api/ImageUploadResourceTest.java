@@ -23,12 +23,12 @@ import jakarta.inject.Inject;
 
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
-import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.service.ImageFormat;
 import org.bloodcells.ingest.service.ImageInspector;
 import org.bloodcells.ingest.storage.ObjectKeys;
 import org.bloodcells.ingest.support.ImagesUploadedTopic;
 import org.bloodcells.ingest.support.TestBucket;
+import org.bloodcells.storage.StorageConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ import io.restassured.response.Response;
 class ImageUploadResourceTest {
 
     @Inject
-    IngestConfig config;
+    StorageConfig storage;
 
     @Inject
     ObjectMapper json;
@@ -62,7 +62,6 @@ class ImageUploadResourceTest {
 
     @BeforeEach
     void connect() {
-        IngestConfig.Storage storage = config.storage();
         bucket = new TestBucket(storage.endpoint(), storage.accessKey(), storage.secretKey(), storage.bucket());
         topic = new ImagesUploadedTopic(kafkaBootstrapServers, json);
     }
@@ -101,7 +100,7 @@ class ImageUploadResourceTest {
         List<ImageUploaded> events = topic.eventsFor(imageId);
         assertEquals(1, events.size(), "events for " + fileName);
         ImageUploaded event = events.get(0);
-        assertEquals(config.storage().bucket(), event.bucket());
+        assertEquals(storage.bucket(), event.bucket());
         assertEquals(objectKey, event.objectKey());
         assertEquals("image/jpeg", event.contentType());
         assertEquals(bytes.length, event.sizeBytes());

@@ -12,11 +12,11 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.bloodcells.infra.LocalInfrastructureTestResource;
-import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.service.ImageFormat;
 import org.bloodcells.ingest.service.ImageInspector;
 import org.bloodcells.ingest.storage.ObjectKeys;
 import org.bloodcells.ingest.support.TestBucket;
+import org.bloodcells.storage.StorageConfig;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -51,7 +51,7 @@ class KafkaUnreachableTest {
     }
 
     @Inject
-    IngestConfig config;
+    StorageConfig storage;
 
     @Test
     void uploadIsRefusedWithRetryAfterAndLeavesNoPublishedMarkerWhenKafkaIsDown() throws Exception {
@@ -66,7 +66,6 @@ class KafkaUnreachableTest {
                 .contentType(Problem.MEDIA_TYPE)
                 .body("title", equalTo("Event broker unavailable"));
 
-        IngestConfig.Storage storage = config.storage();
         TestBucket bucket = new TestBucket(storage.endpoint(), storage.accessKey(), storage.secretKey(),
                 storage.bucket());
         assertTrue(bucket.exists(ObjectKeys.image(imageId, ImageFormat.JPEG)));
