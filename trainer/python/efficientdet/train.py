@@ -49,7 +49,7 @@ def log(msg):
     print(msg, flush=True)
 
 
-def plot(history, path):
+def plot(history, path, box_label="box (Huber x50)"):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -59,7 +59,7 @@ def plot(history, path):
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
     ep = [h["epoch"] for h in history]
     a.plot(ep, [h["cls_loss"] for h in history], label="class (focal)")
-    a.plot(ep, [h["box_loss"] for h in history], label="box (Huber x50)")
+    a.plot(ep, [h["box_loss"] for h in history], label=box_label)
     a.set_xlabel("epoch"), a.set_ylabel("training loss"), a.legend(), a.grid(alpha=.3)
     ev = [h for h in history if "val_AP50" in h]
     b.plot([h["epoch"] for h in ev], [h["val_AP50"] for h in ev], "o-", label="val AP@0.5")
@@ -91,6 +91,8 @@ def main(argv=None):
     p.add_argument("--max-steps", type=int, help="stop after N optimiser steps (smoke runs)")
     p.add_argument("--time-budget", type=float, help="stop after this many minutes, keeping the schedule's end")
     p.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA")
+    p.add_argument("--init", help="start from this checkpoint's weights (a second, fine-tuning cycle)")
+    p.add_argument("--giou-weight", type=float, default=0.0, help="weight of the GIoU term added to the box loss")
     a = p.parse_args(argv)
 
     random.seed(a.seed), np.random.seed(a.seed), torch.manual_seed(a.seed)
@@ -105,7 +107,10 @@ def main(argv=None):
     loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
                                          num_workers=a.workers, collate_fn=collate, persistent_workers=a.workers > 0)
     anchors = generate_anchors(a.crop)
-    model = EfficientDetD0().to(device)
+    model = EfficientDetD0()
+    if a.init:
+        model.load_state_dict(torch.load(a.init, map_location="cpu")["model"])
+    model = model.to(device)
     ema = ModelEma(model)
     decay, no_decay = [], []
     for n, prm in model.named_parameters():
@@ -127,7 +132,8 @@ def main(argv=None):
     started = time.time()
     log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), crop {a.crop}, "
         f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
-        f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters")
+        f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
+        + (f", starting from {a.init}" if a.init else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else ""))
     history, best, step = [], -1.0, 0
     for epoch in range(1, a.epochs + 1):
         model.train()
@@ -143,7 +149,8 @@ def main(argv=None):
                     logits, deltas = model(images.to(device))
             else:
                 logits, deltas = model(images.to(device))
-            cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors.to(device), tl, tm)
+            cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors.to(device), tl, tm,
+                                                  giou_weight=a.giou_weight)
             loss = cls_loss + box_loss
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -173,7 +180,8 @@ def main(argv=None):
         torch.save({"model": ema.ema.state_dict(), "epoch": epoch}, os.path.join(a.out, "last.pt"))
         with open(os.path.join(a.out, "history.json"), "w") as f:
             json.dump(history, f, indent=1)
-        plot(history, os.path.join(a.out, "curve.png"))
+        plot(history, os.path.join(a.out, "curve.png"),
+             f"box (Huber x50 + GIoU x{a.giou_weight:g})" if a.giou_weight else "box (Huber x50)")
         if done:
             break
     log(f"done in {(time.time() - started) / 60:.1f} min; best val AP50 {best:.4f}")
