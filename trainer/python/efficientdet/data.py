@@ -57,11 +57,16 @@ def resize(image_uint8, height, width):
     return F.interpolate(x, size=(height, width), mode="bilinear", align_corners=False)[0]
 
 
+def content_size(width, height, scale):
+    """Where letterbox() puts an image: its resized width and height at the canvas' top-left."""
+    return int(round(width * scale)), int(round(height * scale))
+
+
 def letterbox(image_uint8, size=INPUT_SIZE):
     """The contract's pre-processing: [3,S,S] normalised tensor and the scale applied."""
     _, h, w = image_uint8.shape
     scale = size / max(w, h)
-    nh, nw = int(round(h * scale)), int(round(w * scale))
+    nw, nh = content_size(w, h, scale)
     canvas = torch.zeros(3, size, size)
     canvas[:, :nh, :nw] = normalise(resize(image_uint8, nh, nw))
     return canvas, scale

@@ -18,9 +18,9 @@ import torch
 from . import coco
 from .anchors import generate_anchors
 from .config import CLASSES, INPUT_SIZE
-from .data import letterbox, load_image, read_annotation, read_split
+from .data import content_size, letterbox, load_image, read_annotation, read_split
 from .model import EfficientDetD0
-from .postprocess import detections
+from .postprocess import detections, flip_views
 
 
 def load_checkpoint(path, device="cpu"):
@@ -48,7 +48,7 @@ def onnx_runner(path):
     return run
 
 
-def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None):
+def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None, flips=1, vote_iou=0.0):
     anchors = generate_anchors(INPUT_SIZE)
     ground_truth, predictions = [], []
     started = time.time()
@@ -56,10 +56,13 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
         chunk = ids[start:start + batch_size]
         images = [load_image(os.path.join(voc_dir, "JPEGImages", i + ".jpg")) for i in chunk]
         prepared = [letterbox(im) for im in images]
-        scores, deltas = run(torch.stack([p[0] for p in prepared]))
+        scores, deltas = run(torch.cat([flip_views(p[0], flips, *content_size(im.shape[2], im.shape[1], p[1]))
+                                        for p, im in zip(prepared, images)]))
         for j, image_id in enumerate(chunk):
             _, h, w = images[j].shape
-            b, s, c = detections(scores[j], deltas[j], anchors, prepared[j][1], w, h, score_threshold)
+            views = slice(j * flips, (j + 1) * flips)
+            b, s, c = detections(scores[views], deltas[views], anchors, prepared[j][1], w, h, score_threshold,
+                                 vote_iou=vote_iou)
             predictions.append((b.numpy(), s.numpy(), c.numpy()))
             gb, gl = read_annotation(voc_dir, image_id)
             ground_truth.append((gb.numpy(), gl.numpy()))
@@ -68,9 +71,9 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
     return ground_truth, predictions
 
 
-def evaluate(run, voc_dir, split, log=None):
+def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0):
     ids = read_split(voc_dir, split)
-    gt, pred = predict_split(run, voc_dir, ids, log=log)
+    gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou)
     _, _, summary = coco.evaluate(gt, pred, len(CLASSES))
     return summary
 
@@ -94,12 +97,15 @@ def main(argv=None):
     g.add_argument("--onnx")
     p.add_argument("--json", help="write the summary here")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--flips", type=int, default=1, choices=(1, 2, 4), help="test-time views (Java: test-time-flips)")
+    p.add_argument("--vote-iou", type=float, default=0.0, help="box voting IoU, 0 = off (Java: box-voting-iou)")
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     run = onnx_runner(a.onnx) if a.onnx else torch_runner(load_checkpoint(a.checkpoint, device), device)
-    summary = evaluate(run, a.voc, a.split, log=lambda m: print(m, file=sys.stderr, flush=True))
+    summary = evaluate(run, a.voc, a.split, log=lambda m: print(m, file=sys.stderr, flush=True),
+                       flips=a.flips, vote_iou=a.vote_iou)
     print(format_table(summary))
     if a.json:
         with open(a.json, "w") as f:

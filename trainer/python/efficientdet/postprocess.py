@@ -3,26 +3,74 @@ import torch
 import torchvision
 
 from .anchors import decode
+from .data import content_size
 
 
 PRE_NMS_TOP_K = 5000
 
+# Test-time views in the Java core's order (Flip.java): (mirror x, mirror y).
+FLIPS = ((False, False), (True, False), (False, True), (True, True))
+
+
+def flip_views(canvas, count, width, height):
+    """[3,S,S] -> [count,3,S,S]: the image as is, mirrored left-right, top-bottom, both. Only the image's
+    width×height area is mirrored; the padding stays bottom-right, where training always put it."""
+    views = []
+    for mx, my in FLIPS[:count]:
+        v = canvas.clone()
+        region = canvas[:, :height, :width]
+        if mx:
+            region = region.flip(-1)
+        if my:
+            region = region.flip(-2)
+        v[:, :height, :width] = region
+        views.append(v)
+    return torch.stack(views)
+
 
 def detections(scores, deltas, anchors, scale, width, height, score_threshold=0.001,
-               iou_threshold=0.5, max_detections=100):
+               iou_threshold=0.5, max_detections=100, vote_iou=0.0):
     """scores [A,C] (sigmoid), deltas [A,4] -> (boxes [K,4], scores [K], classes [K]) sorted by score.
 
-    Only the PRE_NMS_TOP_K best (anchor, class) candidates above the threshold enter NMS, as
+    With test-time views, scores [V,A,C] and deltas [V,A,4] hold view v = FLIPS[v] (flip_views); boxes
+    are flipped back within the image's area and pooled, and the PRE_NMS_TOP_K best per view enter one NMS.
+    As in the Java core, a box with no area once clipped to the image (it lies on the padding) is dropped.
+    vote_iou > 0 replaces each kept box by the score-weighted mean of the pooled candidates of its class
+    with IoU >= vote_iou (box voting). Only the best candidates above the threshold enter NMS, as
     models/CONTRACT.md says: an untrained or unsure model would otherwise send 150k boxes to NMS.
     """
-    boxes = decode(anchors, deltas)
-    keep_a, keep_c = torch.nonzero(scores > score_threshold, as_tuple=True)
-    s = scores[keep_a, keep_c]
-    if s.numel() > PRE_NMS_TOP_K:
-        top = torch.topk(s, PRE_NMS_TOP_K).indices
-        keep_a, keep_c, s = keep_a[top], keep_c[top], s[top]
-    b = boxes[keep_a] / scale
+    if scores.dim() == 2:
+        scores, deltas = scores[None], deltas[None]
+    all_boxes, all_scores, all_classes = [], [], []
+    content_w, content_h = content_size(width, height, scale)
+    for v in range(scores.shape[0]):
+        boxes = decode(anchors, deltas[v])
+        mx, my = FLIPS[v]
+        if mx:
+            boxes = torch.stack([content_w - boxes[:, 2], boxes[:, 1], content_w - boxes[:, 0], boxes[:, 3]], -1)
+        if my:
+            boxes = torch.stack([boxes[:, 0], content_h - boxes[:, 3], boxes[:, 2], content_h - boxes[:, 1]], -1)
+        keep_a, keep_c = torch.nonzero(scores[v] > score_threshold, as_tuple=True)
+        all_boxes.append(boxes[keep_a])
+        all_scores.append(scores[v][keep_a, keep_c])
+        all_classes.append(keep_c)
+    b, s, c = torch.cat(all_boxes), torch.cat(all_scores), torch.cat(all_classes)
+    top_k = PRE_NMS_TOP_K * scores.shape[0]
+    if s.numel() > top_k:
+        top = torch.topk(s, top_k).indices
+        b, s, c = b[top], s[top], c[top]
+    b = b / scale
     b[:, 0::2] = b[:, 0::2].clamp(0, width)
     b[:, 1::2] = b[:, 1::2].clamp(0, height)
-    keep = torchvision.ops.batched_nms(b, s, keep_c, iou_threshold)[:max_detections]
-    return b[keep], s[keep], keep_c[keep]
+    has_area = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])
+    b, s, c = b[has_area], s[has_area], c[has_area]
+    keep = torchvision.ops.batched_nms(b, s, c, iou_threshold)[:max_detections]
+    kept = b[keep].clone()
+    if vote_iou > 0 and len(keep):
+        iou = torchvision.ops.box_iou(b[keep], b)
+        for j in range(len(keep)):
+            member = (iou[j] >= vote_iou) & (c == c[keep[j]])
+            member[keep[j]] = True
+            w = s[member].double()
+            kept[j] = ((b[member].double() * w[:, None]).sum(0) / w.sum()).float()
+    return kept, s[keep], c[keep]

@@ -20,6 +20,14 @@ final class BoxDecoder {
      * @return whether the clipped box still has an area (a box wholly on the padding has none)
      */
     boolean decode(float[] regression, int offset, int anchor, Letterbox letterbox, float[] out) {
+        return decode(regression, offset, anchor, letterbox, Flip.NONE, out);
+    }
+
+    /**
+     * As {@link #decode(float[], int, int, Letterbox, float[])} for outputs computed on a flipped view of the input:
+     * the box is flipped back within the image's area of the canvas before it is scaled to the image.
+     */
+    boolean decode(float[] regression, int offset, int anchor, Letterbox letterbox, Flip flip, float[] out) {
         int r = offset + anchor * 4;
         float h = anchors.height(anchor);
         float w = anchors.width(anchor);
@@ -27,11 +35,15 @@ final class BoxDecoder {
         float cx = anchors.centreX(anchor) + regression[r + 1] * w;
         float halfH = (float) (h * Math.exp(regression[r + 2]) / 2);
         float halfW = (float) (w * Math.exp(regression[r + 3]) / 2);
+        float xa = flip.x(cx - halfW, letterbox.resizedWidth());
+        float xb = flip.x(cx + halfW, letterbox.resizedWidth());
+        float ya = flip.y(cy - halfH, letterbox.resizedHeight());
+        float yb = flip.y(cy + halfH, letterbox.resizedHeight());
         double scale = letterbox.scale();
-        out[0] = clip((cx - halfW) / scale, letterbox.imageWidth());
-        out[1] = clip((cy - halfH) / scale, letterbox.imageHeight());
-        out[2] = clip((cx + halfW) / scale, letterbox.imageWidth());
-        out[3] = clip((cy + halfH) / scale, letterbox.imageHeight());
+        out[0] = clip(Math.min(xa, xb) / scale, letterbox.imageWidth());
+        out[1] = clip(Math.min(ya, yb) / scale, letterbox.imageHeight());
+        out[2] = clip(Math.max(xa, xb) / scale, letterbox.imageWidth());
+        out[3] = clip(Math.max(ya, yb) / scale, letterbox.imageHeight());
         return out[2] > out[0] && out[3] > out[1];
     }
 

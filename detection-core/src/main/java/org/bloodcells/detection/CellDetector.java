@@ -149,34 +149,37 @@ public final class CellDetector implements AutoCloseable {
         long started = System.nanoTime();
         int n = images.size();
         int s = preprocessor.inputSize();
-        FloatBuffer input = ByteBuffer.allocateDirect(n * preprocessor.tensorLength() * Float.BYTES)
+        int length = preprocessor.tensorLength();
+        List<Flip> views = Flip.first(settings.testTimeFlips());
+        int blocks = n * views.size();
+        FloatBuffer input = ByteBuffer.allocateDirect(blocks * length * Float.BYTES)
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
         List<Letterbox> letterboxes = new ArrayList<>(n);
         for (RgbImage image : images) {
-            letterboxes.add(preprocessor.write(image, input));
+            if (views.size() == 1) {
+                letterboxes.add(preprocessor.write(image, input));
+            } else {
+                float[] chw = new float[length];
+                Letterbox letterbox = preprocessor.write(image, FloatBuffer.wrap(chw));
+                letterboxes.add(letterbox);
+                for (Flip view : views) {
+                    input.put(view == Flip.NONE ? chw
+                            : view.apply(chw, s, letterbox.resizedWidth(), letterbox.resizedHeight()));
+                }
+            }
         }
-        input.rewind();
         int classCount = metadata.classes().size();
-        float[] scores;
-        float[] boxes;
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), input,
-                new long[] {n, 3, s, s});
-                OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor),
-                        Set.of(ModelSignature.SCORES, ModelSignature.BOXES))) {
-            OnnxTensor scoresTensor = tensor(result, ModelSignature.SCORES);
-            OnnxTensor boxesTensor = tensor(result, ModelSignature.BOXES);
-            ModelSignature.checkShapes(scoresTensor.getInfo().getShape(), boxesTensor.getInfo().getShape(), n,
-                    anchorCount, metadata);
-            scores = new float[n * anchorCount * classCount];
-            scoresTensor.getFloatBuffer().get(scores);
-            boxes = new float[n * anchorCount * 4];
-            boxesTensor.getFloatBuffer().get(boxes);
-        } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed on a batch of " + n + ": " + e.getMessage(), e);
+        float[] scores = new float[blocks * anchorCount * classCount];
+        float[] boxes = new float[blocks * anchorCount * 4];
+        // A model with a fixed batch of 1 gets one run per block.
+        int perRun = signature.batchable() ? blocks : 1;
+        for (int first = 0; first < blocks; first += perRun) {
+            input.position(first * length).limit((first + perRun) * length);
+            infer(input.slice(), perRun, scores, first * anchorCount * classCount, boxes, first * anchorCount * 4);
         }
         List<List<Detection>> detections = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            detections.add(postProcessor.detections(scores, boxes, i, letterboxes.get(i)));
+            detections.add(postProcessor.detections(scores, boxes, i * views.size(), views, letterboxes.get(i)));
         }
         long millisPerImage = Math.round((System.nanoTime() - started) / 1e6 / n);
         List<DetectionResult> results = new ArrayList<>(n);
@@ -186,6 +189,24 @@ public final class CellDetector implements AutoCloseable {
                     postProcessor.counts(detections.get(i)), millisPerImage));
         }
         return results;
+    }
+
+    /** One model run on {@code count} inputs; its outputs are copied into the arrays at the given offsets. */
+    private void infer(FloatBuffer input, int count, float[] scores, int scoresAt, float[] boxes, int boxesAt) {
+        int s = preprocessor.inputSize();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), input,
+                new long[] {count, 3, s, s});
+                OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor),
+                        Set.of(ModelSignature.SCORES, ModelSignature.BOXES))) {
+            OnnxTensor scoresTensor = tensor(result, ModelSignature.SCORES);
+            OnnxTensor boxesTensor = tensor(result, ModelSignature.BOXES);
+            ModelSignature.checkShapes(scoresTensor.getInfo().getShape(), boxesTensor.getInfo().getShape(), count,
+                    anchorCount, metadata);
+            scoresTensor.getFloatBuffer().get(scores, scoresAt, count * anchorCount * metadata.classes().size());
+            boxesTensor.getFloatBuffer().get(boxes, boxesAt, count * anchorCount * 4);
+        } catch (OrtException e) {
+            throw new InferenceException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
+        }
     }
 
     private static OnnxTensor tensor(OrtSession.Result result, String name) {

@@ -13,6 +13,11 @@ import java.util.Map;
  * {@value #PRE_NMS_TOP_K} best; their boxes decoded, mapped to original pixels and clipped; greedy NMS per class;
  * the best {@code maxDetections} overall, highest score first.
  *
+ * <p>With test-time flips the image has one block of outputs per view; every view's boxes are flipped back and
+ * pooled before ranking ({@value #PRE_NMS_TOP_K} per view), and one NMS runs over the pool. With box voting each
+ * kept box is then replaced by the score-weighted mean of the pooled candidates of its class that overlap it by at
+ * least {@link DetectorSettings#boxVotingIou()}; its score stays.
+ *
  * <p>One deliberate difference: a box that has no area after clipping (it lies wholly on the letterbox padding) is
  * dropped, since it is no cell; it could not suppress any other box either.
  */
@@ -38,32 +43,45 @@ final class PostProcessor {
      * @param image      which of the N images
      */
     List<Detection> detections(float[] scores, float[] regression, int image, Letterbox letterbox) {
+        return detections(scores, regression, image, List.of(Flip.NONE), letterbox);
+    }
+
+    /**
+     * @param firstBlock the output block of the image's first view; view {@code v} is block {@code firstBlock + v}
+     * @param views      the view each of those blocks was computed on
+     */
+    List<Detection> detections(float[] scores, float[] regression, int firstBlock, List<Flip> views,
+            Letterbox letterbox) {
         int classCount = classes.size();
         int pairs = anchors.size() * classCount;
-        int scoreOffset = image * pairs;
-        int boxOffset = image * anchors.size() * 4;
         float threshold = (float) settings.scoreThreshold();
-        long[] ranked = new long[pairs];
+        long[] ranked = new long[pairs * views.size()];
         int candidates = 0;
-        for (int p = 0; p < pairs; p++) {
-            float score = scores[scoreOffset + p];
-            if (score > threshold) {
-                // Positive floats order like their bit patterns; on equal scores the lower pair index wins.
-                ranked[candidates++] = ((long) Float.floatToIntBits(score) << 32) | (Integer.MAX_VALUE - p);
+        for (int v = 0; v < views.size(); v++) {
+            int scoreOffset = (firstBlock + v) * pairs;
+            for (int p = 0; p < pairs; p++) {
+                float score = scores[scoreOffset + p];
+                if (score > threshold) {
+                    // Positive floats order like their bit patterns; on equal scores the lower index wins.
+                    ranked[candidates++] = ((long) Float.floatToIntBits(score) << 32)
+                            | (Integer.MAX_VALUE - (v * pairs + p));
+                }
             }
         }
         Arrays.sort(ranked, 0, candidates);
-        int kept = Math.min(candidates, PRE_NMS_TOP_K);
+        int kept = Math.min(candidates, PRE_NMS_TOP_K * views.size());
         // Per class, in descending score order: boxes (4 floats each) and scores.
         float[][] boxes = new float[classCount][kept * 4];
         float[][] boxScores = new float[classCount][kept];
         int[] valid = new int[classCount];
         float[] box = new float[4];
         for (int r = candidates - 1; r >= candidates - kept; r--) {
-            int pair = Integer.MAX_VALUE - (int) ranked[r];
-            int anchor = pair / classCount;
-            int c = pair % classCount;
-            if (decoder.decode(regression, boxOffset, anchor, letterbox, box)) {
+            int index = Integer.MAX_VALUE - (int) ranked[r];
+            int v = index / pairs;
+            int anchor = index % pairs / classCount;
+            int c = index % classCount;
+            if (decoder.decode(regression, (firstBlock + v) * anchors.size() * 4, anchor, letterbox, views.get(v),
+                    box)) {
                 System.arraycopy(box, 0, boxes[c], valid[c] * 4, 4);
                 boxScores[c][valid[c]++] = Float.intBitsToFloat((int) (ranked[r] >>> 32));
             }
@@ -73,11 +91,30 @@ final class PostProcessor {
             String cellClass = classes.get(c);
             float[] b = boxes[c];
             for (int k : NonMaxSuppression.select(b, valid[c], settings.nmsIouThreshold(), settings.maxDetections())) {
-                all.add(new Detection(cellClass, boxScores[c][k], b[k * 4], b[k * 4 + 1], b[k * 4 + 2], b[k * 4 + 3]));
+                float[] out = settings.boxVotingIou() > 0
+                        ? vote(b, boxScores[c], valid[c], k, settings.boxVotingIou())
+                        : new float[] {b[k * 4], b[k * 4 + 1], b[k * 4 + 2], b[k * 4 + 3]};
+                all.add(new Detection(cellClass, boxScores[c][k], out[0], out[1], out[2], out[3]));
             }
         }
         all.sort(Comparator.comparing(Detection::score).reversed());
         return List.copyOf(all.subList(0, Math.min(all.size(), settings.maxDetections())));
+    }
+
+    /** Score-weighted mean of the candidates whose IoU with box {@code k} is at least {@code iou} (k included). */
+    static float[] vote(float[] boxes, float[] scores, int count, int k, double iou) {
+        double[] sum = new double[4];
+        double weight = 0;
+        for (int i = 0; i < count; i++) {
+            if (i == k || NonMaxSuppression.iou(boxes, k, i) >= iou) {
+                for (int j = 0; j < 4; j++) {
+                    sum[j] += scores[i] * (double) boxes[i * 4 + j];
+                }
+                weight += scores[i];
+            }
+        }
+        return new float[] {(float) (sum[0] / weight), (float) (sum[1] / weight), (float) (sum[2] / weight),
+                (float) (sum[3] / weight)};
     }
 
     /** Detections per class in the model's class order, zeros included. */

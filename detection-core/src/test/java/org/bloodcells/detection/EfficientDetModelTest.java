@@ -104,6 +104,37 @@ class EfficientDetModelTest {
     }
 
     /**
+     * Four views make detection mirror-symmetric: the views of a mirrored image are the original's views in another
+     * order, so every cell found in the original must be found, mirrored, in its mirror image, with the same
+     * score. Catches a view flipped one way and mapped back another. Up to float rounding in the resize.
+     */
+    @Test
+    void withFourViewsTheMirroredImageGivesTheMirroredCells() throws Exception {
+        BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bundled(BUNDLED.get(0))));
+        int w = image.getWidth();
+        BufferedImage mirrored = new BufferedImage(w, image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < w; x++) {
+                mirrored.setRGB(w - 1 - x, y, image.getRGB(x, y));
+            }
+        }
+        try (CellDetector fourViews = CellDetector.load(Path.of(System.getProperty("detector.model")),
+                DetectorSettings.defaults().withTestTimeAugmentation(4, 0.8))) {
+            List<Detection> original = fourViews.detect(image).detections();
+            List<Detection> ofMirror = fourViews.detect(mirrored).detections();
+            assertTrue(!original.isEmpty(), "no cells found");
+            assertEquals(original.size(), ofMirror.size());
+            for (Detection d : original) {
+                assertTrue(ofMirror.stream().anyMatch(m -> m.cellClass().equals(d.cellClass())
+                        && Math.abs(m.score() - d.score()) < 1e-3
+                        && Math.abs(m.x1() - (w - d.x2())) < 0.1 && Math.abs(m.x2() - (w - d.x1())) < 0.1
+                        && Math.abs(m.y1() - d.y1()) < 0.1 && Math.abs(m.y2() - d.y2()) < 0.1),
+                        "no mirror of " + d + " in " + ofMirror);
+            }
+        }
+    }
+
+    /**
      * Golden test on the three bundled BCCD test images (24 + 8 + 14 annotated cells), with the workers' default
      * settings. BCCD leaves many RBCs unannotated, so it checks recall, not counts: every annotated WBC found, and
      * at least half of the annotated RBCs and platelets, each by a box of its class at IoU ≥ 0.5. Skipped for a

@@ -1,5 +1,6 @@
 package org.bloodcells.detection;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -84,5 +85,44 @@ class PostProcessorTest {
         Map<String, Integer> counts = post.counts(List.of(new Detection("WBC", 0.5f, 0, 0, 1, 1),
                 new Detection("WBC", 0.4f, 2, 2, 3, 3)));
         assertEquals(List.of(Map.entry("RBC", 0), Map.entry("WBC", 2)), List.copyOf(counts.entrySet()));
+    }
+
+    @Test
+    void boxesFromEveryViewArePooledFlippedBackAndSuppressedTogether() {
+        // Block 0 is the image as is, block 1 its left-right mirror. Anchor 3 of the mirror (centre (56, 8)) is
+        // anchor 0 of the image (centre (8, 8)): its box comes back as (0, 0, 40, 40) and suppresses the weaker
+        // box that the plain view found at the same place.
+        float[] twoScores = new float[2 * 16 * 2];
+        float[] twoBoxes = new float[2 * 16 * 4];
+        twoScores[0] = 0.6f;                 // view 0, anchor 0, RBC
+        twoScores[16 * 2 + 2 * 3] = 0.8f;    // view 1, anchor 3, RBC
+        List<Detection> found = new PostProcessor(GRID, CLASSES, DetectorSettings.defaults())
+                .detections(twoScores, twoBoxes, 0, List.of(Flip.NONE, Flip.HORIZONTAL), SAME_SIZE);
+        assertEquals(List.of(new Detection("RBC", 0.8f, 0, 0, 40, 40)), found);
+    }
+
+    @Test
+    void boxVotingAveragesTheOverlappingCandidatesByScore() {
+        // The boxes of anchors 5 and 6 overlap by IoU 0.75 (see above): with voting from 0.7 the kept box becomes
+        // (0.9·(0, 0, 56, 56) + 0.8·(8, 0, 64, 56)) / 1.7 and keeps its score; from 0.8 it stays as it was.
+        scores[2 * 5] = 0.9f;
+        scores[2 * 6] = 0.8f;
+        List<Detection> voted = detect(DetectorSettings.defaults().withTestTimeAugmentation(1, 0.7));
+        assertEquals(1, voted.size());
+        Detection d = voted.get(0);
+        assertEquals(0.9f, d.score());
+        assertArrayEquals(new float[] {6.4f / 1.7f, 0, 101.6f / 1.7f, 56}, new float[] {d.x1(), d.y1(), d.x2(), d.y2()},
+                1e-4f);
+        assertEquals(List.of(new Detection("RBC", 0.9f, 0, 0, 56, 56)),
+                detect(DetectorSettings.defaults().withTestTimeAugmentation(1, 0.8)));
+    }
+
+    @Test
+    void boxVotingIgnoresOtherClasses() {
+        scores[2 * 5] = 0.9f;
+        scores[2 * 6 + 1] = 0.8f;  // WBC at anchor 6
+        List<Detection> found = detect(DetectorSettings.defaults().withTestTimeAugmentation(1, 0.5));
+        assertEquals(List.of(new Detection("RBC", 0.9f, 0, 0, 56, 56), new Detection("WBC", 0.8f, 8, 0, 64, 56)),
+                found);
     }
 }

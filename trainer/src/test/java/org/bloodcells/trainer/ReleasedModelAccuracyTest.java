@@ -27,10 +27,14 @@ class ReleasedModelAccuracyTest {
     void releasedModelReachesItsCardsAccuracyOnTheTestSplit() throws Exception {
         Path voc = Path.of(System.getProperty("bccd.dir", "../../shared/datasets/bccd"));
         Assumptions.assumeTrue(Files.isDirectory(voc.resolve("Annotations")), "BCCD not found at " + voc.toAbsolutePath());
-        JsonNode card = new ObjectMapper().readTree(CARD_METRICS.toFile()).path("metrics");
+        JsonNode summary = new ObjectMapper().readTree(CARD_METRICS.toFile());
+        JsonNode card = summary.path("metrics");
 
+        // The card was measured with these views and this voting; the guard replays them.
         CocoMetrics measured = EvaluateModel.run(EvaluateModel.parse(new String[] {
-                "--model", MODEL.toString(), "--voc", voc.toString(), "--split", "test", "--batch", "1" }),
+                "--model", MODEL.toString(), "--voc", voc.toString(), "--split", "test", "--batch", "1",
+                "--flips", String.valueOf(summary.path("testTimeFlips").asInt(1)),
+                "--vote-iou", String.valueOf(summary.path("boxVotingIou").asDouble(0)) }),
                 System.out).metrics();
 
         double cardAp50 = card.path("ap50").asDouble();

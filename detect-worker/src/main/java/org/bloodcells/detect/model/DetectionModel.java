@@ -38,7 +38,8 @@ public class DetectionModel {
         DetectorSettings detectorSettings;
         try {
             detectorSettings = new DetectorSettings(settings.scoreThreshold(), settings.nmsIouThreshold(),
-                    settings.maxDetections(), settings.intraOpThreads());
+                    settings.maxDetections(), settings.intraOpThreads(), settings.testTimeFlips(),
+                    settings.boxVotingIou());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
@@ -49,8 +50,9 @@ public class DetectionModel {
                     + e.getMessage(), e);
         }
         ModelInfo info = detector.model();
-        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d)",
-                info.name(), info.version(), modelFile, info.classes(), info.inputSize(), info.inputSize());
+        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d, %d test-time views, box voting IoU %s)",
+                info.name(), info.version(), modelFile, info.classes(), info.inputSize(), info.inputSize(),
+                detectorSettings.testTimeFlips(), detectorSettings.boxVotingIou());
     }
 
     public CellDetector detector() {

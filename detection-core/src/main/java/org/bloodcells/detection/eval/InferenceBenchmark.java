@@ -17,13 +17,14 @@ import org.bloodcells.detection.ImageDecoder;
 import org.bloodcells.detection.UndecodableImageException;
 
 /**
- * CPU inference time per image at several batch sizes, measured side by side: the batch sizes
- * take turns round after round over the same decoded images, so drift in the machine's load
- * falls on all of them alike. Prints per-round figures and the median per batch size.
+ * CPU inference time per image at several batch sizes and numbers of test-time views, measured
+ * side by side: the configurations take turns round after round over the same decoded images, so
+ * drift in the machine's load falls on all of them alike. Prints per-round figures and the median
+ * per configuration, relative to the first.
  *
  * <pre>
  * mvn -pl detection-core compile exec:java -Dexec.mainClass=org.bloodcells.detection.eval.InferenceBenchmark \
- *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --voc ../shared/datasets/bccd --threads 2 --batches 1,2,4,8 --images 16 --rounds 5"
+ *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --voc ../shared/datasets/bccd --threads 2 --batches 1,2,4,8 --views 1,4 --images 16 --rounds 5"
  * </pre>
  */
 public final class InferenceBenchmark {
@@ -39,6 +40,8 @@ public final class InferenceBenchmark {
         Path model = Path.of(o.getOrDefault("model", "models/efficientdet-d0-bccd.onnx"));
         int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
         int[] batches = Arrays.stream(o.getOrDefault("batches", "1,2,4,8").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] views = Arrays.stream(o.getOrDefault("views", "1").split(",")).mapToInt(Integer::parseInt).toArray();
+        double votingIou = Double.parseDouble(o.getOrDefault("vote-iou", "0.8"));
         int count = Integer.parseInt(o.getOrDefault("images", "16"));
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
 
@@ -47,29 +50,46 @@ public final class InferenceBenchmark {
                 .split(o.getOrDefault("split", "test")).subList(0, count)) {
             images.add(ImageDecoder.decode(Files.readAllBytes(image.file())));
         }
-        DetectorSettings settings = DetectorSettings.defaults().withIntraOpThreads(threads);
-        try (CellDetector detector = CellDetector.load(model, settings)) {
-            System.out.printf(Locale.ROOT, "%s %s, %d images of the split, %d intra-op threads, %d cores, %d rounds%n",
-                    detector.model().name(), detector.model().version(), count, threads,
-                    Runtime.getRuntime().availableProcessors(), rounds);
-            for (int batch : batches) {
-                runOnce(detector, images, batch); // warm-up: ORT allocates per shape on first use
+        List<CellDetector> detectors = new ArrayList<>();
+        try {
+            List<String> labels = new ArrayList<>();
+            List<CellDetector> runs = new ArrayList<>();
+            List<Integer> runBatches = new ArrayList<>();
+            for (int v : views) {
+                DetectorSettings settings = DetectorSettings.defaults().withIntraOpThreads(threads)
+                        .withTestTimeAugmentation(v, v > 1 ? votingIou : 0);
+                CellDetector detector = CellDetector.load(model, settings);
+                detectors.add(detector);
+                for (int batch : batches) {
+                    labels.add(String.format(Locale.ROOT, "%d view%s batch %d", v, v > 1 ? "s" : "", batch));
+                    runs.add(detector);
+                    runBatches.add(batch);
+                }
             }
-            double[][] msPerImage = new double[batches.length][rounds];
+            CellDetector first = detectors.get(0);
+            System.out.printf(Locale.ROOT, "%s %s, %d images of the split, %d intra-op threads, %d cores, %d rounds, "
+                    + "box voting IoU %.2f with several views%n", first.model().name(), first.model().version(), count,
+                    threads, Runtime.getRuntime().availableProcessors(), rounds, votingIou);
+            for (int c = 0; c < runs.size(); c++) {
+                runOnce(runs.get(c), images, runBatches.get(c)); // warm-up: ORT allocates per shape on first use
+            }
+            double[][] msPerImage = new double[runs.size()][rounds];
             for (int r = 0; r < rounds; r++) {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d:", r + 1));
-                for (int b = 0; b < batches.length; b++) {
-                    msPerImage[b][r] = runOnce(detector, images, batches[b]);
-                    line.append(String.format(Locale.ROOT, "  batch %d %.1f ms/image", batches[b], msPerImage[b][r]));
+                for (int c = 0; c < runs.size(); c++) {
+                    msPerImage[c][r] = runOnce(runs.get(c), images, runBatches.get(c));
+                    line.append(String.format(Locale.ROOT, "  %s %.1f ms/image", labels.get(c), msPerImage[c][r]));
                 }
                 System.out.println(line);
             }
             double base = median(msPerImage[0]);
-            for (int b = 0; b < batches.length; b++) {
-                double m = median(msPerImage[b]);
-                System.out.printf(Locale.ROOT, "batch %d: median %.1f ms/image (%.1f images/s), %.2fx batch %d's time%n",
-                        batches[b], m, 1000 / m, m / base, batches[0]);
+            for (int c = 0; c < runs.size(); c++) {
+                double m = median(msPerImage[c]);
+                System.out.printf(Locale.ROOT, "%s: median %.1f ms/image (%.1f images/s), %.2fx %s's time%n",
+                        labels.get(c), m, 1000 / m, m / base, labels.get(0));
             }
+        } finally {
+            detectors.forEach(CellDetector::close);
         }
     }
 
