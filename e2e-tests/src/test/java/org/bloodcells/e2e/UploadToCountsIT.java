@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.bloodcells.detection.CellDetector;
@@ -82,7 +85,7 @@ class UploadToCountsIT {
         Map<String, JsonNode> stored = awaitDone(ids);
 
         Map<String, Map<String, Integer>> expected = new LinkedHashMap<>();
-        try (CellDetector detector = CellDetector.load(layout.releasedModel(), DetectorSettings.defaults())) {
+        try (CellDetector detector = CellDetector.load(layout.releasedModel(), workerSettings())) {
             for (int i = 0; i < images.size(); i++) {
                 expected.put(ids.get(i), detector.detect(Files.readAllBytes(images.get(i))).counts());
             }
@@ -168,5 +171,21 @@ class UploadToCountsIT {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The detector settings the packaged worker runs with: its own application.properties. */
+    private DetectorSettings workerSettings() throws IOException {
+        Properties worker = new Properties();
+        try (Reader in = Files.newBufferedReader(
+                layout.root().resolve("detect-worker/src/main/resources/application.properties"))) {
+            worker.load(in);
+        }
+        return new DetectorSettings(
+                Double.parseDouble(worker.getProperty("bloodcells.detector.score-threshold")),
+                Double.parseDouble(worker.getProperty("bloodcells.detector.nms-iou-threshold")),
+                Integer.parseInt(worker.getProperty("bloodcells.detector.max-detections")),
+                Integer.parseInt(worker.getProperty("bloodcells.detector.intra-op-threads")),
+                Integer.parseInt(worker.getProperty("bloodcells.detector.test-time-flips")),
+                Double.parseDouble(worker.getProperty("bloodcells.detector.box-voting-iou")));
     }
 }
