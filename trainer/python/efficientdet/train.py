@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from .anchors import assign, generate_anchors
+from .curves import plot
 from .data import VocDetection, collate
 from .evaluate import evaluate, torch_runner
 from .loss import detection_loss
@@ -47,28 +48,6 @@ class ModelEma:
 
 def log(msg):
     print(msg, flush=True)
-
-
-def plot(history, path, box_label="box (Huber x50)"):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
-    ep = [h["epoch"] for h in history]
-    a.plot(ep, [h["cls_loss"] for h in history], label="class (focal)")
-    a.plot(ep, [h["box_loss"] for h in history], label=box_label)
-    a.set_xlabel("epoch"), a.set_ylabel("training loss"), a.legend(), a.grid(alpha=.3)
-    ev = [h for h in history if "val_AP50" in h]
-    b.plot([h["epoch"] for h in ev], [h["val_AP50"] for h in ev], "o-", label="val AP@0.5")
-    b.plot([h["epoch"] for h in ev], [h["val_AP"] for h in ev], "o-", label="val AP@[.5:.95]")
-    b.set_xlabel("epoch"), b.set_ylim(0, 1), b.legend(), b.grid(alpha=.3)
-    fig.suptitle("EfficientDet-D0 on BCCD, from scratch")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def main(argv=None):
@@ -180,8 +159,7 @@ def main(argv=None):
         torch.save({"model": ema.ema.state_dict(), "epoch": epoch}, os.path.join(a.out, "last.pt"))
         with open(os.path.join(a.out, "history.json"), "w") as f:
             json.dump(history, f, indent=1)
-        plot(history, os.path.join(a.out, "curve.png"),
-             f"box (Huber x50 + GIoU x{a.giou_weight:g})" if a.giou_weight else "box (Huber x50)")
+        plot([history], os.path.join(a.out, "curve.png"))
         if done:
             break
     log(f"done in {(time.time() - started) / 60:.1f} min; best val AP50 {best:.4f}")
