@@ -16,16 +16,10 @@ final class BoxDecoder {
     /**
      * @param regression the image's {@code [A, 4]} block of the {@code boxes} output
      * @param offset     where that block starts
+     * @param flip       the view of the input the outputs were computed on: the box is flipped back within the
+     *                   image's area of the canvas before it is scaled to the image
      * @param out        receives {@code x1, y1, x2, y2} at {@code out[0..3]}
      * @return whether the clipped box still has an area (a box wholly on the padding has none)
-     */
-    boolean decode(float[] regression, int offset, int anchor, Letterbox letterbox, float[] out) {
-        return decode(regression, offset, anchor, letterbox, Flip.NONE, out);
-    }
-
-    /**
-     * As {@link #decode(float[], int, int, Letterbox, float[])} for outputs computed on a flipped view of the input:
-     * the box is flipped back within the image's area of the canvas before it is scaled to the image.
      */
     boolean decode(float[] regression, int offset, int anchor, Letterbox letterbox, Flip flip, float[] out) {
         int r = offset + anchor * 4;

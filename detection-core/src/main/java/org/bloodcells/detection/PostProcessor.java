@@ -38,15 +38,8 @@ final class PostProcessor {
     }
 
     /**
-     * @param scores     the {@code scores} output, {@code [N, A, C]} flattened
+     * @param scores     the {@code scores} output, {@code [N, A, C]} flattened: one block per image and view
      * @param regression the {@code boxes} output, {@code [N, A, 4]} flattened
-     * @param image      which of the N images
-     */
-    List<Detection> detections(float[] scores, float[] regression, int image, Letterbox letterbox) {
-        return detections(scores, regression, image, List.of(Flip.NONE), letterbox);
-    }
-
-    /**
      * @param firstBlock the output block of the image's first view; view {@code v} is block {@code firstBlock + v}
      * @param views      the view each of those blocks was computed on
      */

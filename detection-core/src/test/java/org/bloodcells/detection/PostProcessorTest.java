@@ -15,12 +15,13 @@ class PostProcessorTest {
             new double[][] {{1, 1}});
     private static final List<String> CLASSES = List.of("RBC", "WBC");
     private static final Letterbox SAME_SIZE = Letterbox.of(64, 64, 64);
+    private static final List<Flip> ONE_VIEW = List.of(Flip.NONE);
 
     private final float[] scores = new float[16 * 2];
     private final float[] regression = new float[16 * 4];
 
     private List<Detection> detect(DetectorSettings settings) {
-        return new PostProcessor(GRID, CLASSES, settings).detections(scores, regression, 0, SAME_SIZE);
+        return new PostProcessor(GRID, CLASSES, settings).detections(scores, regression, 0, ONE_VIEW, SAME_SIZE);
     }
 
     @Test
@@ -62,7 +63,7 @@ class PostProcessorTest {
         }
         DetectorSettings settings = new DetectorSettings(0.001, 1.0, 10_000, 1);
         List<Detection> found = new PostProcessor(grid, CLASSES, settings)
-                .detections(many, new float[4096 * 4], 0, Letterbox.of(512, 512, 512));
+                .detections(many, new float[4096 * 4], 0, ONE_VIEW, Letterbox.of(512, 512, 512));
         assertEquals(PostProcessor.PRE_NMS_TOP_K, found.size());
         assertEquals(many[many.length - 1], found.get(0).score());
         assertEquals(many[many.length - PostProcessor.PRE_NMS_TOP_K], found.get(found.size() - 1).score());
@@ -75,7 +76,7 @@ class PostProcessorTest {
         batchScores[16 * 2 + 2 * 3 + 1] = 0.6f;  // image 1, anchor 3, WBC
         batchBoxes[16 * 4 + 3 * 4 + 2] = (float) Math.log(0.5); // image 1, anchor 3: half as tall
         List<Detection> found = new PostProcessor(GRID, CLASSES, DetectorSettings.defaults())
-                .detections(batchScores, batchBoxes, 1, SAME_SIZE);
+                .detections(batchScores, batchBoxes, 1, ONE_VIEW, SAME_SIZE);
         assertEquals(List.of(new Detection("WBC", 0.6f, 24, 0, 64, 24)), found);
     }
 

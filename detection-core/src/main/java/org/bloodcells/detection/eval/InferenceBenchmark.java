@@ -52,44 +52,50 @@ public final class InferenceBenchmark {
         }
         List<CellDetector> detectors = new ArrayList<>();
         try {
-            List<String> labels = new ArrayList<>();
-            List<CellDetector> runs = new ArrayList<>();
-            List<Integer> runBatches = new ArrayList<>();
+            List<Config> configs = new ArrayList<>();
             for (int v : views) {
                 DetectorSettings settings = DetectorSettings.defaults().withIntraOpThreads(threads)
                         .withTestTimeAugmentation(v, v > 1 ? votingIou : 0);
                 CellDetector detector = CellDetector.load(model, settings);
                 detectors.add(detector);
                 for (int batch : batches) {
-                    labels.add(String.format(Locale.ROOT, "%d view%s batch %d", v, v > 1 ? "s" : "", batch));
-                    runs.add(detector);
-                    runBatches.add(batch);
+                    configs.add(new Config(detector, batch));
                 }
             }
             CellDetector first = detectors.get(0);
             System.out.printf(Locale.ROOT, "%s %s, %d images of the split, %d intra-op threads, %d cores, %d rounds, "
                     + "box voting IoU %.2f with several views%n", first.model().name(), first.model().version(), count,
                     threads, Runtime.getRuntime().availableProcessors(), rounds, votingIou);
-            for (int c = 0; c < runs.size(); c++) {
-                runOnce(runs.get(c), images, runBatches.get(c)); // warm-up: ORT allocates per shape on first use
+            for (Config config : configs) {
+                runOnce(config.detector(), images, config.batch()); // warm-up: ORT allocates per shape on first use
             }
-            double[][] msPerImage = new double[runs.size()][rounds];
+            double[][] msPerImage = new double[configs.size()][rounds];
             for (int r = 0; r < rounds; r++) {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d:", r + 1));
-                for (int c = 0; c < runs.size(); c++) {
-                    msPerImage[c][r] = runOnce(runs.get(c), images, runBatches.get(c));
-                    line.append(String.format(Locale.ROOT, "  %s %.1f ms/image", labels.get(c), msPerImage[c][r]));
+                for (int c = 0; c < configs.size(); c++) {
+                    Config config = configs.get(c);
+                    msPerImage[c][r] = runOnce(config.detector(), images, config.batch());
+                    line.append(String.format(Locale.ROOT, "  %s %.1f ms/image", config.label(), msPerImage[c][r]));
                 }
                 System.out.println(line);
             }
             double base = median(msPerImage[0]);
-            for (int c = 0; c < runs.size(); c++) {
+            for (int c = 0; c < configs.size(); c++) {
                 double m = median(msPerImage[c]);
                 System.out.printf(Locale.ROOT, "%s: median %.1f ms/image (%.1f images/s), %.2fx %s's time%n",
-                        labels.get(c), m, 1000 / m, m / base, labels.get(0));
+                        configs.get(c).label(), m, 1000 / m, m / base, configs.get(0).label());
             }
         } finally {
             detectors.forEach(CellDetector::close);
+        }
+    }
+
+    /** One measured configuration: a detector (its number of views) and a batch size. */
+    private record Config(CellDetector detector, int batch) {
+
+        String label() {
+            int views = detector.settings().testTimeFlips();
+            return String.format(Locale.ROOT, "%d view%s batch %d", views, views > 1 ? "s" : "", batch);
         }
     }
 
