@@ -48,14 +48,21 @@ def onnx_runner(path):
     return run
 
 
-def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None, flips=1, vote_iou=0.0):
-    anchors = generate_anchors(INPUT_SIZE)
+def onnx_input_size(path):
+    import onnx
+    props = {p.key: p.value for p in onnx.load(path).metadata_props}
+    return int(props["input_size"])
+
+
+def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None, flips=1, vote_iou=0.0,
+                  input_size=INPUT_SIZE):
+    anchors = generate_anchors(input_size)
     ground_truth, predictions = [], []
     started = time.time()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
         images = [load_image(os.path.join(voc_dir, "JPEGImages", i + ".jpg")) for i in chunk]
-        prepared = [letterbox(im) for im in images]
+        prepared = [letterbox(im, input_size) for im in images]
         scores, deltas = run(torch.cat([flip_views(p[0], flips, *content_size(im.shape[2], im.shape[1], p[1]))
                                         for p, im in zip(prepared, images)]))
         for j, image_id in enumerate(chunk):
@@ -71,9 +78,9 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
     return ground_truth, predictions
 
 
-def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0):
+def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0, input_size=INPUT_SIZE):
     ids = read_split(voc_dir, split)
-    gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou)
+    gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou, input_size=input_size)
     _, _, summary = coco.evaluate(gt, pred, len(CLASSES))
     return summary
 
@@ -99,13 +106,16 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--flips", type=int, default=1, choices=(1, 2, 4), help="test-time views (Java: test-time-flips)")
     p.add_argument("--vote-iou", type=float, default=0.0, help="box voting IoU, 0 = off (Java: box-voting-iou)")
+    p.add_argument("--input-size", type=int, default=INPUT_SIZE,
+                   help="S to letterbox to (a checkpoint; an ONNX file has its own, in metadata input_size)")
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     run = onnx_runner(a.onnx) if a.onnx else torch_runner(load_checkpoint(a.checkpoint, device), device)
+    input_size = onnx_input_size(a.onnx) if a.onnx else a.input_size
     summary = evaluate(run, a.voc, a.split, log=lambda m: print(m, file=sys.stderr, flush=True),
-                       flips=a.flips, vote_iou=a.vote_iou)
+                       flips=a.flips, vote_iou=a.vote_iou, input_size=input_size)
     print(format_table(summary))
     if a.json:
         with open(a.json, "w") as f:

@@ -1,7 +1,9 @@
 """Export a checkpoint to ONNX following models/CONTRACT.md (inputs, outputs, metadata).
 
     python3 -m efficientdet.export --checkpoint runs/x/best.pt --out models/efficientdet-d0-bccd.onnx \
-        --name efficientdet-d0-bccd --version 1.0.0
+        --name efficientdet-d0-bccd --version 1.0.0 [--input-size 576]
+
+The network is fully convolutional: the input side S is chosen at export (on val), not in training.
 """
 import argparse
 import hashlib
@@ -15,12 +17,12 @@ from .evaluate import load_checkpoint
 from .model import ExportedDetector
 
 
-def metadata(name, version):
+def metadata(name, version, input_size=INPUT_SIZE):
     return {
         "model_name": name,
         "model_version": version,
         "classes": ",".join(CLASSES),
-        "input_size": str(INPUT_SIZE),
+        "input_size": str(input_size),
         "levels": ",".join(str(v) for v in LEVELS),
         "anchor_scale": str(ANCHOR_SCALE),
         "scales": ",".join(repr(v) for v in SCALES),
@@ -30,9 +32,9 @@ def metadata(name, version):
     }
 
 
-def export(model, out, name, version, opset=13):
-    wrapped = ExportedDetector(model.cpu().eval())
-    dummy = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
+def export(model, out, name, version, input_size=INPUT_SIZE, opset=13):
+    wrapped = ExportedDetector(model.cpu()).eval()   # export restores the wrapper's mode: eval, not train
+    dummy = torch.zeros(1, 3, input_size, input_size)
     kwargs = {}
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False   # the TorchScript exporter gives the same graph on torch 1.13 and 2.x
@@ -40,7 +42,7 @@ def export(model, out, name, version, opset=13):
                       dynamic_axes={"images": {0: "batch"}, "scores": {0: "batch"}, "boxes": {0: "batch"}},
                       opset_version=opset, do_constant_folding=True, **kwargs)
     proto = onnx.load(out)
-    for key, value in metadata(name, version).items():
+    for key, value in metadata(name, version, input_size).items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
@@ -55,8 +57,10 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     p.add_argument("--name", default="efficientdet-d0-bccd")
     p.add_argument("--version", required=True)
+    p.add_argument("--input-size", type=int, default=INPUT_SIZE,
+                   help="S, the side the workers letterbox to; training's reference scale stays config.INPUT_SIZE")
     a = p.parse_args(argv)
-    digest = export(load_checkpoint(a.checkpoint), a.out, a.name, a.version)
+    digest = export(load_checkpoint(a.checkpoint), a.out, a.name, a.version, a.input_size)
     print(f"wrote {a.out} sha256 {digest}")
 
 

@@ -21,6 +21,7 @@ from .anchors import assign, generate_anchors
 from .curves import plot
 from .data import VocDetection, collate
 from .evaluate import evaluate, torch_runner
+from .from_onnx import freeze_batch_norm, load_onnx_weights
 from .loss import detection_loss
 from .model import EfficientDetD0
 
@@ -70,7 +71,8 @@ def main(argv=None):
     p.add_argument("--max-steps", type=int, help="stop after N optimiser steps (smoke runs)")
     p.add_argument("--time-budget", type=float, help="stop after this many minutes, keeping the schedule's end")
     p.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA")
-    p.add_argument("--init", help="start from this checkpoint's weights (a second, fine-tuning cycle)")
+    p.add_argument("--init", help="start from this checkpoint's or released ONNX file's weights (a fine-tuning "
+                                  "cycle); from ONNX, batch norms are folded and stay frozen")
     p.add_argument("--giou-weight", type=float, default=0.0, help="weight of the GIoU term added to the box loss")
     a = p.parse_args(argv)
 
@@ -86,9 +88,13 @@ def main(argv=None):
     loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
                                          num_workers=a.workers, collate_fn=collate, persistent_workers=a.workers > 0)
     anchors = generate_anchors(a.crop)
-    model = EfficientDetD0()
-    if a.init:
-        model.load_state_dict(torch.load(a.init, map_location="cpu")["model"])
+    model, frozen_norms = EfficientDetD0(), False
+    if a.init and a.init.endswith(".onnx"):
+        model, frozen_norms = load_onnx_weights(model, a.init), True
+    elif a.init:
+        checkpoint = torch.load(a.init, map_location="cpu")
+        model.load_state_dict(checkpoint["model"])
+        frozen_norms = checkpoint.get("frozen_batch_norm", False)
     model = model.to(device)
     ema = ModelEma(model)
     decay, no_decay = [], []
@@ -112,10 +118,12 @@ def main(argv=None):
     log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), crop {a.crop}, "
         f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
-        + (f", starting from {a.init}" if a.init else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else ""))
+        + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else ""))
     history, best, step = [], -1.0, 0
     for epoch in range(1, a.epochs + 1):
         model.train()
+        if frozen_norms:
+            freeze_batch_norm(model)
         sums, n, t0 = [0.0, 0.0], 0, time.time()
         for images, boxes, labels in loader:
             targets = [assign(anchors, b, l) for b, l in zip(boxes, labels)]
@@ -151,12 +159,13 @@ def main(argv=None):
             entry.update(val_AP50=s["AP50"], val_AP=s["AP"], val_per_class_AP50=s["per_class_AP50"])
             if s["AP50"] > best:
                 best = s["AP50"]
-                torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "val": s}, os.path.join(a.out, "best.pt"))
+                torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "val": s, "frozen_batch_norm": frozen_norms}, os.path.join(a.out, "best.pt"))
         history.append(entry)
         log(f"epoch {epoch:>3}/{a.epochs} step {step:>5} cls {entry['cls_loss']:.4f} box {entry['box_loss']:.4f} "
             f"lr {entry['lr']:.2e} {entry['epoch_s']:.0f}s"
             + (f" | val AP50 {entry['val_AP50']:.4f} AP {entry['val_AP']:.4f}" if "val_AP50" in entry else ""))
-        torch.save({"model": ema.ema.state_dict(), "epoch": epoch}, os.path.join(a.out, "last.pt"))
+        torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "frozen_batch_norm": frozen_norms},
+                   os.path.join(a.out, "last.pt"))
         with open(os.path.join(a.out, "history.json"), "w") as f:
             json.dump(history, f, indent=1)
         plot([history], os.path.join(a.out, "curve.png"))
