@@ -55,7 +55,7 @@ def onnx_input_size(path):
 
 
 def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None, flips=1, vote_iou=0.0,
-                  input_size=INPUT_SIZE):
+                  input_size=INPUT_SIZE, soft_sigma=0.0):
     anchors = generate_anchors(input_size)
     ground_truth, predictions = [], []
     started = time.time()
@@ -69,7 +69,7 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
             _, h, w = images[j].shape
             views = slice(j * flips, (j + 1) * flips)
             b, s, c = detections(scores[views], deltas[views], anchors, prepared[j][1], w, h, score_threshold,
-                                 vote_iou=vote_iou)
+                                 vote_iou=vote_iou, soft_sigma=soft_sigma)
             predictions.append((b.numpy(), s.numpy(), c.numpy()))
             gb, gl = read_annotation(voc_dir, image_id)
             ground_truth.append((gb.numpy(), gl.numpy()))
@@ -78,9 +78,10 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
     return ground_truth, predictions
 
 
-def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0, input_size=INPUT_SIZE):
+def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0, input_size=INPUT_SIZE, soft_sigma=0.0):
     ids = read_split(voc_dir, split)
-    gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou, input_size=input_size)
+    gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou, input_size=input_size,
+                             soft_sigma=soft_sigma)
     _, _, summary = coco.evaluate(gt, pred, len(CLASSES))
     return summary
 
@@ -106,6 +107,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--flips", type=int, default=1, choices=(1, 2, 4), help="test-time views (Java: test-time-flips)")
     p.add_argument("--vote-iou", type=float, default=0.0, help="box voting IoU, 0 = off (Java: box-voting-iou)")
+    p.add_argument("--soft-nms", type=float, default=0.0, help="Gaussian soft-NMS sigma, 0 = greedy NMS "
+                   "(Java: soft-nms-sigma)")
     p.add_argument("--input-size", type=int, default=INPUT_SIZE,
                    help="S to letterbox to (a checkpoint; an ONNX file has its own, in metadata input_size)")
     a = p.parse_args(argv)
@@ -115,7 +118,7 @@ def main(argv=None):
     run = onnx_runner(a.onnx) if a.onnx else torch_runner(load_checkpoint(a.checkpoint, device), device)
     input_size = onnx_input_size(a.onnx) if a.onnx else a.input_size
     summary = evaluate(run, a.voc, a.split, log=lambda m: print(m, file=sys.stderr, flush=True),
-                       flips=a.flips, vote_iou=a.vote_iou, input_size=input_size)
+                       flips=a.flips, vote_iou=a.vote_iou, input_size=input_size, soft_sigma=a.soft_nms)
     print(format_table(summary))
     if a.json:
         with open(a.json, "w") as f:

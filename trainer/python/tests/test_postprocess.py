@@ -1,8 +1,9 @@
+import math
 import unittest
 
 import torch
 
-from efficientdet.postprocess import detections, flip_views
+from efficientdet.postprocess import detections, flip_views, soft_nms
 
 
 class FlipViewsTest(unittest.TestCase):
@@ -51,6 +52,34 @@ class DetectionsTest(unittest.TestCase):
         scores = torch.tensor([[[0.5], [0.9]]])
         b, s, _ = detections(scores, torch.zeros(1, 2, 4), anchors, 1.0, 64, 8)
         self.assertEqual(b.tolist(), [[0.0, 0.0, 8.0, 8.0]])
+
+
+class SoftNmsTest(unittest.TestCase):
+    # the Java core's NonMaxSuppressionTest cases, so both sides are pinned to the same numbers
+
+    def test_overlapping_scores_fall_by_the_gaussian_of_their_iou(self):
+        boxes = torch.tensor([[0.0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]])
+        keep, scores = soft_nms(boxes, torch.tensor([0.9, 0.8, 0.7]), 0.5, 0.3, 100)
+        self.assertEqual(keep.tolist(), [0, 2, 1])
+        self.assertTrue(torch.allclose(scores, torch.tensor([0.9, 0.7, 0.8 * math.exp(-1 / 9 / 0.5)])))
+
+    def test_a_box_decayed_to_the_threshold_is_dropped(self):
+        boxes = torch.tensor([[0.0, 0, 10, 10], [1, 0, 11, 10], [5, 0, 15, 10]])
+        keep, scores = soft_nms(boxes, torch.tensor([0.9, 0.8, 0.5]), 0.5, 0.3, 100)
+        self.assertEqual(keep.tolist(), [0, 2])
+        self.assertAlmostEqual(scores[1].item(), 0.5 * math.exp(-1 / 9 / 0.5), places=6)
+
+    def test_detections_keep_an_overlapping_cell_with_its_decayed_score(self):
+        anchors = torch.tensor([[0.0, 0.0, 20.0, 20.0], [0.0, 0.0, 20.0, 20.0]])
+        deltas = torch.zeros(1, 2, 4)
+        deltas[0, 1, 1] = 0.25              # 5 px to the right: IoU 15·20 / (800 − 300) = 0.6
+        scores = torch.tensor([[[0.9], [0.8]]])
+        _, s, _ = detections(scores, deltas, anchors, 1.0, 64, 64, score_threshold=0.3)
+        self.assertEqual(len(s), 1)         # greedy NMS at 0.5 removes the second box
+        b, s, _ = detections(scores, deltas, anchors, 1.0, 64, 64, score_threshold=0.3, soft_sigma=1.0)
+        self.assertEqual(len(s), 2)
+        self.assertAlmostEqual(s[1].item(), 0.8 * math.exp(-0.36), places=5)
+        self.assertEqual(b[1].tolist(), [5.0, 0.0, 25.0, 20.0])
 
 
 if __name__ == "__main__":

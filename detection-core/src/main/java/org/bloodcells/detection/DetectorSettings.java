@@ -13,9 +13,13 @@ package org.bloodcells.detection;
  * @param boxVotingIou    0 to keep each surviving box as the model drew it; otherwise a surviving box becomes the
  *                        score-weighted mean of every candidate of its class (from every view) whose IoU with it is
  *                        at least this, which tightens boxes where the views disagree slightly
+ * @param softNmsSigma    0 for greedy NMS at {@code nmsIouThreshold}; otherwise Gaussian soft-NMS (Bodla et al.
+ *                        2017): each kept box multiplies the scores of the others of its class by
+ *                        {@code exp(-IoU² / sigma)} instead of removing those above the IoU threshold, and a box
+ *                        whose score falls to the score threshold is dropped. Touching cells keep both boxes.
  */
 public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, int maxDetections, int intraOpThreads,
-        int testTimeFlips, double boxVotingIou) {
+        int testTimeFlips, double boxVotingIou, double softNmsSigma) {
 
     public DetectorSettings {
         if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
@@ -36,33 +40,43 @@ public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, in
         if (!(boxVotingIou >= 0 && boxVotingIou <= 1)) {
             throw new IllegalArgumentException("boxVotingIou must be 0 (off) or within (0, 1], was " + boxVotingIou);
         }
+        if (!(softNmsSigma >= 0 && softNmsSigma < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("softNmsSigma must be 0 (greedy NMS) or positive, was " + softNmsSigma);
+        }
     }
 
-    /** One view, no box voting. */
+    /** One view, no box voting, greedy NMS. */
     public DetectorSettings(double scoreThreshold, double nmsIouThreshold, int maxDetections, int intraOpThreads) {
-        this(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, 1, 0);
+        this(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, 1, 0, 0);
     }
 
-    /** Score 0.3, NMS IoU 0.5, 200 detections, 2 intra-op threads, one view, no box voting. */
+    /** Score 0.3, NMS IoU 0.5, 200 detections, 2 intra-op threads, one view, no box voting, greedy NMS. */
     public static DetectorSettings defaults() {
         return new DetectorSettings(0.3, 0.5, 200, 2);
     }
 
     public DetectorSettings withScoreThreshold(double threshold) {
         return new DetectorSettings(threshold, nmsIouThreshold, maxDetections, intraOpThreads, testTimeFlips,
-                boxVotingIou);
+                boxVotingIou, softNmsSigma);
     }
 
     public DetectorSettings withMaxDetections(int max) {
-        return new DetectorSettings(scoreThreshold, nmsIouThreshold, max, intraOpThreads, testTimeFlips, boxVotingIou);
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, max, intraOpThreads, testTimeFlips, boxVotingIou,
+                softNmsSigma);
     }
 
     public DetectorSettings withIntraOpThreads(int threads) {
         return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, threads, testTimeFlips,
-                boxVotingIou);
+                boxVotingIou, softNmsSigma);
     }
 
     public DetectorSettings withTestTimeAugmentation(int flips, double votingIou) {
-        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, flips, votingIou);
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, flips, votingIou,
+                softNmsSigma);
+    }
+
+    public DetectorSettings withSoftNms(double sigma) {
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, testTimeFlips,
+                boxVotingIou, sigma);
     }
 }

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * From one image's model outputs to its detections, as {@code models/CONTRACT.md} and the trainer's
  * {@code postprocess.py} do it: (anchor, class) pairs scoring above the threshold; of those the
- * {@value #PRE_NMS_TOP_K} best; their boxes decoded, mapped to original pixels and clipped; greedy NMS per class;
- * the best {@code maxDetections} overall, highest score first.
+ * {@value #PRE_NMS_TOP_K} best; their boxes decoded, mapped to original pixels and clipped; NMS per class (greedy,
+ * or Gaussian soft-NMS when {@link DetectorSettings#softNmsSigma()} is set, whose decayed scores are the detections'
+ * scores); the best {@code maxDetections} overall, highest score first.
  *
  * <p>With test-time flips the image has one block of outputs per view; every view's boxes are flipped back and
  * pooled before ranking ({@value #PRE_NMS_TOP_K} per view), and one NMS runs over the pool. With box voting each
@@ -83,11 +84,17 @@ final class PostProcessor {
         for (int c = 0; c < classCount; c++) {
             String cellClass = classes.get(c);
             float[] b = boxes[c];
-            for (int k : NonMaxSuppression.select(b, valid[c], settings.nmsIouThreshold(), settings.maxDetections())) {
+            NonMaxSuppression.Kept selection = settings.softNmsSigma() > 0
+                    ? NonMaxSuppression.soft(b, boxScores[c], valid[c], settings.softNmsSigma(),
+                            settings.scoreThreshold(), settings.maxDetections())
+                    : NonMaxSuppression.greedy(b, boxScores[c], valid[c], settings.nmsIouThreshold(),
+                            settings.maxDetections());
+            for (int j = 0; j < selection.indices().length; j++) {
+                int k = selection.indices()[j];
                 float[] out = settings.boxVotingIou() > 0
                         ? vote(b, boxScores[c], valid[c], k, settings.boxVotingIou())
                         : new float[] {b[k * 4], b[k * 4 + 1], b[k * 4 + 2], b[k * 4 + 3]};
-                all.add(new Detection(cellClass, boxScores[c][k], out[0], out[1], out[2], out[3]));
+                all.add(new Detection(cellClass, selection.scores()[j], out[0], out[1], out[2], out[3]));
             }
         }
         all.sort(Comparator.comparing(Detection::score).reversed());

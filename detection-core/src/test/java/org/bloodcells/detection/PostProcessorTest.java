@@ -126,4 +126,20 @@ class PostProcessorTest {
         assertEquals(List.of(new Detection("RBC", 0.9f, 0, 0, 56, 56), new Detection("WBC", 0.8f, 8, 0, 64, 56)),
                 found);
     }
+
+    @Test
+    void softNmsKeepsAnOverlappingCellWithADecayedScore() {
+        // Anchors 5 and 6: IoU 0.75 (see above). Greedy NMS removes the second box; soft-NMS with sigma 1 keeps it
+        // at 0.8 · exp(−0.5625) = 0.456, and with sigma 0.5 drops it: 0.8 · exp(−1.125) = 0.260 is below 0.3.
+        scores[2 * 5] = 0.9f;
+        scores[2 * 6] = 0.8f;
+        List<Detection> soft = detect(DetectorSettings.defaults().withSoftNms(1.0));
+        assertEquals(2, soft.size());
+        assertEquals(new Detection("RBC", 0.9f, 0, 0, 56, 56), soft.get(0));
+        assertEquals(0.8 * Math.exp(-0.5625), soft.get(1).score(), 1e-6);
+        assertArrayEquals(new float[] {8, 0, 64, 56},
+                new float[] {soft.get(1).x1(), soft.get(1).y1(), soft.get(1).x2(), soft.get(1).y2()});
+        assertEquals(List.of(new Detection("RBC", 0.9f, 0, 0, 56, 56)),
+                detect(DetectorSettings.defaults().withSoftNms(0.5)));
+    }
 }

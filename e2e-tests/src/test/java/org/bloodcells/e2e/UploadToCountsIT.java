@@ -186,6 +186,7 @@ class UploadToCountsIT {
                 Integer.parseInt(worker.getProperty("bloodcells.detector.max-detections")),
                 Integer.parseInt(worker.getProperty("bloodcells.detector.intra-op-threads")),
                 Integer.parseInt(worker.getProperty("bloodcells.detector.test-time-flips")),
-                Double.parseDouble(worker.getProperty("bloodcells.detector.box-voting-iou")));
+                Double.parseDouble(worker.getProperty("bloodcells.detector.box-voting-iou")),
+                Double.parseDouble(worker.getProperty("bloodcells.detector.soft-nms-sigma")));
     }
 }

@@ -34,7 +34,8 @@ class ReleasedModelAccuracyTest {
         CocoMetrics measured = EvaluateModel.run(EvaluateModel.parse(new String[] {
                 "--model", MODEL.toString(), "--voc", voc.toString(), "--split", "test", "--batch", "1",
                 "--flips", String.valueOf(summary.path("testTimeFlips").asInt(1)),
-                "--vote-iou", String.valueOf(summary.path("boxVotingIou").asDouble(0)) }),
+                "--vote-iou", String.valueOf(summary.path("boxVotingIou").asDouble(0)),
+                "--soft-nms", String.valueOf(summary.path("softNmsSigma").asDouble(0)) }),
                 System.out).metrics();
 
         double cardAp50 = card.path("ap50").asDouble();

@@ -45,6 +45,14 @@ public interface DetectWorkerConfig {
         double boxVotingIou();
 
         /**
+         * Gaussian soft-NMS: overlapping boxes of a class lower each other's scores by
+         * exp(-IoU²/sigma) instead of the lower one being removed above nms-iou-threshold; 0 turns
+         * it off (greedy NMS).
+         */
+        @WithDefault("0.5")
+        double softNmsSigma();
+
+        /**
          * Threads ONNX Runtime may use for one image. Images are processed one at a time per
          * worker, so this should not exceed the cores the worker is given.
          */

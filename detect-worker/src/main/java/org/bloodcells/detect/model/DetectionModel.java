@@ -39,7 +39,7 @@ public class DetectionModel {
         try {
             detectorSettings = new DetectorSettings(settings.scoreThreshold(), settings.nmsIouThreshold(),
                     settings.maxDetections(), settings.intraOpThreads(), settings.testTimeFlips(),
-                    settings.boxVotingIou());
+                    settings.boxVotingIou(), settings.softNmsSigma());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
@@ -50,9 +50,10 @@ public class DetectionModel {
                     + e.getMessage(), e);
         }
         ModelInfo info = detector.model();
-        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d, %d test-time views, box voting IoU %s)",
-                info.name(), info.version(), modelFile, info.classes(), info.inputSize(), info.inputSize(),
-                detectorSettings.testTimeFlips(), detectorSettings.boxVotingIou());
+        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d, %d test-time views, box voting IoU %s, "
+                + "soft-NMS sigma %s)", info.name(), info.version(), modelFile, info.classes(), info.inputSize(),
+                info.inputSize(), detectorSettings.testTimeFlips(), detectorSettings.boxVotingIou(),
+                detectorSettings.softNmsSigma());
     }
 
     public CellDetector detector() {

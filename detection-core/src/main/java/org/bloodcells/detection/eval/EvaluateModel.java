@@ -42,6 +42,7 @@ public final class EvaluateModel {
               --max-detections N      detections per image (default 100, COCO's maxDets)
               --flips N               test-time views: 1, 2 or 4 (default 1)
               --vote-iou T            box voting IoU, 0 = off (default 0)
+              --soft-nms SIGMA        Gaussian soft-NMS instead of greedy NMS, 0 = off (default 0)
               --threads N             ONNX Runtime intra-op threads (default 2)
               --batch N               images per model run (default 1)
               --limit N               only the first N images of the split
@@ -54,7 +55,7 @@ public final class EvaluateModel {
     /** What {@code --json} writes. */
     public record Summary(String model, String version, String split, int images, int batchSize, int threads,
             double scoreThreshold, double nmsIouThreshold, int maxDetections, int testTimeFlips, double boxVotingIou,
-            double meanInferenceMillis, CocoMetrics metrics) {
+            double softNmsSigma, double meanInferenceMillis, CocoMetrics metrics) {
     }
 
     private EvaluateModel() {
@@ -89,7 +90,7 @@ public final class EvaluateModel {
             }
         }
         List<String> known = List.of("model", "voc", "split", "score-threshold", "iou-threshold", "max-detections",
-                "flips", "vote-iou", "threads", "batch", "limit", "json", "pictures", "pictures-count", "pictures-score");
+                "flips", "vote-iou", "soft-nms", "threads", "batch", "limit", "json", "pictures", "pictures-count", "pictures-score");
         for (String key : options.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("Unknown option --" + key);
@@ -108,7 +109,8 @@ public final class EvaluateModel {
                 Integer.parseInt(options.getOrDefault("max-detections", "100")),
                 Integer.parseInt(options.getOrDefault("threads", "2")),
                 Integer.parseInt(options.getOrDefault("flips", "1")),
-                Double.parseDouble(options.getOrDefault("vote-iou", "0")));
+                Double.parseDouble(options.getOrDefault("vote-iou", "0")),
+                Double.parseDouble(options.getOrDefault("soft-nms", "0")));
         VocDataset dataset = VocDataset.open(Path.of(options.get("voc")));
         List<AnnotatedImage> images = dataset.split(split);
         if (options.containsKey("limit")) {
@@ -124,9 +126,11 @@ public final class EvaluateModel {
         try (CellDetector detector = CellDetector.load(Path.of(options.get("model")), settings)) {
             ModelInfo model = detector.model();
             out.printf(Locale.ROOT, "Model %s %s (%s), %s split '%s': %d images, batch %d, %d threads, "
-                    + "%d test-time views, box voting IoU %s%n", model.name(), model.version(), options.get("model"),
-                    dataset.directory(), split, images.size(), batch, settings.intraOpThreads(),
-                    settings.testTimeFlips(), settings.boxVotingIou() > 0 ? settings.boxVotingIou() : "off");
+                    + "%d test-time views, box voting IoU %s, %s%n", model.name(), model.version(),
+                    options.get("model"), dataset.directory(), split, images.size(), batch, settings.intraOpThreads(),
+                    settings.testTimeFlips(), settings.boxVotingIou() > 0 ? settings.boxVotingIou() : "off",
+                    settings.softNmsSigma() > 0 ? "soft-NMS sigma " + settings.softNmsSigma()
+                            : "greedy NMS IoU " + settings.nmsIouThreshold());
             CocoEvaluator evaluator = new CocoEvaluator(model.classes());
             long modelNanos = 0;
             int timedImages = 0;
@@ -166,7 +170,8 @@ public final class EvaluateModel {
                     + "decode excluded, first run excluded)%n", meanMillis, batch, settings.intraOpThreads());
             Summary summary = new Summary(model.name(), model.version(), split, images.size(), batch,
                     settings.intraOpThreads(), settings.scoreThreshold(), settings.nmsIouThreshold(),
-                    settings.maxDetections(), settings.testTimeFlips(), settings.boxVotingIou(), meanMillis, metrics);
+                    settings.maxDetections(), settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma(), meanMillis,
+                    metrics);
             if (options.containsKey("json")) {
                 Path json = Path.of(options.get("json"));
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
