@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bloodcells.detect.service.DetectionOutcome;
 import org.bloodcells.detect.service.ImageDetectionService;
-import org.bloodcells.detect.storage.StorageUnavailableException;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.Topics;

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.bloodcells.detect.storage.ImageMissingException;
 import org.bloodcells.detect.storage.ImageStore;
-import org.bloodcells.detect.storage.StorageUnavailableException;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.InferenceException;

@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import org.bloodcells.detect.storage.ImageStore;
-import org.bloodcells.detect.storage.StorageUnavailableException;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.DetectorSettings;

@@ -10,7 +10,7 @@ import org.bloodcells.ingest.messaging.PublishFailed;
 import org.bloodcells.ingest.service.ImageRejected;
 import org.bloodcells.ingest.service.InvalidUpload;
 import org.bloodcells.ingest.service.UploadRejected;
-import org.bloodcells.ingest.storage.StorageUnavailable;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -37,7 +37,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response storageDown(StorageUnavailable e) {
+    public Response storageDown(StorageUnavailableException e) {
         LOG.warnf("Upload refused with 503: %s", e.getMessage());
         return unavailable("Object storage unavailable", e.getMessage());
     }

@@ -52,7 +52,7 @@ public class ImageIngestion {
     /**
      * @throws InvalidUpload      when there is no file
      * @throws UploadRejected     when any file is not an acceptable image (nothing is stored then)
-     * @throws org.bloodcells.ingest.storage.StorageUnavailable   when object storage fails
+     * @throws org.bloodcells.storage.StorageUnavailableException   when object storage fails
      * @throws org.bloodcells.ingest.messaging.PublishFailed       when Kafka does not acknowledge
      */
     public List<IngestedImage> ingest(List<ImageFile> files, ImageOrigin origin) {

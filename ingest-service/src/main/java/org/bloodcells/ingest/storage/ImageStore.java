@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.bloodcells.storage.StorageConfig;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
@@ -37,7 +38,7 @@ public class ImageStore {
     void createBucketAtStartup(@Observes StartupEvent startup) {
         try {
             ensureBucket();
-        } catch (StorageUnavailable e) {
+        } catch (StorageUnavailableException e) {
             // Not fatal: the first upload tries again, and readiness reports the store as down meanwhile.
             LOG.warnf("Bucket %s not ready at start-up: %s", bucket, e.getMessage());
         }
@@ -102,7 +103,7 @@ public class ImageStore {
         try {
             return action.run();
         } catch (MinioException | IOException | GeneralSecurityException e) {
-            throw new StorageUnavailable("object storage failed to " + what + ": " + e.getMessage(), e);
+            throw new StorageUnavailableException("object storage failed to " + what + ": " + e.getMessage(), e);
         }
     }
 }
