@@ -1,65 +1,93 @@
 package org.bloodcells.results.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
+import org.bloodcells.results.messaging.EventReader.Reading;
+import org.bloodcells.results.messaging.EventReader.Storable;
+import org.bloodcells.results.messaging.EventReader.Unusable;
+import org.bloodcells.results.service.EventCheck;
 import org.bloodcells.results.service.ResultRecorder;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 
 /**
- * Receives the pipeline's events and hands them to {@link ResultRecorder}. A record that does not
- * deserialize arrives as null (fail-on-deserialization-failure=false): it is logged and skipped
- * so it cannot block its partition. Any other failure (database down) fails the channel, the
- * offset is not committed, and the event is re-delivered after restart.
+ * Receives the pipeline's events and hands them to {@link ResultRecorder}. A record that can
+ * never be stored (unreadable, or failing {@link EventCheck}) is parked on the dead-letter topic
+ * with its reason and the record as received, then acknowledged, so it cannot block its
+ * partition; when its key names an image, that image shows as FAILED at stage "results". On the
+ * dead-letter topic itself such a record is only logged: parking it there again would loop. Any
+ * other failure (database or broker down) fails the channel, the offset is not committed, and the
+ * event is re-delivered after restart.
  */
 @ApplicationScoped
 public class PipelineEventConsumer {
 
+    /** Outgoing channel to {@link Topics#DEAD_LETTERS}; the incoming channel of that name reads it. */
+    public static final String PARKED = "parked-events";
+
     private static final Logger LOG = Logger.getLogger(PipelineEventConsumer.class);
 
     private final ResultRecorder recorder;
+    private final EventReader reader;
+    private final MutinyEmitter<DeadLetter> parked;
 
-    public PipelineEventConsumer(ResultRecorder recorder) {
+    public PipelineEventConsumer(ResultRecorder recorder, EventReader reader,
+            @Channel(PARKED) MutinyEmitter<DeadLetter> parked) {
         this.recorder = recorder;
+        this.reader = reader;
+        this.parked = parked;
     }
 
     @Incoming(Topics.IMAGES_UPLOADED)
     @Blocking
-    @Transactional
-    public void onImageUploaded(ImageUploaded event) {
-        if (event == null) {
-            LOG.errorf("Skipping an unreadable record on %s", Topics.IMAGES_UPLOADED);
-            return;
+    public void onImageUploaded(ConsumerRecord<String, String> record) {
+        Reading<ImageUploaded> reading = reader.read(record.topic(), record.key(), record.value(),
+                ImageUploaded.class, EventCheck::problemWith);
+        if (reading instanceof Storable<ImageUploaded> storable) {
+            recorder.recordUpload(storable.event());
+        } else {
+            park(record, ((Unusable<ImageUploaded>) reading).deadLetter());
         }
-        recorder.recordUpload(event);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)
     @Blocking
-    @Transactional
-    public void onCellDetections(CellDetections event) {
-        if (event == null) {
-            LOG.errorf("Skipping an unreadable record on %s", Topics.CELL_DETECTIONS);
-            return;
+    public void onCellDetections(ConsumerRecord<String, String> record) {
+        Reading<CellDetections> reading = reader.read(record.topic(), record.key(), record.value(),
+                CellDetections.class, EventCheck::problemWith);
+        if (reading instanceof Storable<CellDetections> storable) {
+            recorder.recordDetections(storable.event());
+        } else {
+            park(record, ((Unusable<CellDetections>) reading).deadLetter());
         }
-        recorder.recordDetections(event);
     }
 
     @Incoming(Topics.DEAD_LETTERS)
     @Blocking
-    @Transactional
-    public void onDeadLetter(DeadLetter event) {
-        if (event == null) {
-            LOG.errorf("Skipping an unreadable record on %s", Topics.DEAD_LETTERS);
-            return;
+    public void onDeadLetter(ConsumerRecord<String, String> record) {
+        Reading<DeadLetter> reading = reader.read(record.topic(), record.key(), record.value(),
+                DeadLetter.class, EventCheck::problemWith);
+        if (reading instanceof Storable<DeadLetter> storable) {
+            recorder.recordDeadLetter(storable.event());
+        } else {
+            LOG.errorf("Skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    ((Unusable<DeadLetter>) reading).deadLetter().reason());
         }
-        recorder.recordDeadLetter(event);
+    }
+
+    private void park(ConsumerRecord<String, String> record, DeadLetter letter) {
+        parked.sendMessageAndAwait(KafkaRecord.of(letter.imageId(), letter));
+        LOG.warnf("Parked %s-%d@%d on %s: %s", record.topic(), record.partition(), record.offset(),
+                Topics.DEAD_LETTERS, letter.reason());
     }
 }

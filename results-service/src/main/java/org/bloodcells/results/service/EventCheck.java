@@ -9,7 +9,8 @@ import org.bloodcells.events.ImageUploaded;
 
 /**
  * What makes an event storable. An event that fails these checks can never be stored, however
- * often it is re-delivered, so it is logged and skipped instead of stopping its topic.
+ * often it is re-delivered, so it is dead-lettered (see messaging.EventReader) instead of
+ * stopping its topic.
  */
 public final class EventCheck {
 
@@ -43,11 +44,16 @@ public final class EventCheck {
         return imageId(event.imageId());
     }
 
+    /** @return whether {@code value} is an image id: the lower-case hex SHA-256 of the image's bytes */
+    public static boolean isImageId(String value) {
+        return value != null && IMAGE_ID.matcher(value).matches();
+    }
+
     private static Optional<String> imageId(String imageId) {
         if (imageId == null) {
             return Optional.of("no imageId");
         }
-        return IMAGE_ID.matcher(imageId).matches() ? Optional.empty()
+        return isImageId(imageId) ? Optional.empty()
                 : Optional.of("imageId is not a lower-case hex SHA-256: " + imageId);
     }
 

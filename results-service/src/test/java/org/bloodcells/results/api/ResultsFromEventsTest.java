@@ -10,6 +10,7 @@ import static org.bloodcells.results.support.PipelineEvents.uploaded;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -225,6 +226,20 @@ class ResultsFromEventsTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
                 .then().statusCode(200)
                 .body("status", equalTo("DONE")));
+    }
+
+    @Test
+    void unreadableDetectionsAreParkedAndTheirImageShowsFailedWithTheReason() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        events.send(Topics.CELL_DETECTIONS, id, "{ this is not json");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("failure.stage", equalTo("results"))
+                .body("failure.reason", startsWith("unreadable CellDetections record on cell-detections: "))
+                .body("detection", nullValue()));
     }
 
     @Test
