@@ -1,50 +1,82 @@
 package org.bloodcells.detect.model;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.bloodcells.detect.config.DetectWorkerConfig;
+import org.bloodcells.detect.service.ModelRunner;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.detection.ModelContractException;
 import org.bloodcells.detection.ModelInfo;
+import org.bloodcells.detection.UndecodableImageException;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 
 /**
- * The one ONNX Runtime session of this process. Loaded at start-up so that a missing or
- * non-conforming model stops the worker before it takes any partition, instead of
- * failing every image it receives.
+ * The ONNX Runtime session of this process, and the model file it came from. Loaded at start-up so
+ * that a missing or non-conforming model stops the worker before it takes any partition, instead
+ * of failing every image it receives.
+ *
+ * <p>New versions are picked up without a restart: every {@code bloodcells.detector.reload-every}
+ * the file's size and modification time are compared with the loaded one's; when they changed, the
+ * new file is loaded beside the old session and swapped in between two images. An image being
+ * detected finishes on the session it started on, which is closed after it. A file that does not
+ * load (half copied, not following the contract) leaves the old model running and is logged once;
+ * it is tried again when it changes. Publish a new model by writing it next to the old one and
+ * renaming it over it.
  */
 @Startup
 @ApplicationScoped
-public class DetectionModel {
+public class DetectionModel implements ModelRunner {
 
     private static final Logger LOG = Logger.getLogger(DetectionModel.class);
 
-    private final CellDetector detector;
+    /** What identifies one version of the file on disk. */
+    record FileStamp(long size, Instant modified) {
 
+        static FileStamp of(Path file) throws IOException {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return new FileStamp(attributes.size(), attributes.lastModifiedTime().toInstant());
+        }
+    }
+
+    private final Path modelFile;
+    private final DetectorSettings settings;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private CellDetector detector;
+    private FileStamp loaded;
+    private FileStamp rejected;
+    private int generation = 1;
+
+    @Inject
     public DetectionModel(DetectWorkerConfig config) {
-        DetectWorkerConfig.Detector settings = config.detector();
-        Path modelFile = settings.modelPath().toAbsolutePath().normalize();
+        this(config.detector().modelPath(), settings(config.detector()));
+    }
+
+    DetectionModel(Path modelPath, DetectorSettings settings) {
+        this.modelFile = modelPath.toAbsolutePath().normalize();
+        this.settings = settings;
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalStateException("No model file at " + modelFile
                     + ": set bloodcells.detector.model-path to an ONNX file that follows models/CONTRACT.md");
         }
-        DetectorSettings detectorSettings;
         try {
-            detectorSettings = new DetectorSettings(settings.scoreThreshold(), settings.nmsIouThreshold(),
-                    settings.maxDetections(), settings.intraOpThreads(), settings.testTimeFlips(),
-                    settings.boxVotingIou(), settings.softNmsSigma());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
-        }
-        try {
-            this.detector = CellDetector.load(modelFile, detectorSettings);
+            this.loaded = FileStamp.of(modelFile);
+            this.detector = CellDetector.load(modelFile, settings);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read model file " + modelFile + ": " + e.getMessage(), e);
         } catch (ModelContractException e) {
             throw new IllegalStateException("Model " + modelFile + " does not follow models/CONTRACT.md: "
                     + e.getMessage(), e);
@@ -52,20 +84,107 @@ public class DetectionModel {
         ModelInfo info = detector.model();
         LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d, %d test-time views, box voting IoU %s, "
                 + "soft-NMS sigma %s)", info.name(), info.version(), modelFile, info.classes(), info.inputSize(),
-                info.inputSize(), detectorSettings.testTimeFlips(), detectorSettings.boxVotingIou(),
-                detectorSettings.softNmsSigma());
+                info.inputSize(), settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma());
     }
 
-    public CellDetector detector() {
-        return detector;
+    private static DetectorSettings settings(DetectWorkerConfig.Detector settings) {
+        try {
+            return new DetectorSettings(settings.scoreThreshold(), settings.nmsIouThreshold(),
+                    settings.maxDetections(), settings.intraOpThreads(), settings.testTimeFlips(),
+                    settings.boxVotingIou(), settings.softNmsSigma());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Run detect(byte[] imageBytes) throws UndecodableImageException {
+        lock.readLock().lock();
+        try {
+            return new Run(detector.detect(imageBytes), detector.model());
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     public ModelInfo info() {
-        return detector.model();
+        lock.readLock().lock();
+        try {
+            return detector.model();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** How many sessions this process has loaded: 1 at start, one more per swap. */
+    public int generation() {
+        lock.readLock().lock();
+        try {
+            return generation;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Scheduled(every = "${bloodcells.detector.reload-every:30s}", delayed = "${bloodcells.detector.reload-every:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkForNewModel() {
+        reloadIfChanged();
+    }
+
+    /** @return whether a new model was swapped in */
+    public boolean reloadIfChanged() {
+        FileStamp stamp;
+        try {
+            stamp = FileStamp.of(modelFile);
+        } catch (IOException e) {
+            logRejected(null, "cannot be read: " + e);
+            return false;
+        }
+        if (stamp.equals(loaded) || stamp.equals(rejected)) {
+            return false;
+        }
+        CellDetector fresh;
+        try {
+            fresh = CellDetector.load(modelFile, settings);
+        } catch (RuntimeException e) {
+            logRejected(stamp, "does not load: " + e.getMessage());
+            return false;
+        }
+        CellDetector old;
+        lock.writeLock().lock();
+        try {
+            old = detector;
+            detector = fresh;
+            loaded = stamp;
+            rejected = null;
+            generation++;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        ModelInfo was = old.model();
+        old.close();
+        ModelInfo now = fresh.model();
+        LOG.infof("Switched model %s %s to %s %s from %s", was.name(), was.version(), now.name(), now.version(),
+                modelFile);
+        return true;
+    }
+
+    private void logRejected(FileStamp stamp, String why) {
+        if (stamp == null || !stamp.equals(rejected)) {
+            ModelInfo running = info();
+            LOG.errorf("Keeping model %s %s: %s %s", running.name(), running.version(), modelFile, why);
+        }
+        rejected = stamp;
     }
 
     @PreDestroy
     void close() {
-        detector.close();
+        lock.writeLock().lock();
+        try {
+            detector.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

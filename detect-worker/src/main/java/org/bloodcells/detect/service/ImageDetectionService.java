@@ -12,8 +12,6 @@ import java.util.Map;
 import org.bloodcells.detect.storage.ImageMissingException;
 import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.storage.StorageUnavailableException;
-import org.bloodcells.detection.CellDetector;
-import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.InferenceException;
 import org.bloodcells.detection.ModelInfo;
 import org.bloodcells.detection.UndecodableImageException;
@@ -35,16 +33,16 @@ public class ImageDetectionService {
     private static final String STAGE = "detect";
 
     private final ImageStore store;
-    private final CellDetector detector;
+    private final ModelRunner model;
     private final ObjectMapper json;
     private final String defaultBucket;
     private final String workerId;
     private final Clock clock;
 
-    public ImageDetectionService(ImageStore store, CellDetector detector, ObjectMapper json,
+    public ImageDetectionService(ImageStore store, ModelRunner model, ObjectMapper json,
             String defaultBucket, String workerId, Clock clock) {
         this.store = store;
-        this.detector = detector;
+        this.model = model;
         this.json = json;
         this.defaultBucket = defaultBucket;
         this.workerId = workerId;
@@ -80,9 +78,9 @@ public class ImageDetectionService {
             return deadLetter(event.imageId(), "Stored bytes have SHA-256 " + actualId
                     + ", not the event's imageId", rawEvent);
         }
-        DetectionResult result;
+        ModelRunner.Run run;
         try {
-            result = detector.detect(imageBytes);
+            run = model.detect(imageBytes);
         } catch (UndecodableImageException e) {
             return deadLetter(event.imageId(), "Undecodable image: " + e.getMessage(), rawEvent);
         } catch (InferenceException e) {
@@ -94,11 +92,12 @@ public class ImageDetectionService {
             // breaks them on every redelivery, and would stop the partition for good.
             return deadLetter(event.imageId(), "Detector failed on this image: " + e, rawEvent);
         }
-        return new DetectionOutcome.Detected(toEvent(event.imageId(), result));
+        return new DetectionOutcome.Detected(toEvent(event.imageId(), run));
     }
 
-    private CellDetections toEvent(String imageId, DetectionResult result) {
-        ModelInfo model = detector.model();
+    private CellDetections toEvent(String imageId, ModelRunner.Run run) {
+        ModelInfo model = run.model();
+        var result = run.result();
         List<DetectedCell> cells = result.detections().stream()
                 .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
                 .toList();

@@ -21,7 +21,7 @@ public class ImageDetectionServiceProducer {
     @Singleton
     ImageDetectionService imageDetectionService(ImageStore store, DetectionModel model, ObjectMapper json,
             DetectWorkerConfig config, StorageConfig storage) {
-        return new ImageDetectionService(store, model.detector(), json, storage.bucket(),
+        return new ImageDetectionService(store, model, json, storage.bucket(),
                 config.worker().id().orElseGet(ImageDetectionServiceProducer::hostName), Clock.systemUTC());
     }
 

@@ -94,7 +94,7 @@ class DetectionPipelineTest {
 
         CellDetections published = awaitRecord(detections,
                 d -> d.imageId().equals(event.imageId()) && !d.detectedAt().isBefore(sent));
-        DetectionResult direct = model.detector().detect(bytes);
+        DetectionResult direct = model.detect(bytes).result();
         assertEquals(direct.counts(), published.counts());
         assertEquals(direct.detections().stream()
                 .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))

@@ -55,7 +55,7 @@ class ImageDetectionServiceTest {
     @BeforeAll
     static void loadModel() throws IOException {
         detector = CellDetector.load(MODEL, DetectorSettings.defaults());
-        service = new ImageDetectionService(new ImageStore(unreachableStorage()), detector, JSON,
+        service = new ImageDetectionService(new ImageStore(unreachableStorage()), ModelRunner.of(detector), JSON,
                 "images", "worker-7", Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
