@@ -8,6 +8,7 @@ The network is fully convolutional: the input side S is chosen at export (on val
 import argparse
 import hashlib
 import inspect
+import os
 
 import onnx
 import torch
@@ -33,22 +34,27 @@ def metadata(name, version, input_size=INPUT_SIZE):
 
 
 def export(model, out, name, version, input_size=INPUT_SIZE, opset=13):
+    """Writes the file complete or not at all: it is built beside `out` and renamed over it, so a detect worker
+    watching `out` (it reloads a changed model file) never reads a half-written model."""
+    partial = out + ".partial"
     wrapped = ExportedDetector(model.cpu()).eval()   # export restores the wrapper's mode: eval, not train
     dummy = torch.zeros(1, 3, input_size, input_size)
     kwargs = {}
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False   # the TorchScript exporter gives the same graph on torch 1.13 and 2.x
-    torch.onnx.export(wrapped, dummy, out, input_names=["images"], output_names=["scores", "boxes"],
+    torch.onnx.export(wrapped, dummy, partial, input_names=["images"], output_names=["scores", "boxes"],
                       dynamic_axes={"images": {0: "batch"}, "scores": {0: "batch"}, "boxes": {0: "batch"}},
                       opset_version=opset, do_constant_folding=True, **kwargs)
-    proto = onnx.load(out)
+    proto = onnx.load(partial)
     for key, value in metadata(name, version, input_size).items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
-    onnx.save(proto, out)
-    with open(out, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    onnx.save(proto, partial)
+    with open(partial, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    os.replace(partial, out)
+    return digest
 
 
 def main(argv=None):

@@ -21,6 +21,7 @@ class ExportTest(unittest.TestCase):
             dims = [d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim[1:]]
             self.assertEqual([3, 576, 576], dims)
             self.assertEqual(576, onnx_input_size(path))
+            self.assertEqual(["m.onnx"], os.listdir(tmp))     # built beside it, renamed over it
 
     def test_export_leaves_the_model_in_eval_mode(self):
         model = EfficientDetD0().train()
