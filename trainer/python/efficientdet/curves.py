@@ -50,13 +50,15 @@ def plot(histories, path, labels=None, title="EfficientDet-D0 on BCCD, from scra
 def stage_label(args):
     box = f"Huber + GIoU x{args['giou_weight']:g}" if args.get("giou_weight") else "Huber"
     start = "fine-tuned" if args.get("init") else "from scratch"
-    return f"{start}, lr {args['lr']:g}, {box}"
+    splits = args.get("train_splits", "train").replace(",", "+")
+    return f"{start} on {splits}, lr {args['lr']:g}, {box}"
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", nargs="+", required=True, help="run folders in training order")
     p.add_argument("--out", required=True)
+    p.add_argument("--title", default="EfficientDet-D0 on BCCD, from scratch")
     a = p.parse_args(argv)
     histories, labels = [], []
     for run in a.runs:
@@ -64,7 +66,7 @@ def main(argv=None):
             histories.append(json.load(f))
         with open(os.path.join(run, "args.json")) as f:
             labels.append(stage_label(json.load(f)))
-    if not plot(histories, a.out, labels):
+    if not plot(histories, a.out, labels, a.title):
         print("matplotlib is not installed", file=sys.stderr)
         return 1
     print(f"wrote {a.out}")

@@ -57,7 +57,7 @@ class EfficientDetModelTest {
         ModelInfo model = detector.model();
         assertEquals("efficientdet-d0-bccd", model.name());
         assertEquals(List.of("RBC", "WBC", "Platelets"), model.classes());
-        assertEquals(512, model.inputSize());
+        assertEquals(576, model.inputSize());
         assertTrue(!model.version().isBlank());
     }
 

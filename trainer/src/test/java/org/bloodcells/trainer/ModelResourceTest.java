@@ -18,6 +18,6 @@ class ModelResourceTest {
                 .body("name", hasItem("efficientdet-d0-bccd"))
                 .body("find { it.name == 'efficientdet-d0-bccd' }.classes", org.hamcrest.Matchers.contains("RBC", "WBC", "Platelets"))
                 .body("find { it.name == 'efficientdet-d0-bccd' }.sha256", matchesPattern("[0-9a-f]{64}"))
-                .body("find { it.name == 'efficientdet-d0-bccd' }.inputSize", org.hamcrest.Matchers.is(512));
+                .body("find { it.name == 'efficientdet-d0-bccd' }.inputSize", org.hamcrest.Matchers.is(576));
     }
 }

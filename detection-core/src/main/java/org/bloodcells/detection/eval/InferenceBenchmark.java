@@ -20,11 +20,12 @@ import org.bloodcells.detection.UndecodableImageException;
  * CPU inference time per image at several batch sizes and numbers of test-time views, measured
  * side by side: the configurations take turns round after round over the same decoded images, so
  * drift in the machine's load falls on all of them alike. Prints per-round figures and the median
- * per configuration, relative to the first.
+ * per configuration, relative to the first. Post-processing is the workers': box voting (0.8) with several
+ * views and soft-NMS (sigma 0.5), both changeable with --vote-iou and --soft-nms.
  *
  * <pre>
  * mvn -pl detection-core compile exec:java -Dexec.mainClass=org.bloodcells.detection.eval.InferenceBenchmark \
- *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --voc ../shared/datasets/bccd --threads 2 --batches 1,2,4,8 --views 1,4 --images 16 --rounds 5"
+ *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --voc ../shared/datasets/bccd --threads 2 --batches 1,8 --views 1,2,4 --images 16 --rounds 5"
  * </pre>
  */
 public final class InferenceBenchmark {
@@ -42,6 +43,7 @@ public final class InferenceBenchmark {
         int[] batches = Arrays.stream(o.getOrDefault("batches", "1,2,4,8").split(",")).mapToInt(Integer::parseInt).toArray();
         int[] views = Arrays.stream(o.getOrDefault("views", "1").split(",")).mapToInt(Integer::parseInt).toArray();
         double votingIou = Double.parseDouble(o.getOrDefault("vote-iou", "0.8"));
+        double softNmsSigma = Double.parseDouble(o.getOrDefault("soft-nms", "0.5"));
         int count = Integer.parseInt(o.getOrDefault("images", "16"));
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
 
@@ -55,7 +57,7 @@ public final class InferenceBenchmark {
             List<Config> configs = new ArrayList<>();
             for (int v : views) {
                 DetectorSettings settings = DetectorSettings.defaults().withIntraOpThreads(threads)
-                        .withTestTimeAugmentation(v, v > 1 ? votingIou : 0);
+                        .withTestTimeAugmentation(v, v > 1 ? votingIou : 0).withSoftNms(softNmsSigma);
                 CellDetector detector = CellDetector.load(model, settings);
                 detectors.add(detector);
                 for (int batch : batches) {
@@ -64,8 +66,9 @@ public final class InferenceBenchmark {
             }
             CellDetector first = detectors.get(0);
             System.out.printf(Locale.ROOT, "%s %s, %d images of the split, %d intra-op threads, %d cores, %d rounds, "
-                    + "box voting IoU %.2f with several views%n", first.model().name(), first.model().version(), count,
-                    threads, Runtime.getRuntime().availableProcessors(), rounds, votingIou);
+                    + "box voting IoU %.2f with several views, soft-NMS sigma %.2f%n", first.model().name(),
+                    first.model().version(), count, threads, Runtime.getRuntime().availableProcessors(), rounds,
+                    votingIou, softNmsSigma);
             for (Config config : configs) {
                 runOnce(config.detector(), images, config.batch()); // warm-up: ORT allocates per shape on first use
             }
