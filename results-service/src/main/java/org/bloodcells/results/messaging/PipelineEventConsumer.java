@@ -1,5 +1,9 @@
 package org.bloodcells.results.messaging;
 
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,25 +55,13 @@ public class PipelineEventConsumer {
     @Incoming(Topics.IMAGES_UPLOADED)
     @Blocking
     public void onImageUploaded(ConsumerRecord<String, String> record) {
-        Reading<ImageUploaded> reading = reader.read(record.topic(), record.key(), record.value(),
-                ImageUploaded.class, EventCheck::problemWith);
-        if (reading instanceof Storable<ImageUploaded> storable) {
-            recorder.recordUpload(storable.event());
-        } else {
-            park(record, ((Unusable<ImageUploaded>) reading).deadLetter());
-        }
+        storeOrPark(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)
     @Blocking
     public void onCellDetections(ConsumerRecord<String, String> record) {
-        Reading<CellDetections> reading = reader.read(record.topic(), record.key(), record.value(),
-                CellDetections.class, EventCheck::problemWith);
-        if (reading instanceof Storable<CellDetections> storable) {
-            recorder.recordDetections(storable.event());
-        } else {
-            park(record, ((Unusable<CellDetections>) reading).deadLetter());
-        }
+        storeOrPark(record, CellDetections.class, EventCheck::problemWith, recorder::recordDetections);
     }
 
     @Incoming(Topics.DEAD_LETTERS)
@@ -82,6 +74,16 @@ public class PipelineEventConsumer {
         } else {
             LOG.errorf("Skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
                     ((Unusable<DeadLetter>) reading).deadLetter().reason());
+        }
+    }
+
+    private <T> void storeOrPark(ConsumerRecord<String, String> record, Class<T> type,
+            Function<T, Optional<String>> check, Consumer<T> store) {
+        Reading<T> reading = reader.read(record.topic(), record.key(), record.value(), type, check);
+        if (reading instanceof Storable<T> storable) {
+            store.accept(storable.event());
+        } else {
+            park(record, ((Unusable<T>) reading).deadLetter());
         }
     }
 

@@ -3,7 +3,6 @@ package org.bloodcells.results.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -18,7 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * Applies pipeline events to the stored results. Every method is idempotent and commutes with
  * the others for the same image: each locks (or first creates) the image's row, so events about
- * one image are applied one at a time, in whatever order they arrive.
+ * one image are applied one at a time, in whatever order they arrive. Events come checked: the
+ * consumer hands over only what messaging.EventReader found storable ({@link EventCheck}), and
+ * parks the rest.
  */
 @ApplicationScoped
 public class ResultRecorder {
@@ -28,9 +29,6 @@ public class ResultRecorder {
     /** Registers the image with its scanner, slide and batch; the first upload's values stand. */
     @Transactional
     public void recordUpload(ImageUploaded event) {
-        if (skip(event, EventCheck.problemWith(event))) {
-            return;
-        }
         Image image = Image.lockOrCreate(event.imageId());
         image.scannerId = firstNonNull(image.scannerId, event.scannerId());
         image.slideId = firstNonNull(image.slideId, event.slideId());
@@ -47,9 +45,6 @@ public class ResultRecorder {
     /** Stores the run once per image and model version; a re-delivery changes nothing. */
     @Transactional
     public void recordDetections(CellDetections event) {
-        if (skip(event, EventCheck.problemWith(event))) {
-            return;
-        }
         Image image = Image.lockOrCreate(event.imageId());
         if (DetectionRun.exists(event.imageId(), event.modelName(), event.modelVersion())) {
             LOG.debugf("Detections of %s by %s %s already stored", event.imageId(), event.modelName(),
@@ -79,20 +74,12 @@ public class ResultRecorder {
     /** Marks the image FAILED with the reason, unless counts are already stored for it. */
     @Transactional
     public void recordDeadLetter(DeadLetter event) {
-        if (skip(event, EventCheck.problemWith(event))) {
-            return;
-        }
         Image image = Image.lockOrCreate(event.imageId());
         image.failureStage = event.stage();
         image.failureReason = event.reason();
         image.failedAt = event.failedAt();
         image.status = image.status.afterDeadLetter();
         image.updatedAt = Instant.now();
-    }
-
-    private static boolean skip(Object event, Optional<String> problem) {
-        problem.ifPresent(reason -> LOG.errorf("Skipping an event that can never be stored (%s): %s", reason, event));
-        return problem.isPresent();
     }
 
     private static <T> T firstNonNull(T stored, T incoming) {
