@@ -51,7 +51,8 @@ def stage_label(args):
     box = f"Huber + GIoU x{args['giou_weight']:g}" if args.get("giou_weight") else "Huber"
     start = "fine-tuned" if args.get("init") else "from scratch"
     splits = args.get("train_splits", "train").replace(",", "+")
-    return f"{start} on {splits}, lr {args['lr']:g}, {box}"
+    cls = "quality focal" if args.get("quality_focal") else "focal"
+    return f"{start} on {splits}, lr {args['lr']:g}, {cls} + {box}"
 
 
 def main(argv=None):

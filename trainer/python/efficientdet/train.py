@@ -74,6 +74,8 @@ def main(argv=None):
     p.add_argument("--init", help="start from this checkpoint's or released ONNX file's weights (a fine-tuning "
                                   "cycle); from ONNX, batch norms are folded and stay frozen")
     p.add_argument("--giou-weight", type=float, default=0.0, help="weight of the GIoU term added to the box loss")
+    p.add_argument("--quality-focal", action="store_true",
+                   help="class loss = quality focal loss: a positive's score target is its box's IoU")
     a = p.parse_args(argv)
 
     random.seed(a.seed), np.random.seed(a.seed), torch.manual_seed(a.seed)
@@ -118,7 +120,8 @@ def main(argv=None):
     log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), crop {a.crop}, "
         f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
-        + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else ""))
+        + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else "")
+        + (", quality focal loss" if a.quality_focal else ""))
     history, best, step = [], -1.0, 0
     for epoch in range(1, a.epochs + 1):
         model.train()
@@ -137,7 +140,7 @@ def main(argv=None):
             else:
                 logits, deltas = model(images.to(device))
             cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors.to(device), tl, tm,
-                                                  giou_weight=a.giou_weight)
+                                                  giou_weight=a.giou_weight, quality_focal=a.quality_focal)
             loss = cls_loss + box_loss
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -1,9 +1,10 @@
+import math
 import unittest
 
 import torch
 
 from efficientdet.anchors import assign, generate_anchors
-from efficientdet.loss import detection_loss, giou_loss
+from efficientdet.loss import detection_loss, giou_loss, paired_iou, quality_focal_loss
 
 
 class GiouLossTest(unittest.TestCase):
@@ -37,6 +38,43 @@ class DetectionLossTest(unittest.TestCase):
         cls1, box1 = detection_loss(logits, deltas, anchors, labels[None], matched[None], giou_weight=2.0)
         self.assertEqual(cls0.item(), cls1.item())
         self.assertGreater(box1.item(), box0.item())
+
+
+class QualityFocalLossTest(unittest.TestCase):
+
+    def test_a_score_equal_to_its_target_costs_least(self):
+        target = torch.full((5,), 0.7)
+        logits = torch.logit(torch.tensor([0.1, 0.5, 0.7, 0.9, 0.99]))
+        costs = quality_focal_loss(logits, target)
+        self.assertEqual(int(costs.argmin()), 2)
+        self.assertAlmostEqual(costs[2].item(), 0.0, places=6)
+
+    def test_by_hand_for_one_score(self):
+        # y = 0.6, p = 0.2: |y - p|^2 * -(y ln p + (1 - y) ln(1 - p))
+        expected = 0.4 ** 2 * -(0.6 * math.log(0.2) + 0.4 * math.log(0.8))
+        self.assertAlmostEqual(quality_focal_loss(torch.logit(torch.tensor([0.2])), torch.tensor([0.6])).item(),
+                               expected, places=5)
+
+    def test_paired_iou_by_hand(self):
+        pred = torch.tensor([[0.0, 0.0, 10.0, 10.0], [0.0, 0.0, 4.0, 4.0]])
+        target = torch.tensor([[5.0, 0.0, 15.0, 10.0], [0.0, 0.0, 4.0, 4.0]])
+        self.assertTrue(torch.allclose(paired_iou(pred, target), torch.tensor([50 / 150, 1.0])))
+
+    def test_a_positive_scored_at_its_box_iou_costs_no_class_loss_there(self):
+        # one positive anchor whose predicted box is its ground truth shifted: the target is that IoU, and a
+        # score equal to it leaves only the (tiny) background terms; a confident score of 0.99 costs more.
+        anchors = torch.tensor([[0.0, 0.0, 32.0, 32.0], [64.0, 64.0, 96.0, 96.0]])
+        labels = torch.tensor([[1, -1]])
+        matched = torch.tensor([[[0.0, 0.0, 32.0, 32.0], [0.0, 0.0, 0.0, 0.0]]])
+        deltas = torch.zeros(1, 2, 4)
+        deltas[0, 0, 1] = 0.25                                  # 8 px to the right: IoU 24*32 / (40*32) = 0.6
+        background = -12.0
+        def cls_loss(score):
+            logits = torch.full((1, 2, 3), background)
+            logits[0, 0, 1] = math.log(score / (1 - score))
+            return detection_loss(logits, deltas, anchors, labels, matched, quality_focal=True)[0].item()
+        self.assertLess(cls_loss(0.6), 1e-6)
+        self.assertGreater(cls_loss(0.99), 0.1)
 
 
 if __name__ == "__main__":
