@@ -23,8 +23,14 @@ from .model import EfficientDetD0
 from .postprocess import detections, flip_views
 
 
+def read_checkpoint(path, device="cpu"):
+    """A checkpoint this trainer wrote, as saved. weights_only=False: last.pt also holds the random state
+    (Python and NumPy data) that --resume needs, which PyTorch 2.6+ refuses to load by default."""
+    return torch.load(path, map_location=device, weights_only=False)
+
+
 def load_checkpoint(path, device="cpu"):
-    state = torch.load(path, map_location=device)
+    state = read_checkpoint(path, device)
     model = EfficientDetD0()
     model.load_state_dict(state["model"])
     return model.to(device).eval()

@@ -4,6 +4,11 @@
 
 Logs one line per epoch, validates on `val` every --eval-every epochs with the EMA weights,
 keeps best.pt (by val AP@0.5) and last.pt, and redraws curve.png. Never touches `test`.
+
+A run stopped part-way (a machine taken back, a session's end) goes on where its last epoch
+ended: the same command plus --resume. last.pt carries the optimiser, the EMA, the step, the
+elapsed time and the random state, so the continued run takes the steps the whole one would have
+(exactly so without --time-budget, whose schedule follows the clock).
 """
 import argparse
 import copy
@@ -20,7 +25,7 @@ import torch
 from .anchors import assign, generate_anchors
 from .curves import plot
 from .data import VocDetection, collate
-from .evaluate import evaluate, torch_runner
+from .evaluate import evaluate, read_checkpoint, torch_runner
 from .from_onnx import freeze_batch_norm, load_onnx_weights
 from .loss import detection_loss
 from .model import EfficientDetD0
@@ -51,6 +56,28 @@ def log(msg):
     print(msg, flush=True)
 
 
+# What a resumed run may change: how long it goes on, and how it uses the machine.
+RESUMABLE_CHANGES = ("resume", "epochs", "max_steps", "time_budget", "threads", "workers", "eval_every")
+
+
+def resume_state(a):
+    """The training state in a.out/last.pt, after checking that a's arguments are the run's own."""
+    with open(os.path.join(a.out, "args.json")) as f:
+        started_with = json.load(f)
+    changed = sorted(k for k, v in vars(a).items()
+                     if k not in RESUMABLE_CHANGES and k in started_with and started_with[k] != v)
+    if changed:
+        raise SystemExit(f"--resume: {', '.join(changed)} differ from the run in {a.out} "
+                         f"(only {', '.join(RESUMABLE_CHANGES[1:])} may change)")
+    checkpoint = read_checkpoint(os.path.join(a.out, "last.pt"))
+    if "resume" not in checkpoint:
+        raise SystemExit(f"--resume: {a.out}/last.pt was written before runs could be resumed")
+    state = dict(checkpoint["resume"])
+    state.update(ema=checkpoint["model"], epoch=checkpoint["epoch"],
+                 frozen_batch_norm=checkpoint.get("frozen_batch_norm", False))
+    return state
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--voc", required=True)
@@ -76,34 +103,49 @@ def main(argv=None):
     p.add_argument("--giou-weight", type=float, default=0.0, help="weight of the GIoU term added to the box loss")
     p.add_argument("--quality-focal", action="store_true",
                    help="class loss = quality focal loss: a positive's score target is its box's IoU")
+    p.add_argument("--resume", action="store_true",
+                   help="go on with the run in --out from its last.pt; other arguments as it was started with, "
+                        "except those in RESUMABLE_CHANGES")
     a = p.parse_args(argv)
+    resumed = None
+    if a.resume:
+        resumed = resume_state(a)
 
     random.seed(a.seed), np.random.seed(a.seed), torch.manual_seed(a.seed)
     if a.threads:
         torch.set_num_threads(a.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, "args.json"), "w") as f:
-        json.dump(vars(a), f, indent=2)
+    if not resumed:
+        with open(os.path.join(a.out, "args.json"), "w") as f:
+            json.dump(vars(a), f, indent=2)
 
     train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit)
     loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
                                          num_workers=a.workers, collate_fn=collate, persistent_workers=a.workers > 0)
     anchors = generate_anchors(a.crop)
     model, frozen_norms = EfficientDetD0(), False
-    if a.init and a.init.endswith(".onnx"):
+    if resumed:
+        model.load_state_dict(resumed["model"])
+        frozen_norms = resumed["frozen_batch_norm"]
+    elif a.init and a.init.endswith(".onnx"):
         model, frozen_norms = load_onnx_weights(model, a.init), True
     elif a.init:
-        checkpoint = torch.load(a.init, map_location="cpu")
+        checkpoint = read_checkpoint(a.init)
         model.load_state_dict(checkpoint["model"])
         frozen_norms = checkpoint.get("frozen_batch_norm", False)
     model = model.to(device)
     ema = ModelEma(model)
+    if resumed:
+        ema.ema.load_state_dict(resumed["ema"])
+        ema.updates = resumed["ema_updates"]
     decay, no_decay = [], []
     for n, prm in model.named_parameters():
         (no_decay if prm.ndim <= 1 else decay).append(prm)
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay},
                              {"params": no_decay, "weight_decay": 0}], lr=a.lr)
+    if resumed:
+        opt.load_state_dict(resumed["optimizer"])
     total_steps = a.epochs * len(loader)
     if a.max_steps:
         total_steps = min(total_steps, a.max_steps)
@@ -116,14 +158,21 @@ def main(argv=None):
             t = max(t, (time.time() - started) / 60 / a.time_budget)
         return a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
 
+    history, best, step, first_epoch = [], -1.0, 0, 1
     started = time.time()
+    if resumed:
+        history, best, step, first_epoch = resumed["history"], resumed["best"], resumed["step"], resumed["epoch"] + 1
+        started -= resumed["elapsed_min"] * 60
+        random.setstate(resumed["rng"]["python"])
+        np.random.set_state(resumed["rng"]["numpy"])
+        torch.set_rng_state(resumed["rng"]["torch"])
+        log(f"resuming {a.out} after epoch {resumed['epoch']} (step {step}, {resumed['elapsed_min']:.1f} min)")
     log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), crop {a.crop}, "
         f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
         + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else "")
         + (", quality focal loss" if a.quality_focal else ""))
-    history, best, step = [], -1.0, 0
-    for epoch in range(1, a.epochs + 1):
+    for epoch in range(first_epoch, a.epochs + 1):
         model.train()
         if frozen_norms:
             freeze_batch_norm(model)
@@ -167,8 +216,14 @@ def main(argv=None):
         log(f"epoch {epoch:>3}/{a.epochs} step {step:>5} cls {entry['cls_loss']:.4f} box {entry['box_loss']:.4f} "
             f"lr {entry['lr']:.2e} {entry['epoch_s']:.0f}s"
             + (f" | val AP50 {entry['val_AP50']:.4f} AP {entry['val_AP']:.4f}" if "val_AP50" in entry else ""))
-        torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "frozen_batch_norm": frozen_norms},
-                   os.path.join(a.out, "last.pt"))
+        torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "frozen_batch_norm": frozen_norms,
+                    "resume": {"model": model.state_dict(), "ema_updates": ema.updates,
+                               "optimizer": opt.state_dict(), "step": step, "best": best, "history": history,
+                               "elapsed_min": (time.time() - started) / 60,
+                               "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
+                                       "torch": torch.get_rng_state()}}},
+                   os.path.join(a.out, "last.pt") + ".partial")
+        os.replace(os.path.join(a.out, "last.pt") + ".partial", os.path.join(a.out, "last.pt"))
         with open(os.path.join(a.out, "history.json"), "w") as f:
             json.dump(history, f, indent=1)
         plot([history], os.path.join(a.out, "curve.png"))
