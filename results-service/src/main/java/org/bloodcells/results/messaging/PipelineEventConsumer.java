@@ -1,6 +1,7 @@
 package org.bloodcells.results.messaging;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -55,35 +56,32 @@ public class PipelineEventConsumer {
     @Incoming(Topics.IMAGES_UPLOADED)
     @Blocking
     public void onImageUploaded(ConsumerRecord<String, String> record) {
-        storeOrPark(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload);
+        storeOr(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload, this::park);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)
     @Blocking
     public void onCellDetections(ConsumerRecord<String, String> record) {
-        storeOrPark(record, CellDetections.class, EventCheck::problemWith, recorder::recordDetections);
+        storeOr(record, CellDetections.class, EventCheck::problemWith, recorder::recordDetections, this::park);
     }
 
     @Incoming(Topics.DEAD_LETTERS)
     @Blocking
     public void onDeadLetter(ConsumerRecord<String, String> record) {
-        Reading<DeadLetter> reading = reader.read(record.topic(), record.key(), record.value(),
-                DeadLetter.class, EventCheck::problemWith);
-        if (reading instanceof Storable<DeadLetter> storable) {
-            recorder.recordDeadLetter(storable.event());
-        } else {
-            LOG.errorf("Skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    ((Unusable<DeadLetter>) reading).deadLetter().reason());
-        }
+        storeOr(record, DeadLetter.class, EventCheck::problemWith, recorder::recordDeadLetter,
+                (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
+                        skipped.offset(), letter.reason()));
     }
 
-    private <T> void storeOrPark(ConsumerRecord<String, String> record, Class<T> type,
-            Function<T, Optional<String>> check, Consumer<T> store) {
+    /** Reads the record; stores what is storable, and hands the dead letter of what is not to unusable. */
+    private <T> void storeOr(ConsumerRecord<String, String> record, Class<T> type,
+            Function<T, Optional<String>> check, Consumer<T> store,
+            BiConsumer<ConsumerRecord<String, String>, DeadLetter> unusable) {
         Reading<T> reading = reader.read(record.topic(), record.key(), record.value(), type, check);
         if (reading instanceof Storable<T> storable) {
             store.accept(storable.event());
         } else {
-            park(record, ((Unusable<T>) reading).deadLetter());
+            unusable.accept(record, ((Unusable<T>) reading).deadLetter());
         }
     }
 
