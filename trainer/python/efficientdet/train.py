@@ -216,14 +216,15 @@ def main(argv=None):
         log(f"epoch {epoch:>3}/{a.epochs} step {step:>5} cls {entry['cls_loss']:.4f} box {entry['box_loss']:.4f} "
             f"lr {entry['lr']:.2e} {entry['epoch_s']:.0f}s"
             + (f" | val AP50 {entry['val_AP50']:.4f} AP {entry['val_AP']:.4f}" if "val_AP50" in entry else ""))
+        last = os.path.join(a.out, "last.pt")
         torch.save({"model": ema.ema.state_dict(), "epoch": epoch, "frozen_batch_norm": frozen_norms,
                     "resume": {"model": model.state_dict(), "ema_updates": ema.updates,
                                "optimizer": opt.state_dict(), "step": step, "best": best, "history": history,
                                "elapsed_min": (time.time() - started) / 60,
                                "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
                                        "torch": torch.get_rng_state()}}},
-                   os.path.join(a.out, "last.pt") + ".partial")
-        os.replace(os.path.join(a.out, "last.pt") + ".partial", os.path.join(a.out, "last.pt"))
+                   last + ".partial")
+        os.replace(last + ".partial", last)   # an interrupted save leaves the previous epoch's last.pt whole
         with open(os.path.join(a.out, "history.json"), "w") as f:
             json.dump(history, f, indent=1)
         plot([history], os.path.join(a.out, "curve.png"))
