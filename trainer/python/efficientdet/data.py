@@ -75,7 +75,7 @@ def letterbox(image_uint8, size=INPUT_SIZE):
 class VocDetection(torch.utils.data.Dataset):
     """Images are decoded once and kept in memory: BCCD is 364 small JPEGs."""
 
-    def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None):
+    def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None, scale=INPUT_SIZE):
         ids = [i for s in splits for i in read_split(voc_dir, s)]
         if limit:
             ids = ids[:limit]
@@ -84,6 +84,7 @@ class VocDetection(torch.utils.data.Dataset):
         self.targets = [read_annotation(voc_dir, i) for i in ids]
         self.train = train
         self.crop = crop
+        self.scale = scale
 
     def __len__(self):
         return len(self.ids)
@@ -91,9 +92,9 @@ class VocDetection(torch.utils.data.Dataset):
     def __getitem__(self, idx):
         image, (boxes, labels) = self.images[idx], self.targets[idx]
         if not self.train:
-            tensor, scale = letterbox(image)
+            tensor, scale = letterbox(image, self.scale)
             return tensor, boxes * scale, labels
-        return augment(image, boxes.clone(), labels.clone(), self.crop)
+        return augment(image, boxes.clone(), labels.clone(), self.crop, self.scale)
 
 
 def _rot90(image, boxes, k):
@@ -115,9 +116,10 @@ def _stain_jitter(x):
     return x.clamp(0, 255)
 
 
-def augment(image, boxes, labels, crop):
-    """Flips on both axes, 90° rotations, scale jitter around the inference scale, stain jitter,
-    then a random crop×crop window of the letterboxed canvas (padding = 0 after normalising)."""
+def augment(image, boxes, labels, crop, reference=INPUT_SIZE):
+    """Flips on both axes, 90° rotations, scale jitter around the reference scale (the image's long side
+    letterboxed to `reference` pixels), stain jitter, then a random crop×crop window of the letterboxed
+    canvas (padding = 0 after normalising)."""
     if random.random() < 0.5:
         image = image.flip(2)
         w = image.shape[2]
@@ -129,7 +131,7 @@ def augment(image, boxes, labels, crop):
     image, boxes = _rot90(image, boxes, random.randrange(4))
 
     _, h, w = image.shape
-    scale = INPUT_SIZE / max(w, h) * math.exp(random.uniform(math.log(0.75), math.log(1.33)))
+    scale = reference / max(w, h) * math.exp(random.uniform(math.log(0.75), math.log(1.33)))
     nh, nw = int(round(h * scale)), int(round(w * scale))
     resized = resize(image, nh, nw)
     boxes = boxes * torch.tensor([nw / w, nh / h, nw / w, nh / h])
@@ -137,7 +139,7 @@ def augment(image, boxes, labels, crop):
 
     # As at inference, the image sits at the top-left of a square canvas padded with 0: the
     # window is cut from that canvas, so the model learns that the padding is background.
-    side = max(INPUT_SIZE, nh, nw)
+    side = max(reference, nh, nw)
     y0 = random.randint(0, max(0, min(nh, side) - crop // 2))
     x0 = random.randint(0, max(0, min(nw, side) - crop // 2))
     y0, x0 = min(y0, side - crop), min(x0, side - crop)

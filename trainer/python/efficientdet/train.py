@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from .anchors import assign, generate_anchors
+from .config import INPUT_SIZE
 from .curves import plot
 from .data import VocDetection, collate
 from .evaluate import evaluate, read_checkpoint, torch_runner
@@ -86,7 +87,10 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--crop", type=int, default=512, help="training crop side at the inference scale")
+    p.add_argument("--crop", type=int, default=512, help="training crop side, in pixels at the reference scale")
+    p.add_argument("--scale", type=int, default=INPUT_SIZE,
+                   help="reference scale: the long side, in pixels, that training letterboxes an image to before "
+                        "jittering it by x0.75-1.33; val is monitored at it")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=0.01)
     p.add_argument("--warmup-steps", type=int, default=100)
@@ -120,7 +124,7 @@ def main(argv=None):
         with open(os.path.join(a.out, "args.json"), "w") as f:
             json.dump(vars(a), f, indent=2)
 
-    train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit)
+    train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit, a.scale)
     loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
                                          num_workers=a.workers, collate_fn=collate, persistent_workers=a.workers > 0)
     anchors = generate_anchors(a.crop)
@@ -167,7 +171,7 @@ def main(argv=None):
         np.random.set_state(resumed["rng"]["numpy"])
         torch.set_rng_state(resumed["rng"]["torch"])
         log(f"resuming {a.out} after epoch {resumed['epoch']} (step {step}, {resumed['elapsed_min']:.1f} min)")
-    log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), crop {a.crop}, "
+    log(f"training EfficientDet-D0 on {len(train_set)} images ({a.train_splits}), scale {a.scale}, crop {a.crop}, "
         f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
         + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else "")
@@ -207,7 +211,7 @@ def main(argv=None):
         done = (a.max_steps and step >= a.max_steps) or epoch == a.epochs or \
             (a.time_budget and (time.time() - started) / 60 >= a.time_budget)
         if a.val_split and (epoch % a.eval_every == 0 or done):
-            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split)
+            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split, input_size=a.scale)
             entry.update(val_AP50=s["AP50"], val_AP=s["AP"], val_per_class_AP50=s["per_class_AP50"])
             if s["AP50"] > best:
                 best = s["AP50"]

@@ -34,6 +34,23 @@ class AugmentTest(unittest.TestCase):
             self.assertTrue(bool((b >= 0).all()) and bool((b <= 256).all()))
             self.assertEqual(len(b), len(l))
 
+    def test_cells_are_sized_around_the_reference_scale(self):
+        random.seed(4)
+        torch.manual_seed(4)
+        image = torch.randint(0, 255, (3, 480, 640), dtype=torch.uint8)
+        cell = torch.tensor([[310.0, 230.0, 330.0, 250.0]])   # a 20 px square in the middle of the slide
+        for reference in (512, 640):
+            sides = []
+            for _ in range(150):
+                _, b, _ = augment(image, cell.clone(), torch.tensor([0]), 384, reference)
+                w, h = (float(b[0, 2] - b[0, 0]), float(b[0, 3] - b[0, 1])) if len(b) else (0, -1)
+                if abs(w - h) < 1e-3:                      # the window held the whole cell
+                    sides.append(w)
+            expected = 20 * reference / 640
+            self.assertGreater(len(sides), 20)
+            self.assertTrue(all(0.74 * expected <= s <= 1.34 * expected for s in sides), (reference, sides))
+            self.assertGreater(max(sides) / min(sides), 1.3)   # the jitter spans most of x0.75-1.33
+
     def test_letterbox_scales_the_long_side_to_512_and_pads_with_zero(self):
         image = torch.full((3, 480, 640), 128, dtype=torch.uint8)
         tensor, scale = letterbox(image)
