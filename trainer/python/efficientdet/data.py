@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from .anchors import assign
 from .config import CLASSES, INPUT_SIZE, MEAN, STD
 
 
@@ -157,6 +158,16 @@ def augment(image, boxes, labels, crop, reference=INPUT_SIZE):
     return out, clipped[keep], labels[keep]
 
 
-def collate(batch):
-    images = torch.stack([b[0] for b in batch])
-    return images, [b[1] for b in batch], [b[2] for b in batch]
+class AssignedBatches:
+    """A DataLoader's collate_fn: stacks a batch and assigns every anchor its target, so that with --workers the
+    loader's processes do that work too (on a GPU, assigning in the training loop would leave it waiting).
+
+    Yields images [N,3,S,S], labels [N,A] (-1 background, -2 ignore, else the class) and matched boxes [N,A,4]."""
+
+    def __init__(self, anchors):
+        self.anchors = anchors
+
+    def __call__(self, batch):
+        targets = [assign(self.anchors, boxes, labels) for _, boxes, labels in batch]
+        return (torch.stack([b[0] for b in batch]), torch.stack([t[0] for t in targets]),
+                torch.stack([t[1] for t in targets]))

@@ -22,10 +22,10 @@ import time
 import numpy as np
 import torch
 
-from .anchors import assign, generate_anchors
+from .anchors import generate_anchors
 from .config import INPUT_SIZE
 from .curves import plot
-from .data import VocDetection, collate
+from .data import AssignedBatches, VocDetection
 from .evaluate import evaluate, read_checkpoint, torch_runner
 from .from_onnx import freeze_batch_norm, load_onnx_weights
 from .loss import detection_loss
@@ -125,9 +125,11 @@ def main(argv=None):
             json.dump(vars(a), f, indent=2)
 
     train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit, a.scale)
-    loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
-                                         num_workers=a.workers, collate_fn=collate, persistent_workers=a.workers > 0)
     anchors = generate_anchors(a.crop)
+    anchors_on_device = anchors.to(device)
+    loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
+                                         num_workers=a.workers, collate_fn=AssignedBatches(anchors),
+                                         persistent_workers=a.workers > 0, pin_memory=device == "cuda")
     model, frozen_norms = EfficientDetD0(), False
     if resumed:
         model.load_state_dict(resumed["model"])
@@ -181,18 +183,16 @@ def main(argv=None):
         if frozen_norms:
             freeze_batch_norm(model)
         sums, n, t0 = [0.0, 0.0], 0, time.time()
-        for images, boxes, labels in loader:
-            targets = [assign(anchors, b, l) for b, l in zip(boxes, labels)]
-            tl = torch.stack([t[0] for t in targets]).to(device)
-            tm = torch.stack([t[1] for t in targets]).to(device)
+        for images, tl, tm in loader:
+            images, tl, tm = (t.to(device, non_blocking=True) for t in (images, tl, tm))
             for g in opt.param_groups:
                 g["lr"] = lr_at(step)
             if a.amp and device == "cuda":
                 with torch.autocast("cuda", dtype=torch.bfloat16):
-                    logits, deltas = model(images.to(device))
+                    logits, deltas = model(images)
             else:
-                logits, deltas = model(images.to(device))
-            cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors.to(device), tl, tm,
+                logits, deltas = model(images)
+            cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors_on_device, tl, tm,
                                                   giou_weight=a.giou_weight, quality_focal=a.quality_focal)
             loss = cls_loss + box_loss
             opt.zero_grad(set_to_none=True)

@@ -4,6 +4,7 @@ import torch
 
 from efficientdet.anchors import assign, decode, encode, generate_anchors
 from efficientdet.config import CLASSES
+from efficientdet.data import AssignedBatches
 
 
 class AnchorTest(unittest.TestCase):
@@ -39,3 +40,19 @@ class ModelTest(unittest.TestCase):
             logits, deltas = model(torch.zeros(1, 3, 256, 256))
         self.assertEqual(logits.shape, (1, generate_anchors(256).shape[0], len(CLASSES)))
         self.assertEqual(deltas.shape, (1, generate_anchors(256).shape[0], 4))
+
+
+class AssignedBatchesTest(unittest.TestCase):
+
+    def test_a_batch_carries_each_image_its_own_anchor_targets(self):
+        anchors = generate_anchors(128)
+        first = (torch.zeros(3, 128, 128), torch.tensor([[10.0, 10.0, 50.0, 50.0]]), torch.tensor([2]))
+        empty = (torch.ones(3, 128, 128), torch.zeros(0, 4), torch.zeros(0, dtype=torch.long))
+        images, labels, matched = AssignedBatches(anchors)([first, empty])
+        self.assertEqual(images.shape, (2, 3, 128, 128))
+        self.assertEqual(labels.shape, (2, anchors.shape[0]))
+        self.assertEqual(matched.shape, (2, anchors.shape[0], 4))
+        expected_labels, expected_matched = assign(anchors, first[1], first[2])
+        self.assertTrue(torch.equal(labels[0], expected_labels) and torch.equal(matched[0], expected_matched))
+        self.assertTrue(bool((labels[0] == 2).any()))
+        self.assertTrue(bool((labels[1] == -1).all()))   # no cells: every anchor is background
