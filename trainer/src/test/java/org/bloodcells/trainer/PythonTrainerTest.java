@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
@@ -14,6 +15,7 @@ import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PyTorch trainer works end to end on this machine's CPU: a few training steps, an ONNX
@@ -39,8 +41,7 @@ class PythonTrainerTest {
 
     @Test
     void aSmokeTrainingExportsAModelTheDetectionCoreLoadsAndRuns() throws Exception {
-        Path voc = Path.of(System.getProperty("bccd.dir", "../../shared/datasets/bccd")).toAbsolutePath();
-        Assumptions.assumeTrue(Files.isDirectory(voc.resolve("Annotations")), "BCCD not found at " + voc);
+        Path voc = bccd();
         Path out = Files.createDirectories(Path.of("target/smoke-training").toAbsolutePath());
         trainer.run("efficientdet.train", List.of("--voc", voc.toString(), "--out", out.toString(),
                 "--limit", "4", "--batch-size", "2", "--crop", "256", "--epochs", "1", "--max-steps", "2",
@@ -49,8 +50,39 @@ class PythonTrainerTest {
         trainer.run("efficientdet.export", List.of("--checkpoint", out.resolve("last.pt").toString(),
                 "--out", model.toString(), "--name", "smoke", "--version", "0.0.0-smoke"), System.out::println);
 
+        assertTheDetectionCoreRuns(model, "smoke");
+    }
+
+    /**
+     * The one-call GPU recipe (trainer/gpu-run.sh), run here on CPU with a few steps: a GPU session has one call
+     * to spend on it and no time to find out that it broke.
+     */
+    @Test
+    void theGpuRecipeBringsBackWeightsTheExporterTurnsIntoAModelTheCoreRuns(@TempDir Path out) throws Exception {
+        Path voc = bccd();
+        trainer.runRecipe(Path.of("gpu-run.sh"), Map.of("OUT", out.toString(), "GPU_VOC", voc.toString(),
+                "GPU_MINUTES", "0.05", "GPU_BATCH", "2", "GPU_CROP", "256",
+                "GPU_EXTRA", "--limit 4 --max-steps 2 --workers 1 --threads 2"), System.out::println);
+
+        for (String file : List.of("train.log", "history.json", "curve.png", "last.pt", "best.pt", "val.txt")) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file + " came back empty");
+        }
+        assertTrue(Files.readString(out.resolve("val.txt")).contains("AP@[.5:.95]"), "val.txt holds no AP table");
+        Path model = out.resolve("gpu.onnx");
+        trainer.run("efficientdet.export", List.of("--checkpoint", out.resolve("last.pt").toString(),
+                "--out", model.toString(), "--name", "gpu-smoke", "--version", "0.0.0-smoke"), System.out::println);
+        assertTheDetectionCoreRuns(model, "gpu-smoke");
+    }
+
+    private static Path bccd() {
+        Path voc = Path.of(System.getProperty("bccd.dir", "../../shared/datasets/bccd")).toAbsolutePath();
+        Assumptions.assumeTrue(Files.isDirectory(voc.resolve("Annotations")), "BCCD not found at " + voc);
+        return voc;
+    }
+
+    private static void assertTheDetectionCoreRuns(Path model, String name) throws Exception {
         try (CellDetector detector = CellDetector.load(model, DetectorSettings.defaults())) {
-            assertEquals("smoke", detector.model().name());
+            assertEquals(name, detector.model().name());
             assertEquals(List.of("RBC", "WBC", "Platelets"), detector.model().classes());
             Path image = Path.of("../demo-images/BloodImage_00007.jpg");
             DetectionResult result = detector.detect(Files.readAllBytes(image));

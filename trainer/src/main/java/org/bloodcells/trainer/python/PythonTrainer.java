@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -72,11 +74,28 @@ public final class PythonTrainer {
         runCommand(List.of(python, "-m", "unittest", "discover", "-s", "tests", "-t", "."), progress);
     }
 
+    /**
+     * A shell recipe of the trainer's ({@code bash script}, such as {@code trainer/gpu-run.sh}) with {@code env}
+     * added to its environment and this interpreter as its {@code TRAINER_PYTHON}; fails on a non-zero exit.
+     */
+    public void runRecipe(Path script, Map<String, String> env, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        Map<String, String> withPython = new HashMap<>(env);
+        withPython.put("TRAINER_PYTHON", python);
+        runCommand(List.of("bash", script.toAbsolutePath().toString()), withPython, progress);
+    }
+
     private void runCommand(List<String> command, Consumer<String> progress) throws IOException, InterruptedException {
+        runCommand(command, Map.of(), progress);
+    }
+
+    private void runCommand(List<String> command, Map<String, String> env, Consumer<String> progress)
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(sources.resolve("efficientdet"))) {
             throw new IllegalStateException("no efficientdet package under " + sources.toAbsolutePath());
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(sources.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
         builder.environment().put("PYTHONUNBUFFERED", "1");
         Process process = builder.start();
         List<String> tail = new ArrayList<>();
