@@ -3,7 +3,7 @@ import unittest
 
 import torch
 
-from efficientdet.data import _rot90, augment, letterbox
+from efficientdet.data import _rot90, augment, letterbox, mosaic
 
 
 class AugmentTest(unittest.TestCase):
@@ -50,6 +50,23 @@ class AugmentTest(unittest.TestCase):
             self.assertGreater(len(sides), 20)
             self.assertTrue(all(0.74 * expected <= s <= 1.34 * expected for s in sides), (reference, sides))
             self.assertGreater(max(sides) / min(sides), 1.3)   # the jitter spans most of x0.75-1.33
+
+    def test_a_mosaic_shows_the_top_left_of_each_sample_with_its_cells_in_its_own_quadrant(self):
+        random.seed(5)
+        crop = 64
+        # every sample has a cell at the top-left and one at the bottom-right of its window; its pixels are all k
+        cells = torch.tensor([[0.0, 0.0, 8.0, 8.0], [56.0, 56.0, 64.0, 64.0]])
+        samples = [(torch.full((3, crop, crop), float(k)), cells, torch.tensor([k % 3, 1])) for k in range(4)]
+        out, boxes, labels = mosaic(samples, crop)
+        self.assertEqual(out.shape, (3, crop, crop))
+        cx = int((out[0, 0] == 0).sum())
+        cy = int((out[0, :, 0] == 0).sum())
+        self.assertTrue(16 <= cx <= 48 and 16 <= cy <= 48)
+        for k, (x1, y1, x2, y2) in enumerate(((0, 0, cx, cy), (cx, 0, crop, cy), (0, cy, cx, crop), (cx, cy, crop, crop))):
+            self.assertTrue(bool((out[:, y1:y2, x1:x2] == k).all()), k)
+        # each quadrant keeps its sample's top-left cell, moved with it; the bottom-right cells lie outside
+        self.assertEqual(boxes.tolist(), [[0, 0, 8, 8], [cx, 0, cx + 8, 8], [0, cy, 8, cy + 8], [cx, cy, cx + 8, cy + 8]])
+        self.assertEqual(labels.tolist(), [0, 1, 2, 0])
 
     def test_letterbox_scales_the_long_side_to_512_and_pads_with_zero(self):
         image = torch.full((3, 480, 640), 128, dtype=torch.uint8)
