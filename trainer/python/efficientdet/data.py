@@ -92,9 +92,9 @@ class VocDetection(torch.utils.data.Dataset):
         return len(self.ids)
 
     def __getitem__(self, idx):
-        image, (boxes, labels) = self.images[idx], self.targets[idx]
         if not self.train:
-            tensor, scale = letterbox(image, self.scale)
+            tensor, scale = letterbox(self.images[idx], self.scale)
+            boxes, labels = self.targets[idx]
             return tensor, boxes * scale, labels
         if self.mosaic and random.random() < self.mosaic:
             others = [random.randrange(len(self)) for _ in range(3)]
