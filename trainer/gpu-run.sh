@@ -11,7 +11,7 @@
 # paced to end with them, then a check on val.
 #
 # Settings, from the environment:
-#   GPU_MINUTES (7)  GPU_SPLITS (train; val stays out, for choosing)  GPU_SEED (11)  GPU_BATCH (32)
+#   GPU_MINUTES (6.5)  GPU_SPLITS (train; val stays out, for choosing)  GPU_SEED (11)  GPU_BATCH (32)
 #   GPU_CROP (512)   GPU_SCALE (512, the reference scale)  GPU_LR (2e-3)  GPU_SIZE (576, val.txt's S)
 #   GPU_EVAL_EVERY (100 epochs)  GPU_EXTRA (more train.py arguments)  GPU_VOC (.device/bccd)
 # Writes to $OUT (what comes back from a call: at most 8 files): train.log, history.json, curve.png, last.pt
@@ -44,7 +44,7 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total --f
 workers=$(( $(nproc) > 4 ? $(nproc) - 2 : 0 ))
 # shellcheck disable=SC2086  # GPU_EXTRA is a list of arguments
 "$python" -m efficientdet.train --voc "$voc" --out "$run" --train-splits "${GPU_SPLITS:-train}" \
-  --epochs 100000 --time-budget "${GPU_MINUTES:-7}" --batch-size "${GPU_BATCH:-32}" --crop "${GPU_CROP:-512}" \
+  --epochs 100000 --time-budget "${GPU_MINUTES:-6.5}" --batch-size "${GPU_BATCH:-32}" --crop "${GPU_CROP:-512}" \
   --scale "${GPU_SCALE:-512}" --lr "${GPU_LR:-2e-3}" --seed "${GPU_SEED:-11}" --eval-every "${GPU_EVAL_EVERY:-100}" \
   --workers "$workers" --amp --giou-weight 1.0 ${GPU_EXTRA:-} 2>&1 | tee "$OUT/train.log"
 

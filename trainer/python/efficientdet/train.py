@@ -121,6 +121,7 @@ def main(argv=None):
     if a.threads:
         torch.set_num_threads(a.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch.backends.cudnn.benchmark = True   # every training batch has the same shape (crop × crop)
     os.makedirs(a.out, exist_ok=True)
     if not resumed:
         with open(os.path.join(a.out, "args.json"), "w") as f:
