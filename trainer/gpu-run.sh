@@ -50,7 +50,8 @@ workers=$(( $(nproc) > 4 ? $(nproc) - 2 : 0 ))
 
 # The weights come back as checkpoints (the EMA weights only: last.pt's optimiser state would not fit), and are
 # exported here with the exporter every release has used.
-"$python" -c 'import sys, torch; s = torch.load(sys.argv[1], map_location="cpu", weights_only=False); s.pop("resume", None); torch.save(s, sys.argv[2])' \
+"$python" -c 'import sys, torch; from efficientdet.evaluate import read_checkpoint
+s = read_checkpoint(sys.argv[1]); s.pop("resume", None); torch.save(s, sys.argv[2])' \
   "$run/last.pt" "$OUT/last.pt"
 cp "$run/best.pt" "$run/history.json" "$run/curve.png" "$OUT/" 2>/dev/null || true
 # val is a hold-out only where GPU_SPLITS leaves it out
