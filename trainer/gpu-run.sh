@@ -54,7 +54,8 @@ workers=$(( $(nproc) > 4 ? $(nproc) - 2 : 0 ))
 s = read_checkpoint(sys.argv[1]); s.pop("resume", None); torch.save(s, sys.argv[2])' \
   "$run/last.pt" "$OUT/last.pt"
 cp "$run/best.pt" "$run/history.json" "$run/curve.png" "$OUT/" 2>/dev/null || true
-# val is a hold-out only where GPU_SPLITS leaves it out
+# val is a hold-out only where GPU_SPLITS leaves it out; its progress and any error stay in the call's output (stderr),
+# the table alone goes to val.txt
 "$python" -m efficientdet.evaluate --voc "$voc" --split val --checkpoint "$OUT/last.pt" --input-size "${GPU_SIZE:-576}" \
-  --flips 2 --vote-iou 0.8 --soft-nms 0.5 2>/dev/null | tee "$OUT/val.txt" || echo "val evaluation failed"
+  --flips 2 --vote-iou 0.8 --soft-nms 0.5 | tee "$OUT/val.txt" || echo "val evaluation failed (its error is above)"
 ls -l "$OUT"
