@@ -14,6 +14,7 @@
 #   GPU_MINUTES (6.5)  GPU_SPLITS (train; val stays out, for choosing)  GPU_SEED (11)  GPU_BATCH (32)
 #   GPU_CROP (512)   GPU_SCALE (512, the reference scale)  GPU_LR (2e-3)  GPU_SIZE (576, val.txt's S)
 #   GPU_EVAL_EVERY (100 epochs)  GPU_EXTRA (more train.py arguments)  GPU_VOC (.device/bccd)
+#   GPU_VAL_LIMIT (all of val; fewer images only for the CPU smoke test of this script)
 # Writes to $OUT (what comes back from a call: at most 8 files): train.log, history.json, curve.png, last.pt
 # (the EMA weights at the schedule's end), best.pt (those of the best val AP@0.5 among the periodic checks) and
 # val.txt (the trainer's own evaluation of last.pt on val at the workers' settings, input GPU_SIZE (576); a
@@ -24,7 +25,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 voc=${GPU_VOC:-$root/.device/bccd}
 
 if [ "${1:-}" = "--stage" ]; then
-  src=${2:-$root/../shared/datasets/bccd}
+  src=${2:-$root/datasets/bccd}
   mkdir -p "$root/.device"
   rm -rf "$root/.device/bccd"
   cp -r "$src" "$root/.device/bccd"
@@ -56,6 +57,7 @@ s = read_checkpoint(sys.argv[1]); s.pop("resume", None); torch.save(s, sys.argv[
 cp "$run/best.pt" "$run/history.json" "$run/curve.png" "$OUT/" 2>/dev/null || true
 # val is a hold-out only where GPU_SPLITS leaves it out; its progress and any error stay in the call's output (stderr),
 # the table alone goes to val.txt
+# with the post-processing exported models carry (config.POST_PROCESSING), the evaluator's defaults
 "$python" -m efficientdet.evaluate --voc "$voc" --split val --checkpoint "$OUT/last.pt" --input-size "${GPU_SIZE:-576}" \
-  --flips 2 --vote-iou 0.8 --soft-nms 0.5 | tee "$OUT/val.txt" || echo "val evaluation failed (its error is above)"
+  ${GPU_VAL_LIMIT:+--limit "$GPU_VAL_LIMIT"} | tee "$OUT/val.txt" || echo "val evaluation failed (its error is above)"
 ls -l "$OUT"

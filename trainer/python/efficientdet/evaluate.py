@@ -17,7 +17,7 @@ import torch
 
 from . import coco
 from .anchors import generate_anchors
-from .config import CLASSES, INPUT_SIZE
+from .config import CLASSES, INPUT_SIZE, POST_PROCESSING
 from .data import content_size, letterbox, load_image, read_annotation, read_split
 from .model import EfficientDetD0
 from .postprocess import detections, flip_views
@@ -84,8 +84,9 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
     return ground_truth, predictions
 
 
-def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0, input_size=INPUT_SIZE, soft_sigma=0.0):
-    ids = read_split(voc_dir, split)
+def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0, input_size=INPUT_SIZE, soft_sigma=0.0,
+             limit=None):
+    ids = read_split(voc_dir, split)[:limit]
     gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou, input_size=input_size,
                              soft_sigma=soft_sigma)
     _, _, summary = coco.evaluate(gt, pred, len(CLASSES))
@@ -111,12 +112,15 @@ def main(argv=None):
     g.add_argument("--onnx")
     p.add_argument("--json", help="write the summary here")
     p.add_argument("--threads", type=int, default=0)
-    p.add_argument("--flips", type=int, default=1, choices=(1, 2, 4), help="test-time views (Java: test-time-flips)")
-    p.add_argument("--vote-iou", type=float, default=0.0, help="box voting IoU, 0 = off (Java: box-voting-iou)")
-    p.add_argument("--soft-nms", type=float, default=0.0, help="Gaussian soft-NMS sigma, 0 = greedy NMS "
-                   "(Java: soft-nms-sigma)")
+    p.add_argument("--flips", type=int, default=POST_PROCESSING["test_time_flips"], choices=(1, 2, 4),
+                   help="test-time views (default %(default)s, what exported models carry: test_time_flips)")
+    p.add_argument("--vote-iou", type=float, default=POST_PROCESSING["box_voting_iou"],
+                   help="box voting IoU, 0 = off (default %(default)s: box_voting_iou)")
+    p.add_argument("--soft-nms", type=float, default=POST_PROCESSING["soft_nms_sigma"],
+                   help="Gaussian soft-NMS sigma, 0 = greedy NMS (default %(default)s: soft_nms_sigma)")
     p.add_argument("--input-size", type=int, default=INPUT_SIZE,
                    help="S to letterbox to (a checkpoint; an ONNX file has its own, in metadata input_size)")
+    p.add_argument("--limit", type=int, help="only the first N images of the split (smoke runs)")
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -124,7 +128,7 @@ def main(argv=None):
     run = onnx_runner(a.onnx) if a.onnx else torch_runner(load_checkpoint(a.checkpoint, device), device)
     input_size = onnx_input_size(a.onnx) if a.onnx else a.input_size
     summary = evaluate(run, a.voc, a.split, log=lambda m: print(m, file=sys.stderr, flush=True),
-                       flips=a.flips, vote_iou=a.vote_iou, input_size=input_size, soft_sigma=a.soft_nms)
+                       flips=a.flips, vote_iou=a.vote_iou, input_size=input_size, soft_sigma=a.soft_nms, limit=a.limit)
     print(format_table(summary))
     if a.json:
         with open(a.json, "w") as f:

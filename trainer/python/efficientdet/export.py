@@ -1,9 +1,10 @@
 """Export a checkpoint to ONNX following models/CONTRACT.md (inputs, outputs, metadata).
 
     python3 -m efficientdet.export --checkpoint runs/x/best.pt --out models/efficientdet-d0-bccd.onnx \
-        --name efficientdet-d0-bccd --version 1.0.0 [--input-size 576]
+        --name efficientdet-d0-bccd --version 1.0.0 [--input-size 576] [--set test_time_flips=1 ...]
 
-The network is fully convolutional: the input side S is chosen at export (on val), not in training.
+The network is fully convolutional: the input side S is chosen at export (on val), not in training. So is the
+post-processing the model carries (config.POST_PROCESSING unless --set says otherwise), which the workers run.
 """
 import argparse
 import hashlib
@@ -13,12 +14,13 @@ import os
 import onnx
 import torch
 
-from .config import ANCHOR_SCALE, CLASSES, INPUT_SIZE, LEVELS, MEAN, RATIOS, SCALES, STD
+from .config import ANCHOR_SCALE, CLASSES, INPUT_SIZE, LEVELS, MEAN, POST_PROCESSING, RATIOS, SCALES, STD
 from .evaluate import load_checkpoint
 from .model import ExportedDetector
 
 
-def metadata(name, version, input_size=INPUT_SIZE):
+def metadata(name, version, input_size=INPUT_SIZE, post_processing=None):
+    settings = dict(POST_PROCESSING, **(post_processing or {}))
     return {
         "model_name": name,
         "model_version": version,
@@ -30,10 +32,11 @@ def metadata(name, version, input_size=INPUT_SIZE):
         "ratios": ",".join(f"{rx}:{ry}" for rx, ry in RATIOS),
         "mean": ",".join(str(v) for v in MEAN),
         "std": ",".join(str(v) for v in STD),
+        **{key: str(value) for key, value in settings.items()},
     }
 
 
-def export(model, out, name, version, input_size=INPUT_SIZE, opset=13):
+def export(model, out, name, version, input_size=INPUT_SIZE, opset=13, post_processing=None):
     """Writes the file complete or not at all: it is built beside `out` and renamed over it, so a detect worker
     watching `out` (it reloads a changed model file) never reads a half-written model."""
     partial = out + ".partial"
@@ -46,7 +49,7 @@ def export(model, out, name, version, input_size=INPUT_SIZE, opset=13):
                       dynamic_axes={"images": {0: "batch"}, "scores": {0: "batch"}, "boxes": {0: "batch"}},
                       opset_version=opset, do_constant_folding=True, **kwargs)
     proto = onnx.load(partial)
-    for key, value in metadata(name, version, input_size).items():
+    for key, value in metadata(name, version, input_size, post_processing).items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
@@ -65,8 +68,18 @@ def main(argv=None):
     p.add_argument("--version", required=True)
     p.add_argument("--input-size", type=int, default=INPUT_SIZE,
                    help="S, the side the workers letterbox to; training's reference scale stays config.INPUT_SIZE")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="post-processing the model carries, instead of config.POST_PROCESSING's: "
+                        + ", ".join(POST_PROCESSING))
     a = p.parse_args(argv)
-    digest = export(load_checkpoint(a.checkpoint), a.out, a.name, a.version, a.input_size)
+    post_processing = {}
+    for item in a.set:
+        key, _, value = item.partition("=")
+        if key not in POST_PROCESSING or not value:
+            p.error(f"--set {item}: expected KEY=VALUE with KEY one of {', '.join(POST_PROCESSING)}")
+        post_processing[key] = type(POST_PROCESSING[key])(value)
+    digest = export(load_checkpoint(a.checkpoint), a.out, a.name, a.version, a.input_size,
+                    post_processing=post_processing)
     print(f"wrote {a.out} sha256 {digest}")
 
 

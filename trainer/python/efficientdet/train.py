@@ -100,7 +100,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--workers", type=int, default=0)
-    p.add_argument("--limit", type=int, help="use only the first N training images (smoke runs)")
+    p.add_argument("--limit", type=int, help="use only the first N training and validation images (smoke runs)")
     p.add_argument("--max-steps", type=int, help="stop after N optimiser steps (smoke runs)")
     p.add_argument("--time-budget", type=float, help="stop after this many minutes, keeping the schedule's end")
     p.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA")
@@ -214,7 +214,7 @@ def main(argv=None):
         done = (a.max_steps and step >= a.max_steps) or epoch == a.epochs or \
             (a.time_budget and (time.time() - started) / 60 >= a.time_budget)
         if a.val_split and (epoch % a.eval_every == 0 or done):
-            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split, input_size=a.scale)
+            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split, input_size=a.scale, limit=a.limit)
             entry.update(val_AP50=s["AP50"], val_AP=s["AP"], val_per_class_AP50=s["per_class_AP50"])
             if s["AP50"] > best:
                 best = s["AP50"]

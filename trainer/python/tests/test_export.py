@@ -5,6 +5,7 @@ import unittest
 import onnx
 import torch
 
+from efficientdet.config import POST_PROCESSING
 from efficientdet.evaluate import onnx_input_size
 from efficientdet.export import export
 from efficientdet.model import EfficientDetD0
@@ -22,6 +23,15 @@ class ExportTest(unittest.TestCase):
             self.assertEqual([3, 576, 576], dims)
             self.assertEqual(576, onnx_input_size(path))
             self.assertEqual(["m.onnx"], os.listdir(tmp))     # built beside it, renamed over it
+
+    def test_the_model_carries_its_post_processing_and_set_changes_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.onnx")
+            export(EfficientDetD0(), path, "test", "0.0.1", input_size=128, post_processing={"test_time_flips": 1})
+            props = {p.key: p.value for p in onnx.load(path).metadata_props}
+        expected = {k: str(v) for k, v in POST_PROCESSING.items()}
+        expected["test_time_flips"] = "1"
+        self.assertEqual(expected, {k: props[k] for k in POST_PROCESSING})
 
     def test_export_leaves_the_model_in_eval_mode(self):
         model = EfficientDetD0().train()

@@ -1,14 +1,10 @@
 package org.bloodcells.detect;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
+import org.bloodcells.detection.BccdImages;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 
 import io.minio.BucketExistsArgs;
@@ -39,7 +35,7 @@ public final class StoredImages {
 
     /** Stores the bytes and returns the event announcing them. */
     public ImageUploaded put(byte[] bytes, String contentType) {
-        String imageId = sha256(bytes);
+        String imageId = ImageId.of(bytes);
         String key = imageId;
         try {
             minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
@@ -53,23 +49,8 @@ public final class StoredImages {
                 "batch-test", Instant.now());
     }
 
-    /** A BCCD test-split image from {@code src/test/resources/bccd}. */
+    /** A BCCD test-split image, e.g. {@code BloodImage_00007.jpg}, from the project's dataset. */
     public static byte[] bccd(String name) {
-        try (InputStream in = StoredImages.class.getResourceAsStream("/bccd/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No test image " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BccdImages.bytes(name.replaceFirst("\\.jpg$", ""));
     }
 }

@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
+
+import org.bloodcells.images.ImageDecoder;
+import org.bloodcells.images.ImageLimits;
+import org.bloodcells.images.UnusableImageException;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -23,8 +28,8 @@ import ai.onnxruntime.OrtSession;
  * Finds cells in images with an EfficientDet ONNX model that follows {@code models/CONTRACT.md}.
  *
  * <p>Thread-safe: any number of threads may call the {@code detect} methods at once (ONNX Runtime sessions
- * support concurrent {@code run}; everything else is per call). Each run uses up to
- * {@link DetectorSettings#intraOpThreads()} threads, so callers × intra-op threads should not exceed the cores.
+ * support concurrent {@code run}; everything else is per call). Each run uses up to the intra-op threads given to
+ * {@link #load}, so callers × intra-op threads should not exceed the cores.
  * {@link #close()} waits for detections in flight, so a service can swap models while serving; detecting on a
  * closed detector throws {@link IllegalStateException}.
  */
@@ -54,58 +59,99 @@ public final class CellDetector implements AutoCloseable {
     }
 
     /**
-     * Loads a model and checks it against the contract.
+     * Loads a model, checks it against the contract, and detects with the post-processing settings it carries.
      *
+     * @param intraOpThreads ONNX Runtime threads one model run may use; callers running detections in parallel should
+     *                       keep {@code intraOpThreads × callers} within the machine's cores
      * @throws ModelContractException if the file is missing or not a loadable ONNX model, or its metadata, input or
      *                                outputs differ from the contract (the message says how)
      */
-    public static CellDetector load(Path modelFile, DetectorSettings settings) {
+    public static CellDetector load(Path modelFile, int intraOpThreads) {
+        return load(modelFile, intraOpThreads, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #load(Path, int)}, with the model's own settings changed by {@code adjust} (for example COCO
+     * evaluation's score threshold, or fewer views for throughput).
+     *
+     * @throws IllegalArgumentException if the adjusted settings are impossible
+     */
+    public static CellDetector load(Path modelFile, int intraOpThreads, UnaryOperator<DetectorSettings> adjust) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + intraOpThreads);
+        }
         if (!Files.isRegularFile(modelFile)) {
             throw new ModelContractException("Model file not found: " + modelFile.toAbsolutePath());
         }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = null;
+        ModelMetadata metadata;
+        ModelSignature signature;
+        AnchorGrid anchors;
         try {
-            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = environment.createSession(modelFile.toString(), options);
-            ModelMetadata metadata = ModelMetadata.parse(session.getMetadata().getCustomMetadata());
-            AnchorGrid anchors = AnchorGrid.of(metadata);
-            ModelSignature signature = ModelSignature.check(session.getInputInfo(), session.getOutputInfo(),
-                    metadata, anchors.size());
-            CellDetector detector = new CellDetector(session, options, metadata, signature, anchors, settings);
+            metadata = ModelMetadata.parse(session.getMetadata().getCustomMetadata());
+            anchors = AnchorGrid.of(metadata);
+            signature = ModelSignature.check(session.getInputInfo(), session.getOutputInfo(), metadata,
+                    anchors.size());
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session, options);
+            throw contractFailure(modelFile, e);
+        }
+        DetectorSettings settings;
+        try {
+            settings = adjust.apply(metadata.settings());
+        } catch (RuntimeException e) {
+            closeQuietly(session, options);
+            throw e;
+        }
+        CellDetector detector = new CellDetector(session, options, metadata, signature, anchors, settings);
+        try {
             // One run on a blank image checks the output shapes the declaration may leave open, and takes
             // ONNX Runtime's lazy initialisation out of the first real detection.
             detector.runOpen(List.of(new RgbImage(1, 1, new byte[3])));
             return detector;
-        } catch (OrtException | RuntimeException e) {
-            closeQuietly(session, options);
-            if (e instanceof ModelContractException contract) {
-                throw new ModelContractException(modelFile.getFileName() + ": " + contract.getMessage(), contract);
-            }
-            throw new ModelContractException(modelFile.getFileName() + ": not a loadable ONNX model: "
-                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            detector.close();
+            throw contractFailure(modelFile, e);
         }
+    }
+
+    private static ModelContractException contractFailure(Path modelFile, Exception e) {
+        if (e instanceof ModelContractException contract) {
+            return new ModelContractException(modelFile.getFileName() + ": " + contract.getMessage(), contract);
+        }
+        return new ModelContractException(modelFile.getFileName() + ": not a loadable ONNX model: " + e.getMessage(),
+                e);
     }
 
     public ModelInfo model() {
         return metadata.info();
     }
 
+    /** The post-processing this detector runs: the model's own, as adjusted at {@link #load}. */
     public DetectorSettings settings() {
         return settings;
     }
 
+    /** The post-processing the model carries in its metadata, whatever this detector was told to run. */
+    public DetectorSettings modelSettings() {
+        return metadata.settings();
+    }
+
     /**
-     * Decodes the bytes (JPEG, PNG, BMP, GIF; grey, indexed and CMYK become RGB) and detects cells.
+     * Decodes the bytes with the platform's decoder (the formats and limits ingest accepts; grey, indexed and CMYK
+     * become RGB) and detects cells.
      *
-     * @throws UndecodableImageException if the bytes are not a complete image in a known format
+     * @throws UnusableImageException if the bytes are not a complete image the platform accepts
      */
-    public DetectionResult detect(byte[] imageBytes) throws UndecodableImageException {
-        return detect(ImageDecoder.decode(imageBytes));
+    public DetectionResult detect(byte[] imageBytes) throws UnusableImageException {
+        return detect(ImageDecoder.decode(imageBytes, ImageLimits.PLATFORM));
     }
 
     public DetectionResult detect(BufferedImage image) {

@@ -1,25 +1,30 @@
 package org.bloodcells.detection;
 
 /**
- * Post-processing and runtime settings of a {@link CellDetector}; the services fill them from configuration.
+ * How a {@link CellDetector} turns a model's outputs into detections. Every model carries its own, chosen on val when
+ * it was released (metadata keys in {@code models/CONTRACT.md}); {@link CellDetector#load} starts from those, and a
+ * caller changes only what it has a reason to (the evaluator: COCO's score threshold and detection count; ops: fewer
+ * views for throughput).
  *
- * @param scoreThreshold  a detection needs a class score above this (0..1)
- * @param nmsIouThreshold within one class, a box whose IoU with a higher-scoring kept box exceeds this is suppressed
- * @param maxDetections   most detections returned per image, highest scores first
- * @param intraOpThreads  ONNX Runtime threads one model run may use; callers running detections in parallel should
- *                        keep {@code intraOpThreads × callers} within the machine's cores
+ * @param scoreThreshold  a detection needs a class score above this (0..1); metadata {@code score_threshold}
+ * @param nmsIouThreshold within one class, a box whose IoU with a higher-scoring kept box exceeds this is suppressed;
+ *                        metadata {@code nms_iou_threshold}
+ * @param maxDetections   most detections returned per image, highest scores first; metadata {@code max_detections}
  * @param testTimeFlips   how many views of each image the model sees: 1 (as is), 2 (also mirrored left-right) or 4
  *                        (also top-bottom and both); boxes from every view enter one NMS. Costs that many model runs.
+ *                        Metadata {@code test_time_flips}
  * @param boxVotingIou    0 to keep each surviving box as the model drew it; otherwise a surviving box becomes the
  *                        score-weighted mean of every candidate of its class (from every view) whose IoU with it is
- *                        at least this, which tightens boxes where the views disagree slightly
+ *                        at least this, which tightens boxes where the views disagree slightly. Metadata
+ *                        {@code box_voting_iou}
  * @param softNmsSigma    0 for greedy NMS at {@code nmsIouThreshold}; otherwise Gaussian soft-NMS (Bodla et al.
  *                        2017): each kept box multiplies the scores of the others of its class by
  *                        {@code exp(-IoU² / sigma)} instead of removing those above the IoU threshold, and a box
  *                        whose score falls to the score threshold is dropped. Touching cells keep both boxes.
+ *                        Metadata {@code soft_nms_sigma}
  */
-public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, int maxDetections, int intraOpThreads,
-        int testTimeFlips, double boxVotingIou, double softNmsSigma) {
+public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, int maxDetections, int testTimeFlips,
+        double boxVotingIou, double softNmsSigma) {
 
     public DetectorSettings {
         if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
@@ -30,9 +35,6 @@ public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, in
         }
         if (maxDetections < 1) {
             throw new IllegalArgumentException("maxDetections must be at least 1, was " + maxDetections);
-        }
-        if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + intraOpThreads);
         }
         if (testTimeFlips != 1 && testTimeFlips != 2 && testTimeFlips != 4) {
             throw new IllegalArgumentException("testTimeFlips must be 1, 2 or 4, was " + testTimeFlips);
@@ -45,38 +47,38 @@ public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, in
         }
     }
 
-    /** One view, no box voting, greedy NMS. */
-    public DetectorSettings(double scoreThreshold, double nmsIouThreshold, int maxDetections, int intraOpThreads) {
-        this(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, 1, 0, 0);
-    }
-
-    /** Score 0.3, NMS IoU 0.5, 200 detections, 2 intra-op threads, one view, no box voting, greedy NMS. */
-    public static DetectorSettings defaults() {
-        return new DetectorSettings(0.3, 0.5, 200, 2);
-    }
-
     public DetectorSettings withScoreThreshold(double threshold) {
-        return new DetectorSettings(threshold, nmsIouThreshold, maxDetections, intraOpThreads, testTimeFlips,
-                boxVotingIou, softNmsSigma);
+        return new DetectorSettings(threshold, nmsIouThreshold, maxDetections, testTimeFlips, boxVotingIou,
+                softNmsSigma);
+    }
+
+    public DetectorSettings withNmsIouThreshold(double iou) {
+        return new DetectorSettings(scoreThreshold, iou, maxDetections, testTimeFlips, boxVotingIou, softNmsSigma);
     }
 
     public DetectorSettings withMaxDetections(int max) {
-        return new DetectorSettings(scoreThreshold, nmsIouThreshold, max, intraOpThreads, testTimeFlips, boxVotingIou,
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, max, testTimeFlips, boxVotingIou, softNmsSigma);
+    }
+
+    public DetectorSettings withTestTimeFlips(int flips) {
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, flips, boxVotingIou, softNmsSigma);
+    }
+
+    public DetectorSettings withBoxVotingIou(double votingIou) {
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, testTimeFlips, votingIou,
                 softNmsSigma);
     }
 
-    public DetectorSettings withIntraOpThreads(int threads) {
-        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, threads, testTimeFlips,
-                boxVotingIou, softNmsSigma);
+    public DetectorSettings withSoftNmsSigma(double sigma) {
+        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, testTimeFlips, boxVotingIou,
+                sigma);
     }
 
-    public DetectorSettings withTestTimeAugmentation(int flips, double votingIou) {
-        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, flips, votingIou,
-                softNmsSigma);
-    }
-
-    public DetectorSettings withSoftNms(double sigma) {
-        return new DetectorSettings(scoreThreshold, nmsIouThreshold, maxDetections, intraOpThreads, testTimeFlips,
-                boxVotingIou, sigma);
+    /** For people and logs: {@code score > 0.3, 2 views, box voting IoU 0.8, soft-NMS sigma 0.5, ≤ 200}. */
+    public String describe() {
+        return "score > " + scoreThreshold + ", " + testTimeFlips + (testTimeFlips == 1 ? " view" : " views")
+                + ", box voting " + (boxVotingIou > 0 ? "IoU " + boxVotingIou : "off") + ", "
+                + (softNmsSigma > 0 ? "soft-NMS sigma " + softNmsSigma : "greedy NMS IoU " + nmsIouThreshold)
+                + ", at most " + maxDetections + " detections";
     }
 }

@@ -9,13 +9,15 @@ import java.util.Map;
 /**
  * The {@code metadata_props} of a model, parsed and checked against {@code models/CONTRACT.md}.
  *
- * @param ratios aspect ratios as {@code {rx, ry}} pairs
+ * @param ratios   aspect ratios as {@code {rx, ry}} pairs
+ * @param settings the post-processing the model was released with
  */
 record ModelMetadata(String name, String version, List<String> classes, int inputSize, int[] levels,
-        double anchorScale, double[] scales, double[][] ratios, float[] mean, float[] std) {
+        double anchorScale, double[] scales, double[][] ratios, float[] mean, float[] std, DetectorSettings settings) {
 
     static final List<String> REQUIRED_KEYS = List.of("model_name", "model_version", "classes", "input_size",
-            "levels", "anchor_scale", "scales", "ratios", "mean", "std");
+            "levels", "anchor_scale", "scales", "ratios", "mean", "std", "score_threshold", "nms_iou_threshold",
+            "max_detections", "test_time_flips", "box_voting_iou", "soft_nms_sigma");
 
     static ModelMetadata parse(Map<String, String> props) {
         List<String> missing = REQUIRED_KEYS.stream().filter(k -> blank(props.get(k))).toList();
@@ -53,7 +55,22 @@ record ModelMetadata(String name, String version, List<String> classes, int inpu
             }
         }
         return new ModelMetadata(props.get("model_name").trim(), props.get("model_version").trim(), classes,
-                inputSize, levels, anchorScale, scales, ratios.toArray(double[][]::new), mean, std);
+                inputSize, levels, anchorScale, scales, ratios.toArray(double[][]::new), mean, std, settings(props));
+    }
+
+    private static DetectorSettings settings(Map<String, String> props) {
+        double score = number("score_threshold", props.get("score_threshold").trim());
+        double nms = number("nms_iou_threshold", props.get("nms_iou_threshold").trim());
+        int max = integer("max_detections", props.get("max_detections").trim());
+        int flips = integer("test_time_flips", props.get("test_time_flips").trim());
+        double voting = number("box_voting_iou", props.get("box_voting_iou").trim());
+        double sigma = number("soft_nms_sigma", props.get("soft_nms_sigma").trim());
+        try {
+            return new DetectorSettings(score, nms, max, flips, voting, sigma);
+        } catch (IllegalArgumentException e) {
+            throw new ModelContractException("Model metadata holds impossible post-processing settings: "
+                    + e.getMessage());
+        }
     }
 
     ModelInfo info() {

@@ -1,9 +1,11 @@
 /**
- * Runs an EfficientDet ONNX model that follows {@code models/CONTRACT.md} over images.
+ * Runs an EfficientDet ONNX model that follows {@code models/CONTRACT.md} over images: what a detect worker needs,
+ * and nothing more (evaluation tooling is the {@code model-eval} module's).
  *
  * <p>{@link org.bloodcells.detection.CellDetector} is the entry point: {@code load} checks the model against the
- * contract, {@code detect}/{@code detectBatch} return {@link org.bloodcells.detection.DetectionResult}s in original
- * pixels; {@link org.bloodcells.detection.ImageDecoder} decodes bytes for callers that batch. The steps are
+ * contract and takes the post-processing {@link org.bloodcells.detection.DetectorSettings} the model carries,
+ * {@code detect}/{@code detectBatch} return {@link org.bloodcells.detection.DetectionResult}s in original
+ * pixels; bytes are decoded by the platform's {@code org.bloodcells.images.ImageDecoder}. The steps are
  * package-private classes, each unit-tested on its own: {@code RgbImage} (any decoded image to 8-bit RGB),
  * {@code Preprocessor} and {@code Letterbox} (the model input), {@code ModelMetadata}, {@code ModelSignature} and {@code AnchorGrid} (the contract), {@code BoxDecoder},
  * {@code NonMaxSuppression} and {@code PostProcessor} (outputs to detections).

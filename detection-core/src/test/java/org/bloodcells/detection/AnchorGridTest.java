@@ -43,7 +43,8 @@ class AnchorGridTest {
     @Test
     void builtFromTheModelMetadata() {
         ModelMetadata metadata = ModelMetadata.parse(ModelMetadataTest.contractExample());
-        assertEquals(49104, AnchorGrid.of(metadata).size());
+        // S = 576: 72, 36, 18, 9 and 5 cells a side, 9 anchors each.
+        assertEquals((72 * 72 + 36 * 36 + 18 * 18 + 9 * 9 + 5 * 5) * 9, AnchorGrid.of(metadata).size());
     }
 
     private static void assertAnchor(AnchorGrid grid, int i, double cx, double cy, double w, double h) {

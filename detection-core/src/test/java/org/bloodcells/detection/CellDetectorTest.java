@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 
 import javax.imageio.ImageIO;
 
+import org.bloodcells.images.UnusableImageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class CellDetectorTest {
     }
 
     private CellDetector load(SyntheticModel model) {
-        return CellDetector.load(model.writeTo(dir.resolve("model.onnx")), DetectorSettings.defaults());
+        return CellDetector.load(model.writeTo(dir.resolve("model.onnx")), 1);
     }
 
     @Test
@@ -97,16 +98,44 @@ class CellDetectorTest {
     }
 
     @Test
-    void settingsDecideThresholdAndMaximum() {
-        Path file = plantedCells().writeTo(dir.resolve("model.onnx"));
+    void aModelRunsWithTheSettingsItCarries() {
         BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        try (CellDetector detector = CellDetector.load(file, new DetectorSettings(0.1, 0.5, 200, 1))) {
-            assertEquals(4, detector.detect(image).detections().size(), "the RBC at 0.2 now counts too");
+        DetectorSettings lowThreshold = SyntheticModel.PLAIN.withScoreThreshold(0.1);
+        Path file = plantedCells().settings(lowThreshold).writeTo(dir.resolve("low.onnx"));
+        try (CellDetector detector = CellDetector.load(file, 1)) {
+            assertEquals(lowThreshold, detector.settings());
+            assertEquals(4, detector.detect(image).detections().size(), "the RBC at 0.2 counts too");
         }
-        try (CellDetector detector = CellDetector.load(file, new DetectorSettings(0.3, 0.5, 2, 1))) {
+        Path capped = plantedCells().settings(SyntheticModel.PLAIN.withMaxDetections(2)).writeTo(dir.resolve("2.onnx"));
+        try (CellDetector detector = CellDetector.load(capped, 1)) {
             assertEquals(List.of("WBC", "RBC"),
                     detector.detect(image).detections().stream().map(Detection::cellClass).toList());
         }
+    }
+
+    @Test
+    void aCallerChangesOnlyTheSettingsItAdjusts() {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Path file = plantedCells().writeTo(dir.resolve("model.onnx"));
+        try (CellDetector detector = CellDetector.load(file, 1, s -> s.withScoreThreshold(0.1))) {
+            assertEquals(SyntheticModel.PLAIN.withScoreThreshold(0.1), detector.settings());
+            assertEquals(SyntheticModel.PLAIN, detector.modelSettings());
+            assertEquals(4, detector.detect(image).detections().size());
+        }
+        assertThrows(IllegalArgumentException.class, () -> CellDetector.load(file, 1, s -> s.withTestTimeFlips(3)));
+        assertThrows(IllegalArgumentException.class, () -> CellDetector.load(file, 0));
+    }
+
+    @Test
+    void aModelWithoutItsSettingsBreaksTheContract() {
+        ModelContractException e = assertThrows(ModelContractException.class,
+                () -> load(new SyntheticModel().metadata("test_time_flips", null).metadata("soft_nms_sigma", null)));
+        assertTrue(e.getMessage().startsWith("model.onnx: Model metadata lacks test_time_flips, soft_nms_sigma"),
+                e.getMessage());
+        ModelContractException impossible = assertThrows(ModelContractException.class,
+                () -> load(new SyntheticModel().metadata("test_time_flips", "3")));
+        assertEquals("model.onnx: Model metadata holds impossible post-processing settings: testTimeFlips must be "
+                + "1, 2 or 4, was 3", impossible.getMessage());
     }
 
     @Test
@@ -141,10 +170,10 @@ class CellDetectorTest {
     @Test
     void bytesThatAreNoImageAreRefused() {
         try (CellDetector detector = load(plantedCells())) {
-            UndecodableImageException e = assertThrows(UndecodableImageException.class,
+            UnusableImageException e = assertThrows(UnusableImageException.class,
                     () -> detector.detect("this is not an image".getBytes(StandardCharsets.UTF_8)));
-            assertTrue(e.getMessage().contains("Not a known image format"), e.getMessage());
-            assertThrows(UndecodableImageException.class, () -> detector.detect(new byte[0]));
+            assertEquals(UnusableImageException.Reason.NOT_AN_IMAGE, e.reason());
+            assertThrows(UnusableImageException.class, () -> detector.detect(new byte[0]));
         }
     }
 
@@ -235,10 +264,10 @@ class CellDetectorTest {
     void aFileThatIsNoModelIsRefused() throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model");
         ModelContractException e = assertThrows(ModelContractException.class,
-                () -> CellDetector.load(junk, DetectorSettings.defaults()));
+                () -> CellDetector.load(junk, 1));
         assertTrue(e.getMessage().startsWith("junk.onnx: not a loadable ONNX model"), e.getMessage());
         ModelContractException missing = assertThrows(ModelContractException.class,
-                () -> CellDetector.load(dir.resolve("absent.onnx"), DetectorSettings.defaults()));
+                () -> CellDetector.load(dir.resolve("absent.onnx"), 1));
         assertTrue(missing.getMessage().startsWith("Model file not found"), missing.getMessage());
     }
 

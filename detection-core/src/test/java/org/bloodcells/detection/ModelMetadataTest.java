@@ -4,50 +4,66 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 class ModelMetadataTest {
 
-    /** The example column of CONTRACT.md's metadata table. */
+    private static final Path CONTRACT = Path.of("../models/CONTRACT.md");
+
+    /** The example column of CONTRACT.md's metadata table, as the document has it. */
     static Map<String, String> contractExample() {
-        Map<String, String> props = new HashMap<>();
-        props.put("model_name", "efficientdet-d0-bccd");
-        props.put("model_version", "1.0.0");
-        props.put("classes", "RBC,WBC,Platelets");
-        props.put("input_size", "512");
-        props.put("levels", "3,4,5,6,7");
-        props.put("anchor_scale", "4.0");
-        props.put("scales", "1.0,1.2599,1.5874");
-        props.put("ratios", "1.0:1.0,1.4:0.7,0.7:1.4");
-        props.put("mean", "0.485,0.456,0.406");
-        props.put("std", "0.229,0.224,0.225");
-        return props;
+        try {
+            String doc = Files.readString(CONTRACT);
+            String table = doc.substring(doc.indexOf("## Metadata"));
+            Map<String, String> props = new LinkedHashMap<>();
+            Matcher row = Pattern.compile("^\\| `([a-z_]+)` \\| `([^`]*)` \\|", Pattern.MULTILINE).matcher(table);
+            while (row.find()) {
+                props.put(row.group(1), row.group(2));
+            }
+            return props;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theContractDocumentsEveryKeyTheCoreRequires() {
+        assertEquals(ModelMetadata.REQUIRED_KEYS, List.copyOf(contractExample().keySet()));
     }
 
     @Test
     void parsesTheContractsExample() {
         ModelMetadata m = ModelMetadata.parse(contractExample());
-        assertEquals(new ModelInfo("efficientdet-d0-bccd", "1.0.0", List.of("RBC", "WBC", "Platelets"), 512), m.info());
+        assertEquals(new ModelInfo("efficientdet-d0-bccd", "1.2.0", List.of("RBC", "WBC", "Platelets"), 576), m.info());
         assertArrayEquals(new int[] {3, 4, 5, 6, 7}, m.levels());
         assertEquals(4.0, m.anchorScale());
         assertArrayEquals(new double[] {1.0, 1.2599, 1.5874}, m.scales());
         assertArrayEquals(new double[] {1.4, 0.7}, m.ratios()[1]);
         assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, m.mean());
         assertArrayEquals(new float[] {0.229f, 0.224f, 0.225f}, m.std());
+        assertEquals(new DetectorSettings(0.3, 0.5, 200, 2, 0.8, 0.5), m.settings());
     }
 
     @Test
     void namesEveryMissingKey() {
-        Map<String, String> props = contractExample();
+        Map<String, String> props = new HashMap<>(contractExample());
         props.remove("levels");
         props.put("mean", " ");
         ModelContractException e = assertThrows(ModelContractException.class, () -> ModelMetadata.parse(props));
-        assertEquals("Model metadata lacks levels, mean (has anchor_scale, classes, input_size, mean, model_name, "
-                + "model_version, ratios, scales, std)", e.getMessage());
+        assertEquals("Model metadata lacks levels, mean (has anchor_scale, box_voting_iou, classes, input_size, "
+                + "max_detections, mean, model_name, model_version, nms_iou_threshold, ratios, scales, "
+                + "score_threshold, soft_nms_sigma, std, test_time_flips)", e.getMessage());
     }
 
     @Test
@@ -57,10 +73,13 @@ class ModelMetadataTest {
         assertRefused("std", "0.2,0.2", "Model metadata 'std' must have 3 values (R,G,B), was '0.2,0.2'");
         assertRefused("classes", "RBC,RBC", "Model metadata 'classes' must be distinct non-empty names, was 'RBC,RBC'");
         assertRefused("anchor_scale", "-4", "Model metadata 'anchor_scale' must be positive, was '-4'");
+        assertRefused("max_detections", "many", "Model metadata 'max_detections' has a non-integer value 'many'");
+        assertRefused("box_voting_iou", "1.5", "Model metadata holds impossible post-processing settings: "
+                + "boxVotingIou must be 0 (off) or within (0, 1], was 1.5");
     }
 
     private static void assertRefused(String key, String value, String message) {
-        Map<String, String> props = contractExample();
+        Map<String, String> props = new HashMap<>(contractExample());
         props.put(key, value);
         assertEquals(message, assertThrows(ModelContractException.class, () -> ModelMetadata.parse(props))
                 .getMessage());

@@ -37,6 +37,21 @@ public final class SyntheticModel {
         metadata.put("ratios", "1.0:1.0,1.4:0.7,0.7:1.4");
         metadata.put("mean", "0.485,0.456,0.406");
         metadata.put("std", "0.229,0.224,0.225");
+        settings(PLAIN);
+    }
+
+    /** One view, no voting, greedy NMS at 0.5, score above 0.3, at most 200: what a synthetic model runs with. */
+    public static final DetectorSettings PLAIN = new DetectorSettings(0.3, 0.5, 200, 1, 0, 0);
+
+    /** The post-processing settings the model carries (its metadata). */
+    public SyntheticModel settings(DetectorSettings settings) {
+        metadata.put("score_threshold", String.valueOf(settings.scoreThreshold()));
+        metadata.put("nms_iou_threshold", String.valueOf(settings.nmsIouThreshold()));
+        metadata.put("max_detections", String.valueOf(settings.maxDetections()));
+        metadata.put("test_time_flips", String.valueOf(settings.testTimeFlips()));
+        metadata.put("box_voting_iou", String.valueOf(settings.boxVotingIou()));
+        metadata.put("soft_nms_sigma", String.valueOf(settings.softNmsSigma()));
+        return this;
     }
 
     public SyntheticModel metadata(String key, String value) {

@@ -1,8 +1,10 @@
 package org.bloodcells.events;
 
 /**
- * Kafka topic names, the one place they are spelled. Producers, consumers, configuration
- * (through {@code mp.messaging.*.topic=${...}} defaults) and tests import these.
+ * Kafka topic names, the one place they are spelled. Producers, consumers and tests import these.
+ * Channels are named after the topic they read or write, so {@code mp.messaging.*} keys carry the
+ * names as channel names; no property names a topic (a test in e2e-tests checks that), and a
+ * channel that cannot take its topic's name sets the topic on each record from here.
  */
 public final class Topics {
 

@@ -10,12 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -66,10 +71,26 @@ class KafkaBrokerTest {
         assertEquals("{\"slide\":\"S-1\"}", received.get(0).value());
     }
 
+    /** The launcher and every test resource create the topics they need, whether or not they exist already. */
     @Test
-    void creatingAnExistingTopicAgainIsHarmless() {
+    void creatingAnExistingTopicAgainKeepsItsPartitionsAndRecords() throws Exception {
         String topic = "model-promoted-" + UUID.randomUUID();
-        broker.createTopics(topic);
-        broker.createTopics(topic);
+        broker.createTopics(3, topic);
+        try (var producer = new KafkaProducer<String, String>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, 1, "key", "kept")).get(30, TimeUnit.SECONDS);
+        }
+
+        broker.createTopics(1, topic);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic).partitions();
+            assertEquals(3, partitions.size(), "the second call did not re-create the topic with its own count");
+            long endOffset = admin.listOffsets(Map.of(new TopicPartition(topic, 1), OffsetSpec.latest())).all()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 1)).offset();
+            assertEquals(1, endOffset, "the record written before the second call is still there");
+        }
     }
 }

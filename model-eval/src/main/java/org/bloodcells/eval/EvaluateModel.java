@@ -1,4 +1,4 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -6,51 +6,43 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 
 import javax.imageio.ImageIO;
 
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.DetectorSettings;
-import org.bloodcells.detection.ImageDecoder;
 import org.bloodcells.detection.ModelInfo;
-import org.bloodcells.detection.UndecodableImageException;
+import org.bloodcells.images.ImageDecoder;
+import org.bloodcells.images.ImageLimits;
+import org.bloodcells.images.UnusableImageException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 /**
  * Evaluates a model on a split of a PASCAL VOC dataset with the same Java inference the workers run, and reports
- * COCO metrics.
+ * COCO metrics. The post-processing is the model's own (its metadata), except what COCO evaluation fixes: every
+ * detection scoring above 0.001, at most 100 per image. Options change the rest for experiments.
  *
  * <pre>
- * mvn -pl detection-core compile exec:java -Dexec.mainClass=org.bloodcells.detection.eval.EvaluateModel \
- *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --voc ../shared/datasets/bccd --split test"
+ * mvn -B -q -pl model-eval -am install -DskipTests
+ * mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.EvaluateModel \
+ *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --split test"
  * </pre>
  */
-public final class EvaluateModel {
-
-    static final String USAGE = """
-            Usage: EvaluateModel --model FILE.onnx --voc DIR [options]
-              --split NAME            VOC split to evaluate (default test)
-              --score-threshold P     keep detections scoring above P (default 0.001, as COCO evaluation does)
-              --iou-threshold T       NMS IoU threshold (default 0.5)
-              --max-detections N      detections per image (default 100, COCO's maxDets)
-              --flips N               test-time views: 1, 2 or 4 (default 1)
-              --vote-iou T            box voting IoU, 0 = off (default 0)
-              --soft-nms SIGMA        Gaussian soft-NMS instead of greedy NMS, 0 = off (default 0)
-              --threads N             ONNX Runtime intra-op threads (default 2)
-              --batch N               images per model run (default 1)
-              --limit N               only the first N images of the split
-              --json FILE             write the summary as JSON
-              --pictures DIR          write ground truth | prediction PNGs here
-              --pictures-count N      how many pictures (default 6)
-              --pictures-score P      lowest score drawn in the pictures (default 0.3)
-            """;
+@Command(name = "EvaluateModel", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "COCO metrics of an ONNX model on a split of a PASCAL VOC dataset, through the workers' own "
+                + "detection core, with the post-processing the model carries unless an option changes it.")
+public final class EvaluateModel implements Callable<Integer> {
 
     /** What {@code --json} writes. */
     public record Summary(String model, String version, String split, int images, int batchSize, int threads,
@@ -58,79 +50,108 @@ public final class EvaluateModel {
             double softNmsSigma, double meanInferenceMillis, CocoMetrics metrics) {
     }
 
+    @Option(names = "--model", required = true, paramLabel = "FILE.onnx", description = "the model to evaluate")
+    Path model;
+
+    @Mixin
+    DatasetOptions dataset = new DatasetOptions();
+
+    @Option(names = "--score-threshold", defaultValue = "0.001", paramLabel = "P",
+            description = "keep detections scoring above P (default: ${DEFAULT-VALUE}, as COCO evaluation does)")
+    double scoreThreshold;
+
+    @Option(names = "--max-detections", defaultValue = "100", paramLabel = "N",
+            description = "detections per image (default: ${DEFAULT-VALUE}, COCO's maxDets)")
+    int maxDetections;
+
+    @Option(names = "--iou-threshold", paramLabel = "T", description = "greedy NMS IoU (default: the model's)")
+    Double nmsIouThreshold;
+
+    @Option(names = "--flips", paramLabel = "N", description = "test-time views: 1, 2 or 4 (default: the model's)")
+    Integer testTimeFlips;
+
+    @Option(names = "--vote-iou", paramLabel = "T", description = "box voting IoU, 0 = off (default: the model's)")
+    Double boxVotingIou;
+
+    @Option(names = "--soft-nms", paramLabel = "SIGMA",
+            description = "Gaussian soft-NMS sigma, 0 = greedy NMS (default: the model's)")
+    Double softNmsSigma;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
+            description = "images per model run (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--limit", paramLabel = "N", description = "only the first N images of the split")
+    Integer limit;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write the summary as JSON")
+    Path json;
+
+    @Option(names = "--pictures", paramLabel = "DIR", description = "write ground truth | prediction PNGs here")
+    Path pictures;
+
+    @Option(names = "--pictures-count", defaultValue = "6", paramLabel = "N",
+            description = "how many pictures (default: ${DEFAULT-VALUE})")
+    int pictureCount;
+
+    @Option(names = "--pictures-score", paramLabel = "P",
+            description = "lowest score drawn in the pictures (default: the model's counting threshold)")
+    Double pictureScore;
+
     private EvaluateModel() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        Map<String, String> options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-            return;
-        }
-        run(options, System.out);
+        System.exit(new CommandLine(new EvaluateModel()).execute(args));
     }
 
-    /** Options from {@code --name value} pairs; the usage text lists them. */
-    public static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("Unexpected argument '" + args[i] + "'");
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        for (String required : List.of("model", "voc")) {
-            if (!options.containsKey(required)) {
-                throw new IllegalArgumentException("--" + required + " is required");
-            }
-        }
-        List<String> known = List.of("model", "voc", "split", "score-threshold", "iou-threshold", "max-detections",
-                "flips", "vote-iou", "soft-nms", "threads", "batch", "limit", "json", "pictures", "pictures-count", "pictures-score");
-        for (String key : options.keySet()) {
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException("Unknown option --" + key);
-            }
-        }
+    @Override
+    public Integer call() throws IOException {
+        run(this, System.out);
+        return 0;
+    }
+
+    /**
+     * The options of a command line.
+     *
+     * @throws CommandLine.ParameterException naming what is missing, unknown or malformed
+     */
+    public static EvaluateModel parse(String... args) {
+        EvaluateModel options = new EvaluateModel();
+        new CommandLine(options).parseArgs(args);
         return options;
     }
 
+    /** The model's own settings, changed by the options that were given and by COCO's protocol. */
+    DetectorSettings settings(DetectorSettings model) {
+        DetectorSettings s = model.withScoreThreshold(scoreThreshold).withMaxDetections(maxDetections);
+        s = nmsIouThreshold == null ? s : s.withNmsIouThreshold(nmsIouThreshold);
+        s = testTimeFlips == null ? s : s.withTestTimeFlips(testTimeFlips);
+        s = boxVotingIou == null ? s : s.withBoxVotingIou(boxVotingIou);
+        return softNmsSigma == null ? s : s.withSoftNmsSigma(softNmsSigma);
+    }
+
     /** Evaluates, prints progress and the table to {@code out}, writes what the options ask for. */
-    public static Summary run(Map<String, String> options, PrintStream out) throws IOException {
-        String split = options.getOrDefault("split", "test");
-        int batch = Integer.parseInt(options.getOrDefault("batch", "1"));
-        DetectorSettings settings = new DetectorSettings(
-                Double.parseDouble(options.getOrDefault("score-threshold", "0.001")),
-                Double.parseDouble(options.getOrDefault("iou-threshold", "0.5")),
-                Integer.parseInt(options.getOrDefault("max-detections", "100")),
-                Integer.parseInt(options.getOrDefault("threads", "2")),
-                Integer.parseInt(options.getOrDefault("flips", "1")),
-                Double.parseDouble(options.getOrDefault("vote-iou", "0")),
-                Double.parseDouble(options.getOrDefault("soft-nms", "0")));
-        VocDataset dataset = VocDataset.open(Path.of(options.get("voc")));
-        List<AnnotatedImage> images = dataset.split(split);
-        if (options.containsKey("limit")) {
-            images = images.subList(0, Math.min(images.size(), Integer.parseInt(options.get("limit"))));
+    public static Summary run(EvaluateModel options, PrintStream out) throws IOException {
+        VocDataset dataset = VocDataset.open(options.dataset.voc);
+        List<AnnotatedImage> images = dataset.split(options.dataset.split);
+        if (options.limit != null) {
+            images = images.subList(0, Math.min(images.size(), options.limit));
         }
-        Path pictures = options.containsKey("pictures") ? Path.of(options.get("pictures")) : null;
-        int pictureCount = Integer.parseInt(options.getOrDefault("pictures-count", "6"));
-        double pictureScore = Double.parseDouble(options.getOrDefault("pictures-score", "0.3"));
+        Path pictures = options.pictures;
         if (pictures != null) {
             Files.createDirectories(pictures);
         }
-
-        try (CellDetector detector = CellDetector.load(Path.of(options.get("model")), settings)) {
+        int batch = options.batch;
+        try (CellDetector detector = CellDetector.load(options.model, options.dataset.threads, options::settings)) {
             ModelInfo model = detector.model();
-            out.printf(Locale.ROOT, "Model %s %s (%s), %s split '%s': %d images, batch %d, %d threads, "
-                    + "%d test-time views, box voting IoU %s, %s%n", model.name(), model.version(),
-                    options.get("model"), dataset.directory(), split, images.size(), batch, settings.intraOpThreads(),
-                    settings.testTimeFlips(), settings.boxVotingIou() > 0 ? settings.boxVotingIou() : "off",
-                    settings.softNmsSigma() > 0 ? "soft-NMS sigma " + settings.softNmsSigma()
-                            : "greedy NMS IoU " + settings.nmsIouThreshold());
+            DetectorSettings settings = detector.settings();
+            double pictureScore = options.pictureScore != null ? options.pictureScore
+                    : detector.modelSettings().scoreThreshold();
+            out.printf(Locale.ROOT, "Model %s %s (%s), %s split '%s': %d images, batch %d, %d threads; %s%n",
+                    model.name(), model.version(), options.model, dataset.directory(), options.dataset.split, images.size(),
+                    batch, options.dataset.threads, settings.describe());
             CocoEvaluator evaluator = new CocoEvaluator(model.classes());
             long modelNanos = 0;
             int timedImages = 0;
@@ -157,7 +178,7 @@ public final class EvaluateModel {
                     out.printf(Locale.ROOT, "[%d/%d] %s: %d ground truth, %d detections, %.0f ms%n", index + 1,
                             images.size(), image.id(), image.boxes().size(), result.detections().size(),
                             nanos / 1e6 / chunk.size());
-                    if (pictures != null && index < pictureCount) {
+                    if (pictures != null && index < options.pictureCount) {
                         ImageIO.write(ComparisonPicture.render(decoded.get(i), image.boxes(), result.detections(),
                                 model.classes(), pictureScore), "png", pictures.resolve(image.id() + ".png").toFile());
                     }
@@ -167,15 +188,13 @@ public final class EvaluateModel {
             double meanMillis = timedImages == 0 ? Double.NaN : modelNanos / 1e6 / timedImages;
             out.print(table(metrics));
             out.printf(Locale.ROOT, "Mean inference %.1f ms per image (batch %d, %d intra-op threads, "
-                    + "decode excluded, first run excluded)%n", meanMillis, batch, settings.intraOpThreads());
-            Summary summary = new Summary(model.name(), model.version(), split, images.size(), batch,
-                    settings.intraOpThreads(), settings.scoreThreshold(), settings.nmsIouThreshold(),
-                    settings.maxDetections(), settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma(), meanMillis,
-                    metrics);
-            if (options.containsKey("json")) {
-                Path json = Path.of(options.get("json"));
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
-                out.println("Summary written to " + json);
+                    + "decode excluded, first run excluded)%n", meanMillis, batch, options.dataset.threads);
+            Summary summary = new Summary(model.name(), model.version(), options.dataset.split, images.size(), batch,
+                    options.dataset.threads, settings.scoreThreshold(), settings.nmsIouThreshold(), settings.maxDetections(),
+                    settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma(), meanMillis, metrics);
+            if (options.json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.json.toFile(), summary);
+                out.println("Summary written to " + options.json);
             }
             if (pictures != null) {
                 out.println("Pictures written to " + pictures);
@@ -184,10 +203,10 @@ public final class EvaluateModel {
         }
     }
 
-    private static BufferedImage decode(AnnotatedImage image) throws IOException {
+    static BufferedImage decode(AnnotatedImage image) throws IOException {
         try {
-            return ImageDecoder.decode(Files.readAllBytes(image.file()));
-        } catch (UndecodableImageException e) {
+            return ImageDecoder.decode(Files.readAllBytes(image.file()), ImageLimits.PLATFORM);
+        } catch (UnusableImageException e) {
             throw new IOException(image.file() + ": " + e.getMessage(), e);
         }
     }

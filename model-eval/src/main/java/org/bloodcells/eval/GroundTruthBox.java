@@ -1,4 +1,4 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 /**
  * One annotated cell, in original image pixels as the annotation gives them.

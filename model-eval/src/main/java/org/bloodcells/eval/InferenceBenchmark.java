@@ -1,74 +1,85 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.bloodcells.detection.CellDetector;
-import org.bloodcells.detection.DetectorSettings;
-import org.bloodcells.detection.ImageDecoder;
-import org.bloodcells.detection.UndecodableImageException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * CPU inference time per image at several batch sizes and numbers of test-time views, measured
  * side by side: the configurations take turns round after round over the same decoded images, so
  * drift in the machine's load falls on all of them alike. Prints per-round figures and the median
- * per configuration, relative to the first. Post-processing is the workers': box voting (0.8) with several
- * views and soft-NMS (sigma 0.5), both changeable with --vote-iou and --soft-nms.
+ * per configuration, relative to the first. Post-processing is the model's own (its metadata: what the
+ * workers run), with only the number of views changed.
  *
  * <pre>
- * mvn -pl detection-core compile exec:java -Dexec.mainClass=org.bloodcells.detection.eval.InferenceBenchmark \
- *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --voc ../shared/datasets/bccd --threads 2 --batches 1,8 --views 1,2,4 --images 16 --rounds 5"
+ * mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.InferenceBenchmark \
+ *   -Dexec.args="--model models/efficientdet-d0-bccd.onnx --threads 2 --batches 1,8 --views 1,2,4 --images 16 --rounds 5"
  * </pre>
  */
-public final class InferenceBenchmark {
+@Command(name = "InferenceBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Milliseconds per image of the workers' detection core, configurations interleaved round by round.")
+public final class InferenceBenchmark implements Callable<Integer> {
 
-    private InferenceBenchmark() {
+    @Option(names = "--model", defaultValue = "models/efficientdet-d0-bccd.onnx", paramLabel = "FILE.onnx",
+            description = "the model (default: ${DEFAULT-VALUE})")
+    Path model;
+
+    @Mixin
+    DatasetOptions dataset = new DatasetOptions();
+
+    @Option(names = "--batches", defaultValue = "1,2,4,8", split = ",", paramLabel = "N,N",
+            description = "batch sizes (default: ${DEFAULT-VALUE})")
+    int[] batches;
+
+    @Option(names = "--views", defaultValue = "1", split = ",", paramLabel = "N,N",
+            description = "test-time views, each 1, 2 or 4 (default: ${DEFAULT-VALUE})")
+    int[] views;
+
+    @Option(names = "--images", defaultValue = "16", paramLabel = "N",
+            description = "images of the split (default: ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
+            description = "measured rounds after one warm-up (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new InferenceBenchmark()).execute(args));
     }
 
-    public static void main(String[] args) throws IOException, UndecodableImageException {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        Path model = Path.of(o.getOrDefault("model", "models/efficientdet-d0-bccd.onnx"));
-        int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
-        int[] batches = Arrays.stream(o.getOrDefault("batches", "1,2,4,8").split(",")).mapToInt(Integer::parseInt).toArray();
-        int[] views = Arrays.stream(o.getOrDefault("views", "1").split(",")).mapToInt(Integer::parseInt).toArray();
-        double votingIou = Double.parseDouble(o.getOrDefault("vote-iou", "0.8"));
-        double softNmsSigma = Double.parseDouble(o.getOrDefault("soft-nms", "0.5"));
-        int count = Integer.parseInt(o.getOrDefault("images", "16"));
-        int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
-
+    @Override
+    public Integer call() throws IOException {
         List<BufferedImage> images = new ArrayList<>();
-        for (AnnotatedImage image : VocDataset.open(Path.of(o.getOrDefault("voc", "../shared/datasets/bccd")))
-                .split(o.getOrDefault("split", "test")).subList(0, count)) {
-            images.add(ImageDecoder.decode(Files.readAllBytes(image.file())));
+        for (AnnotatedImage image : VocDataset.open(dataset.voc).split(dataset.split).subList(0, count)) {
+            images.add(EvaluateModel.decode(image));
         }
         List<CellDetector> detectors = new ArrayList<>();
         try {
             List<Config> configs = new ArrayList<>();
             for (int v : views) {
-                DetectorSettings settings = DetectorSettings.defaults().withIntraOpThreads(threads)
-                        .withTestTimeAugmentation(v, v > 1 ? votingIou : 0).withSoftNms(softNmsSigma);
-                CellDetector detector = CellDetector.load(model, settings);
+                CellDetector detector = CellDetector.load(model, dataset.threads, s -> s.withTestTimeFlips(v));
                 detectors.add(detector);
                 for (int batch : batches) {
                     configs.add(new Config(detector, batch));
                 }
             }
             CellDetector first = detectors.get(0);
-            System.out.printf(Locale.ROOT, "%s %s, %d images of the split, %d intra-op threads, %d cores, %d rounds, "
-                    + "box voting IoU %.2f with several views, soft-NMS sigma %.2f%n", first.model().name(),
-                    first.model().version(), count, threads, Runtime.getRuntime().availableProcessors(), rounds,
-                    votingIou, softNmsSigma);
+            System.out.printf(Locale.ROOT, "%s %s, %d images of the split, %d intra-op threads, %d cores, %d rounds; "
+                    + "the model's post-processing: %s%n", first.model().name(), first.model().version(), count, dataset.threads,
+                    Runtime.getRuntime().availableProcessors(), rounds, first.modelSettings().describe());
             for (Config config : configs) {
                 runOnce(config.detector(), images, config.batch()); // warm-up: ORT allocates per shape on first use
             }
@@ -91,6 +102,7 @@ public final class InferenceBenchmark {
         } finally {
             detectors.forEach(CellDetector::close);
         }
+        return 0;
     }
 
     /** One measured configuration: a detector (its number of views) and a batch size. */

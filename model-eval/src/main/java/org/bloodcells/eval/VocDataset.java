@@ -1,4 +1,4 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 import java.io.IOException;
 import java.io.InputStream;

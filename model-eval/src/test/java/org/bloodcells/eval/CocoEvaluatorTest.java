@@ -1,4 +1,4 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +10,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import javax.imageio.ImageIO;
 
+import org.bloodcells.detection.BccdImages;
+import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.detection.SyntheticModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The evaluation command over the three bundled BCCD images, with a synthetic model that finds one WBC each. */
+import picocli.CommandLine.ParameterException;
+
+/** The evaluation command over three BCCD test images, with a synthetic model that finds one WBC each. */
 class EvaluateModelTest {
 
     @TempDir
@@ -33,14 +36,14 @@ class EvaluateModelTest {
         Path json = dir.resolve("summary.json");
         Path pictures = dir.resolve("pictures");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(new String[] {
-            "--model", model.toString(), "--voc", VocDatasetTest.bundledBccd().toString(), "--split", "test",
-            "--batch", "2", "--json", json.toString(), "--pictures", pictures.toString(), "--pictures-count", "2"}),
-                new PrintStream(text, true, StandardCharsets.UTF_8));
+        EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(
+                "--model", model.toString(), "--voc", BccdImages.directory().toString(), "--split", "test", "--limit",
+                "3", "--batch", "2", "--json", json.toString(), "--pictures", pictures.toString(), "--pictures-count",
+                "2"), new PrintStream(text, true, StandardCharsets.UTF_8));
 
         String out = text.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("[1/3] BloodImage_00031: 24 ground truth, 1 detections"), out);
-        assertTrue(out.contains("[3/3] BloodImage_00068"), out);
+        assertTrue(out.contains("[1/3] BloodImage_00007: 18 ground truth, 1 detections"), out);
+        assertTrue(out.contains("[3/3] BloodImage_00015"), out);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("Platelets ")), out);
         assertTrue(out.contains("Mean inference"), out);
         assertEquals(3, summary.images());
@@ -56,16 +59,25 @@ class EvaluateModelTest {
         try (var files = Files.list(pictures)) {
             assertEquals(2, files.count());
         }
-        BufferedImage picture = ImageIO.read(pictures.resolve("BloodImage_00031.png").toFile());
+        BufferedImage picture = ImageIO.read(pictures.resolve("BloodImage_00007.png").toFile());
         assertEquals(2 * 640 + 12, picture.getWidth(), "ground truth and predictions side by side");
     }
 
     @Test
+    void theModelsOwnPostProcessingRunsExceptWhereCocoOrAnOptionSaysOtherwise() {
+        DetectorSettings model = new DetectorSettings(0.3, 0.5, 200, 2, 0.8, 0.5);
+        assertEquals(new DetectorSettings(0.001, 0.5, 100, 2, 0.8, 0.5),
+                EvaluateModel.parse("--model", "m").settings(model));
+        assertEquals(new DetectorSettings(0.001, 0.6, 100, 1, 0, 0), EvaluateModel.parse("--model", "m", "--flips",
+                "1", "--vote-iou", "0", "--soft-nms", "0", "--iou-threshold", "0.6").settings(model));
+    }
+
+    @Test
     void refusesIncompleteOrUnknownArguments() {
-        assertThrows(IllegalArgumentException.class, () -> EvaluateModel.parse(new String[] {"--voc", "x"}));
-        assertThrows(IllegalArgumentException.class,
-                () -> EvaluateModel.parse(new String[] {"--model", "m", "--voc", "v", "--colour", "red"}));
-        assertThrows(IllegalArgumentException.class, () -> EvaluateModel.parse(new String[] {"--model"}));
-        assertEquals(Map.of("model", "m", "voc", "v"), EvaluateModel.parse(new String[] {"--model", "m", "--voc", "v"}));
+        assertThrows(ParameterException.class, () -> EvaluateModel.parse("--voc", "x"));
+        assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model", "m", "--colour", "red"));
+        assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model"));
+        assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model", "m", "--flips", "two"));
+        assertEquals(Path.of("datasets/bccd"), EvaluateModel.parse("--model", "m").dataset.voc);
     }
 }

@@ -1,37 +1,29 @@
-package org.bloodcells.detection.eval;
+package org.bloodcells.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.bloodcells.detection.BccdImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VocDatasetTest {
 
-    /** The three BCCD test images bundled with the tests, laid out as a VOC directory. */
-    static Path bundledBccd() {
-        try {
-            return Path.of(VocDatasetTest.class.getResource("/bccd/ImageSets/Main/test.txt").toURI())
-                    .getParent().getParent().getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void readsSplitsAnnotationsAndImageFiles() {
-        VocDataset voc = VocDataset.open(bundledBccd());
-        assertEquals(List.of("BloodImage_00031", "BloodImage_00065", "BloodImage_00068"), voc.imageIds("test"));
+        VocDataset voc = VocDataset.open(BccdImages.directory());
+        assertEquals(List.of("BloodImage_00000", "BloodImage_00001"), voc.imageIds("trainval").subList(0, 2));
         AnnotatedImage image = voc.image("BloodImage_00065");
         assertEquals(640, image.width());
         assertEquals(480, image.height());
@@ -63,19 +55,30 @@ class VocDatasetTest {
         assertThrows(IllegalArgumentException.class, () -> VocDataset.open(dir.resolve("Annotations")));
     }
 
-    /** The full dataset, where the build provides it ({@code -Dbccd.dir}). */
+    /** The project's copy holds BCCD's official split, which the model card's figures depend on. */
     @Test
-    void fullBccdHasItsOfficialSplit() {
-        String dir = System.getProperty("bccd.dir");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "bccd.dir not set or missing");
-        VocDataset voc = VocDataset.open(Path.of(dir));
-        assertEquals(205, voc.imageIds("train").size());
-        assertEquals(87, voc.imageIds("val").size());
+    void theProjectsBccdHasItsOfficialSplit() {
+        VocDataset voc = VocDataset.open(BccdImages.directory());
+        List<String> train = voc.imageIds("train");
+        List<String> val = voc.imageIds("val");
         List<AnnotatedImage> test = voc.split("test");
+        assertEquals(205, train.size());
+        assertEquals(87, val.size());
         assertEquals(72, test.size());
+        Set<String> all = new HashSet<>(train);
+        all.addAll(val);
+        test.forEach(image -> all.add(image.id()));
+        assertEquals(364, all.size(), "the splits are disjoint");
+        assertEquals(Set.copyOf(voc.imageIds("trainval")), Set.copyOf(concat(train, val)));
         assertTrue(test.stream().allMatch(i -> i.width() == 640 && i.height() == 480 && Files.exists(i.file())));
         Map<String, Long> perClass = test.stream().flatMap(i -> i.boxes().stream())
                 .collect(Collectors.groupingBy(GroundTruthBox::cellClass, Collectors.counting()));
-        assertEquals(List.of("Platelets", "RBC", "WBC"), perClass.keySet().stream().sorted().toList());
+        assertEquals(Map.of("RBC", 805L, "WBC", 71L, "Platelets", 69L), perClass, "the model card's GT column");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
-import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The PyTorch trainer works end to end on this machine's CPU: a few training steps, an ONNX
- * export, and the workers' detection core accepts the result. Needs an interpreter with torch
- * (CI installs Debian's python3-torch); skipped, with the reason, where there is none.
+ * The PyTorch trainer works end to end on this machine's CPU: a few training steps on a handful of
+ * BCCD images, an ONNX export, and the workers' detection core accepts the result. Needs an
+ * interpreter with torch. Where {@code TRAINER_PYTHON} names one (CI installs Debian's
+ * python3-torch and sets it) it must work, or the tests fail; where nothing is configured and no
+ * interpreter here has torch, they are skipped with that reason.
  */
 class PythonTrainerTest {
 
@@ -30,6 +31,11 @@ class PythonTrainerTest {
     @BeforeAll
     static void findPython() {
         trainer = PythonTrainer.find(SOURCES).orElse(null);
+        String configured = System.getenv("TRAINER_PYTHON");
+        if (configured != null && !configured.isBlank()) {
+            assertTrue(trainer != null && trainer.interpreter().equals(configured),
+                    "TRAINER_PYTHON=" + configured + " cannot import torch, torchvision and onnx");
+        }
         Assumptions.assumeTrue(trainer != null,
                 "no python3 with torch, torchvision and onnx here (CI installs Debian's python3-torch)");
     }
@@ -61,7 +67,7 @@ class PythonTrainerTest {
     void theGpuRecipeBringsBackWeightsTheExporterTurnsIntoAModelTheCoreRuns(@TempDir Path out) throws Exception {
         Path voc = bccd();
         trainer.runRecipe(Path.of("gpu-run.sh"), Map.of("OUT", out.toString(), "GPU_VOC", voc.toString(),
-                "GPU_MINUTES", "0.05", "GPU_BATCH", "2", "GPU_CROP", "256",
+                "GPU_MINUTES", "0.05", "GPU_BATCH", "2", "GPU_CROP", "256", "GPU_SIZE", "256", "GPU_VAL_LIMIT", "4",
                 "GPU_EXTRA", "--limit 4 --max-steps 2 --workers 1 --threads 2"), System.out::println);
 
         for (String file : List.of("train.log", "history.json", "curve.png", "last.pt", "best.pt", "val.txt")) {
@@ -75,14 +81,18 @@ class PythonTrainerTest {
     }
 
     private static Path bccd() {
-        Path voc = Path.of(System.getProperty("bccd.dir", "../../shared/datasets/bccd")).toAbsolutePath();
-        Assumptions.assumeTrue(Files.isDirectory(voc.resolve("Annotations")), "BCCD not found at " + voc);
+        Path voc = Path.of(System.getProperty("bccd.dir", "../datasets/bccd")).toAbsolutePath();
+        assertTrue(Files.isDirectory(voc.resolve("Annotations")),
+                "no BCCD at " + voc + ": datasets/bccd is part of the repository");
         return voc;
     }
 
     private static void assertTheDetectionCoreRuns(Path model, String name) throws Exception {
-        try (CellDetector detector = CellDetector.load(model, DetectorSettings.defaults())) {
+        try (CellDetector detector = CellDetector.load(model, 2);
+                CellDetector released = CellDetector.load(Path.of("../models/efficientdet-d0-bccd.onnx"), 1)) {
             assertEquals(name, detector.model().name());
+            assertEquals(released.modelSettings(), detector.modelSettings(),
+                    "a new model carries the post-processing the released one was chosen with (config.POST_PROCESSING)");
             assertEquals(List.of("RBC", "WBC", "Platelets"), detector.model().classes());
             Path image = Path.of("../demo-images/BloodImage_00007.jpg");
             DetectionResult result = detector.detect(Files.readAllBytes(image));

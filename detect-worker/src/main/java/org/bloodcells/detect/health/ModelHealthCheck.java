@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Tells operators which model version this replica runs; it is up once the model is loaded. */
+/**
+ * Tells operators which model version this replica runs, and with which post-processing; it is up once the model
+ * is loaded.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelHealthCheck implements HealthCheck {
@@ -28,6 +31,7 @@ public class ModelHealthCheck implements HealthCheck {
                 .withData("version", info.version())
                 .withData("classes", String.join(",", info.classes()))
                 .withData("inputSize", info.inputSize())
+                .withData("postProcessing", model.settings().describe())
                 .build();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,24 +19,26 @@ import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.detection.ModelContractException;
 import org.bloodcells.detection.ModelInfo;
-import org.bloodcells.detection.UndecodableImageException;
+import org.bloodcells.images.UnusableImageException;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * The ONNX Runtime session of this process, and the model file it came from. Loaded at start-up so
  * that a missing or non-conforming model stops the worker before it takes any partition, instead
  * of failing every image it receives.
  *
+ * <p>Each model runs with the post-processing settings it carries, with ops' overrides (if any)
+ * applied to every model alike.
+ *
  * <p>New versions are picked up without a restart: every {@code bloodcells.detector.reload-every}
- * the file's size and modification time are compared with the loaded one's; when they changed, the
- * new file is loaded beside the old session and swapped in between two images. An image being
- * detected finishes on the session it started on, which is closed after it. A file that does not
- * load (half copied, not following the contract) leaves the old model running and is logged once;
- * it is tried again when it changes. Publish a new model by writing it next to the old one and
- * renaming it over it.
+ * ({@link ModelFileWatch}) the file's size and modification time are compared with the loaded one's;
+ * when they changed, the new file is loaded beside the old session and swapped in between two images.
+ * An image being detected finishes on the session it started on, which is closed after it. A file
+ * that does not load (half copied, not following the contract) leaves the old model running and is
+ * logged once; it is tried again when it changes. Publish a new model by writing it next to the old
+ * one and renaming it over it.
  */
 @Startup
 @ApplicationScoped
@@ -53,7 +56,8 @@ public class DetectionModel implements ModelRunner {
     }
 
     private final Path modelFile;
-    private final DetectorSettings settings;
+    private final int intraOpThreads;
+    private final UnaryOperator<DetectorSettings> overrides;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private CellDetector detector;
     private FileStamp loaded;
@@ -62,43 +66,35 @@ public class DetectionModel implements ModelRunner {
 
     @Inject
     public DetectionModel(DetectWorkerConfig config) {
-        this(config.detector().modelPath(), settings(config.detector()));
+        this(config.detector().modelPath(), config.detector().intraOpThreads(), config.detector().overrides());
     }
 
-    DetectionModel(Path modelPath, DetectorSettings settings) {
+    DetectionModel(Path modelPath, int intraOpThreads, UnaryOperator<DetectorSettings> overrides) {
         this.modelFile = modelPath.toAbsolutePath().normalize();
-        this.settings = settings;
+        this.intraOpThreads = intraOpThreads;
+        this.overrides = overrides;
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalStateException("No model file at " + modelFile
                     + ": set bloodcells.detector.model-path to an ONNX file that follows models/CONTRACT.md");
         }
         try {
             this.loaded = FileStamp.of(modelFile);
-            this.detector = CellDetector.load(modelFile, settings);
+            this.detector = CellDetector.load(modelFile, intraOpThreads, overrides);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read model file " + modelFile + ": " + e.getMessage(), e);
         } catch (ModelContractException e) {
             throw new IllegalStateException("Model " + modelFile + " does not follow models/CONTRACT.md: "
                     + e.getMessage(), e);
-        }
-        ModelInfo info = detector.model();
-        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d, %d test-time views, box voting IoU %s, "
-                + "soft-NMS sigma %s)", info.name(), info.version(), modelFile, info.classes(), info.inputSize(),
-                info.inputSize(), settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma());
-    }
-
-    private static DetectorSettings settings(DetectWorkerConfig.Detector settings) {
-        try {
-            return new DetectorSettings(settings.scoreThreshold(), settings.nmsIouThreshold(),
-                    settings.maxDetections(), settings.intraOpThreads(), settings.testTimeFlips(),
-                    settings.boxVotingIou(), settings.softNmsSigma());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
+        ModelInfo info = detector.model();
+        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d; %s)", info.name(), info.version(),
+                modelFile, info.classes(), info.inputSize(), info.inputSize(), detector.settings().describe());
     }
 
     @Override
-    public Run detect(byte[] imageBytes) throws UndecodableImageException {
+    public Run detect(byte[] imageBytes) throws UnusableImageException {
         lock.readLock().lock();
         try {
             return new Run(detector.detect(imageBytes), detector.model());
@@ -116,6 +112,16 @@ public class DetectionModel implements ModelRunner {
         }
     }
 
+    /** The post-processing the running model detects with: its own settings, with ops' overrides. */
+    public DetectorSettings settings() {
+        lock.readLock().lock();
+        try {
+            return detector.settings();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** How many sessions this process has loaded: 1 at start, one more per swap. */
     public int generation() {
         lock.readLock().lock();
@@ -124,12 +130,6 @@ public class DetectionModel implements ModelRunner {
         } finally {
             lock.readLock().unlock();
         }
-    }
-
-    @Scheduled(every = "${bloodcells.detector.reload-every:30s}", delayed = "${bloodcells.detector.reload-every:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void checkForNewModel() {
-        reloadIfChanged();
     }
 
     /** @return whether a new model was swapped in */
@@ -146,7 +146,7 @@ public class DetectionModel implements ModelRunner {
         }
         CellDetector fresh;
         try {
-            fresh = CellDetector.load(modelFile, settings);
+            fresh = CellDetector.load(modelFile, intraOpThreads, overrides);
         } catch (RuntimeException e) {
             logRejected(stamp, "does not load: " + e.getMessage());
             return false;

@@ -1,24 +1,22 @@
 package org.bloodcells.detect.service;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.bloodcells.detect.storage.ImageMissingException;
 import org.bloodcells.detect.storage.ImageStore;
-import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.detection.InferenceException;
 import org.bloodcells.detection.ModelInfo;
-import org.bloodcells.detection.UndecodableImageException;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.images.UnusableImageException;
+import org.bloodcells.storage.StorageUnavailableException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,7 +70,7 @@ public class ImageDetectionService {
     }
 
     DetectionOutcome detect(ImageUploaded event, byte[] imageBytes, String rawEvent) {
-        String actualId = sha256(imageBytes);
+        String actualId = ImageId.of(imageBytes);
         if (!actualId.equals(event.imageId())) {
             // Counts stored under the wrong id would be attributed to another image.
             return deadLetter(event.imageId(), "Stored bytes have SHA-256 " + actualId
@@ -81,8 +79,8 @@ public class ImageDetectionService {
         ModelRunner.Run run;
         try {
             run = model.detect(imageBytes);
-        } catch (UndecodableImageException e) {
-            return deadLetter(event.imageId(), "Undecodable image: " + e.getMessage(), rawEvent);
+        } catch (UnusableImageException e) {
+            return deadLetter(event.imageId(), "Unusable image (" + e.reason() + "): " + e.getMessage(), rawEvent);
         } catch (InferenceException e) {
             // The runtime failed (memory, native state), not the image: every image would fail
             // alike, so fail the message and let it be redelivered.
@@ -134,14 +132,6 @@ public class ImageDetectionService {
 
     private DetectionOutcome deadLetter(String imageId, String reason, String rawEvent) {
         return new DetectionOutcome.DeadLettered(new DeadLetter(imageId, STAGE, reason, rawEvent, clock.instant()));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JVM has SHA-256", e);
-        }
     }
 
     private static final class InvalidEventException extends Exception {

@@ -3,7 +3,7 @@ package org.bloodcells.detect.service;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.ModelInfo;
-import org.bloodcells.detection.UndecodableImageException;
+import org.bloodcells.images.UnusableImageException;
 
 /** Runs the model the worker holds right now on one image; the run names the model that ran. */
 @FunctionalInterface
@@ -13,7 +13,7 @@ public interface ModelRunner {
     record Run(DetectionResult result, ModelInfo model) {
     }
 
-    Run detect(byte[] imageBytes) throws UndecodableImageException;
+    Run detect(byte[] imageBytes) throws UnusableImageException;
 
     /** Always the same detector. */
     static ModelRunner of(CellDetector detector) {

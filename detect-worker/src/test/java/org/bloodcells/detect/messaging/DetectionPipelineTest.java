@@ -28,6 +28,7 @@ import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.StorageConfig;
@@ -118,7 +119,7 @@ class DetectionPipelineTest {
 
         DeadLetter letter = awaitRecord(deadLetters, l -> notAnImage.imageId().equals(l.imageId()));
         assertEquals("detect", letter.stage());
-        assertTrue(letter.reason().startsWith("Undecodable image"), letter.reason());
+        assertTrue(letter.reason().startsWith("Unusable image (NOT_AN_IMAGE): not an image in a known format"), letter.reason());
         assertEquals(notAnImage, json.readValue(letter.payload(), ImageUploaded.class));
         CellDetections next = awaitRecord(detections,
                 d -> d.imageId().equals(image.imageId()) && !d.detectedAt().isBefore(sent));
@@ -144,7 +145,7 @@ class DetectionPipelineTest {
 
     @Test
     void eventForMissingObjectIsDeadLettered() throws Exception {
-        String imageId = StoredImages.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        String imageId = ImageId.of(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         ImageUploaded event = new ImageUploaded(imageId, storage.bucket(), imageId, "image/jpeg", 1234,
                 "scanner-test", "slide-test", "batch-test", Instant.now());
 

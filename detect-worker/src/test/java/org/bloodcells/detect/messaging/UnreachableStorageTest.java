@@ -3,7 +3,6 @@ package org.bloodcells.detect.messaging;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.bloodcells.detect.StoredImages.bccd;
-import static org.bloodcells.detect.StoredImages.sha256;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.detect.LocalKafkaAndS3;
 import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -77,7 +77,7 @@ class UnreachableStorageTest {
     @Test
     void imageIsNeitherDeadLetteredNorCommittedWhileStorageIsDown() throws Exception {
         byte[] bytes = bccd("BloodImage_00011.jpg");
-        String imageId = sha256(bytes);
+        String imageId = ImageId.of(bytes);
         ImageUploaded event = new ImageUploaded(imageId, "images", imageId, "image/jpeg", bytes.length,
                 "scanner-test", "slide-test", "batch-test", Instant.now());
         RecordMetadata sent;

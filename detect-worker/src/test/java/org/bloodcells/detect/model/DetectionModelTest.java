@@ -3,6 +3,7 @@ package org.bloodcells.detect.model;
 import static org.bloodcells.detect.StoredImages.bccd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,16 +13,30 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
-import org.bloodcells.detection.DetectionResult;
-import org.bloodcells.detection.DetectorSettings;
+import org.bloodcells.detect.service.ModelRunner;
+import org.bloodcells.detection.CellDetector;
+import org.bloodcells.detection.Detection;
+import org.bloodcells.detection.SyntheticModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The released model, copied where the test can replace it the way a deployment publishes a new one. */
+/**
+ * The released model, copied where the test can replace it the way a deployment publishes a new one; the new
+ * version is a different model (a synthetic one that finds a single WBC), so a swap shows in what is detected.
+ */
 class DetectionModelTest {
 
     private static final Path RELEASED = Path.of("../models/efficientdet-d0-bccd.onnx");
@@ -37,7 +52,7 @@ class DetectionModelTest {
     void load() throws IOException {
         modelFile = dir.resolve("model.onnx");
         Files.copy(RELEASED, modelFile);
-        model = new DetectionModel(modelFile, DetectorSettings.defaults());
+        model = new DetectionModel(modelFile, 1, UnaryOperator.identity());
     }
 
     @AfterEach
@@ -53,6 +68,17 @@ class DetectionModelTest {
         Files.move(next, modelFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private byte[] otherModel() throws IOException {
+        return Files.readAllBytes(new SyntheticModel().metadata("model_version", "2.0.0-synthetic")
+                .score(0, 1, 0.9f).writeTo(dir.resolve("synthetic.onnx")));
+    }
+
+    private List<Detection> detectedBy(Path file) throws Exception {
+        try (CellDetector direct = CellDetector.load(file, 1)) {
+            return direct.detect(image).detections();
+        }
+    }
+
     @Test
     void anUnchangedFileIsNotReloaded() {
         assertFalse(model.reloadIfChanged());
@@ -60,13 +86,77 @@ class DetectionModelTest {
     }
 
     @Test
-    void aNewFileIsSwappedInAndDetectsAsTheOldDid() throws Exception {
-        DetectionResult before = model.detect(image).result();
-        publish(Files.readAllBytes(RELEASED), Instant.now().plusSeconds(60));
+    void aNewVersionIsSwappedInAndDetectsAsThatVersionDoes() throws Exception {
+        List<Detection> released = detectedBy(RELEASED);
+        assertEquals(released, model.detect(image).result().detections());
+
+        publish(otherModel(), Instant.now().plusSeconds(60));
         assertTrue(model.reloadIfChanged());
+
         assertEquals(2, model.generation());
-        assertEquals(before.detections(), model.detect(image).result().detections());
+        ModelRunner.Run run = model.detect(image);
+        assertEquals("2.0.0-synthetic", run.model().version());
+        assertEquals(detectedBy(modelFile), run.result().detections());
+        assertNotEquals(released, run.result().detections());
         assertFalse(model.reloadIfChanged());
+    }
+
+    /**
+     * Detections run on two threads without pause while the new version is swapped in: none fails on a closed
+     * session, each is wholly the old model's or wholly the new one's, some old ones were still running when the swap
+     * began, and every detection started after it returned is the new model's.
+     */
+    @Test
+    void detectionsInFlightFinishOnTheOldModelAndNoneFailsDuringTheSwap() throws Exception {
+        List<Detection> before = detectedBy(RELEASED);
+        byte[] next = otherModel();
+        List<Detection> after = detectedBy(dir.resolve("synthetic.onnx"));
+        record Timed(String version, List<Detection> detections, long started, long ended) {
+        }
+        List<Timed> runs = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean going = new AtomicBoolean(true);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        List<Future<?>> loops = new ArrayList<>();
+        long swapBegan;
+        long swapEnded;
+        try {
+            for (int t = 0; t < 2; t++) {
+                loops.add(callers.submit(() -> {
+                    while (going.get()) {
+                        long started = System.nanoTime();
+                        ModelRunner.Run run = model.detect(image);
+                        runs.add(new Timed(run.model().version(), run.result().detections(), started,
+                                System.nanoTime()));
+                    }
+                    return null;
+                }));
+            }
+            while (runs.size() < 2) {
+                Thread.sleep(5);
+            }
+            publish(next, Instant.now().plusSeconds(60));
+            swapBegan = System.nanoTime();
+            assertTrue(model.reloadIfChanged());
+            swapEnded = System.nanoTime();
+            while (runs.stream().filter(r -> r.started() > swapEnded).count() < 4) {
+                Thread.sleep(5);
+            }
+        } finally {
+            going.set(false);
+            callers.shutdown();
+            assertTrue(callers.awaitTermination(60, TimeUnit.SECONDS));
+        }
+        for (Future<?> loop : loops) {
+            loop.get(); // rethrows what a detection threw
+        }
+        List<Timed> all = List.copyOf(runs);
+        for (Timed run : all) {
+            assertEquals(run.version().equals("2.0.0-synthetic") ? after : before, run.detections(), run.version());
+        }
+        assertTrue(all.stream().anyMatch(r -> !r.version().equals("2.0.0-synthetic") && r.ended() > swapBegan),
+                "no detection of the old model was running when the swap began");
+        assertTrue(all.stream().filter(r -> r.started() > swapEnded).allMatch(r -> r.version().equals("2.0.0-synthetic")),
+                "a detection started after the swap ran the old model");
     }
 
     @Test
@@ -78,15 +168,35 @@ class DetectionModelTest {
         assertEquals(1, model.generation());
         assertFalse(model.detect(image).result().detections().isEmpty(), "the old session still detects");
 
-        publish(released, Instant.now().plusSeconds(120));
+        publish(otherModel(), Instant.now().plusSeconds(120));
         assertTrue(model.reloadIfChanged());
         assertEquals(2, model.generation());
+        assertEquals("2.0.0-synthetic", model.info().version());
+    }
+
+    @Test
+    void opsOverridesApplyToEveryModelTheWorkerLoads() throws Exception {
+        model.close();
+        model = new DetectionModel(modelFile, 1, s -> s.withTestTimeFlips(1).withMaxDetections(5));
+        assertEquals(1, model.settings().testTimeFlips());
+        assertEquals(5, model.detect(image).result().detections().size());
+
+        publish(otherModel(), Instant.now().plusSeconds(60));
+        assertTrue(model.reloadIfChanged());
+        assertEquals(SyntheticModel.PLAIN.withMaxDetections(5), model.settings());
     }
 
     @Test
     void aMissingFileStopsTheWorkerAtStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new DetectionModel(dir.resolve("absent.onnx"), DetectorSettings.defaults()));
+                () -> new DetectionModel(dir.resolve("absent.onnx"), 1, UnaryOperator.identity()));
         assertTrue(e.getMessage().startsWith("No model file at "), e.getMessage());
+    }
+
+    @Test
+    void anImpossibleOverrideStopsTheWorkerAtStart() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new DetectionModel(modelFile, 1, s -> s.withTestTimeFlips(3)));
+        assertEquals("Invalid bloodcells.detector settings: testTimeFlips must be 1, 2 or 4, was 3", e.getMessage());
     }
 }

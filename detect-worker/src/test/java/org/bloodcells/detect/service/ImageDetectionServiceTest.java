@@ -1,7 +1,6 @@
 package org.bloodcells.detect.service;
 
 import static org.bloodcells.detect.StoredImages.bccd;
-import static org.bloodcells.detect.StoredImages.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,14 +16,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import org.bloodcells.detect.storage.ImageStore;
-import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
-import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class ImageDetectionServiceTest {
 
     @BeforeAll
     static void loadModel() throws IOException {
-        detector = CellDetector.load(MODEL, DetectorSettings.defaults());
+        detector = CellDetector.load(MODEL, 2);
         service = new ImageDetectionService(new ImageStore(unreachableStorage()), ModelRunner.of(detector), JSON,
                 "images", "worker-7", Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -99,7 +98,7 @@ class ImageDetectionServiceTest {
 
         assertEquals(event.imageId(), letter.imageId());
         assertEquals("detect", letter.stage());
-        assertTrue(letter.reason().startsWith("Undecodable image"), letter.reason());
+        assertTrue(letter.reason().startsWith("Unusable image (NOT_AN_IMAGE): not an image in a known format"), letter.reason());
         assertEquals(raw, letter.payload());
         assertEquals(NOW, letter.failedAt());
     }
@@ -111,7 +110,7 @@ class ImageDetectionServiceTest {
 
         DeadLetter letter = deadLetterOf(service.detect(event, image, JSON.writeValueAsString(event)));
 
-        assertTrue(letter.reason().contains(sha256(image)), letter.reason());
+        assertTrue(letter.reason().contains(ImageId.of(image)), letter.reason());
     }
 
     @Test
@@ -156,7 +155,7 @@ class ImageDetectionServiceTest {
     }
 
     private static ImageUploaded uploaded(byte[] bytes) {
-        String id = sha256(bytes);
+        String id = ImageId.of(bytes);
         return new ImageUploaded(id, "images", id, "image/jpeg", bytes.length, "scanner-1", "slide-1", "batch-1",
                 NOW.minusSeconds(5));
     }

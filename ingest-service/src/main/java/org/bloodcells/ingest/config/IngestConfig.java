@@ -1,6 +1,7 @@
 package org.bloodcells.ingest.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -14,17 +15,17 @@ public interface IngestConfig {
 
     interface Upload {
 
-        /** Largest accepted image file; a larger one is rejected with 413. */
-        @WithDefault("50M")
-        MemorySize maxImageSize();
+        /**
+         * Largest accepted image file; a larger one is rejected with 413. Unset: the platform's limit
+         * ({@link org.bloodcells.images.ImageLimits#PLATFORM}, 50 MiB), which this may lower but not raise.
+         */
+        Optional<MemorySize> maxImageSize();
 
-        /** Widest accepted image in pixels; a wider one is rejected with 422. */
-        @WithDefault("10000")
-        int maxWidth();
+        /** Widest accepted image in pixels (422 beyond). Unset: the platform's 10 000; may be lower, not higher. */
+        Optional<Integer> maxWidth();
 
-        /** Tallest accepted image in pixels; a taller one is rejected with 422. */
-        @WithDefault("10000")
-        int maxHeight();
+        /** Tallest accepted image in pixels (422 beyond). Unset: the platform's 10 000; may be lower, not higher. */
+        Optional<Integer> maxHeight();
 
         /** How long an upload waits for Kafka to acknowledge its event before answering 503. */
         @WithDefault("15S")

@@ -1,5 +1,7 @@
 package org.bloodcells.ingest.service;
 
+import org.bloodcells.images.ImageFormat;
+
 /**
  * An upload that decoded as an accepted image within the limits.
  *

@@ -1,6 +1,6 @@
 package org.bloodcells.ingest.storage;
 
-import org.bloodcells.ingest.service.ImageFormat;
+import org.bloodcells.images.ImageFormat;
 
 /**
  * Layout of the bucket. Images are content-addressed under {@code sha256/}, fanned out by the

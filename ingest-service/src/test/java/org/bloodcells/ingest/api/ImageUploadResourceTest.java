@@ -21,10 +21,11 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.http.Problem;
+import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
-import org.bloodcells.ingest.service.ImageFormat;
-import org.bloodcells.ingest.service.ImageInspector;
 import org.bloodcells.ingest.storage.ObjectKeys;
 import org.bloodcells.ingest.support.ImagesUploadedTopic;
 import org.bloodcells.ingest.support.TestBucket;
@@ -91,7 +92,7 @@ class ImageUploadResourceTest {
         String path = "images[" + index + "].";
         String imageId = response.path(path + "imageId");
         String objectKey = response.path(path + "objectKey");
-        assertEquals(ImageInspector.sha256Hex(bytes), imageId);
+        assertEquals(ImageId.of(bytes), imageId);
         assertEquals(fileName, response.path(path + "fileName"));
         assertEquals(Boolean.TRUE, response.path(path + "created"));
         assertEquals(ObjectKeys.image(imageId, ImageFormat.JPEG), objectKey);
@@ -112,7 +113,7 @@ class ImageUploadResourceTest {
     @Test
     void reuploadingSameBytesKeepsOneImage() {
         byte[] bytes = bccd(IMAGE_15);
-        String imageId = ImageInspector.sha256Hex(bytes);
+        String imageId = ImageId.of(bytes);
 
         given().multiPart("file", IMAGE_15, bytes, "image/jpeg")
                 .multiPart("scannerId", "scanner-7").multiPart("slideId", "slide-2").multiPart("batchId", "batch-2")
@@ -134,7 +135,7 @@ class ImageUploadResourceTest {
     @Test
     void retryAnnouncesAnImageThatACrashedAttemptStoredButNeverAnnounced() throws Exception {
         byte[] bytes = uniqueVariant(IMAGE_7);
-        String imageId = ImageInspector.sha256Hex(bytes);
+        String imageId = ImageId.of(bytes);
         String objectKey = ObjectKeys.image(imageId, ImageFormat.JPEG);
         // What a crash between storing the object and Kafka's ack leaves behind: the object, no marker.
         bucket.put(objectKey, bytes, "image/jpeg");
@@ -190,14 +191,14 @@ class ImageUploadResourceTest {
                 .body("files[0].reason", equalTo("CORRUPT"));
 
         assertEquals(keysBefore, bucket.keys());
-        assertFalse(bucket.exists(ObjectKeys.image(ImageInspector.sha256Hex(good), ImageFormat.JPEG)));
+        assertFalse(bucket.exists(ObjectKeys.image(ImageId.of(good), ImageFormat.JPEG)));
         assertEquals(eventsBefore, topic.size());
     }
 
     @Test
     void rawImageBodyTakesItsOriginFromQueryParameters() throws Exception {
         byte[] bytes = uniqueVariant(IMAGE_11);
-        String imageId = ImageInspector.sha256Hex(bytes);
+        String imageId = ImageId.of(bytes);
 
         given().contentType("image/jpeg").body(bytes)
                 .queryParam("scannerId", "scanner-9").queryParam("slideId", "slide-7").queryParam("batchId", "batch-7")

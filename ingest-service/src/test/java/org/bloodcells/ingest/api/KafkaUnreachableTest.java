@@ -11,9 +11,10 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.events.ImageId;
+import org.bloodcells.http.Problem;
+import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
-import org.bloodcells.ingest.service.ImageFormat;
-import org.bloodcells.ingest.service.ImageInspector;
 import org.bloodcells.ingest.storage.ObjectKeys;
 import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.storage.StorageConfig;
@@ -56,7 +57,7 @@ class KafkaUnreachableTest {
     @Test
     void uploadIsRefusedWithRetryAfterAndLeavesNoPublishedMarkerWhenKafkaIsDown() throws Exception {
         byte[] bytes = uniqueVariant(IMAGE_7);
-        String imageId = ImageInspector.sha256Hex(bytes);
+        String imageId = ImageId.of(bytes);
 
         given().multiPart("file", "a.jpg", bytes, "image/jpeg")
                 .multiPart("scannerId", "scanner-7").multiPart("slideId", "slide-1").multiPart("batchId", "batch-1")

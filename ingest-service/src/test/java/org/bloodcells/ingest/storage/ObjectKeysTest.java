@@ -3,7 +3,7 @@ package org.bloodcells.ingest.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import org.bloodcells.ingest.service.ImageFormat;
+import org.bloodcells.images.ImageFormat;
 import org.junit.jupiter.api.Test;
 
 class ObjectKeysTest {

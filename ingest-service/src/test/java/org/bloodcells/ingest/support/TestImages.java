@@ -2,12 +2,13 @@ package org.bloodcells.ingest.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 
-/** The checked-in BCCD test images, and unique variants of them for tests that need bytes no other test uploads. */
+/** BCCD images from the project's dataset, and unique variants of them for tests that need bytes no other test uploads. */
 public final class TestImages {
 
     public static final String IMAGE_7 = "BloodImage_00007.jpg";
@@ -17,14 +18,14 @@ public final class TestImages {
     private TestImages() {
     }
 
+    /** An image of the project's BCCD copy ({@code datasets/bccd}; Maven passes its place as {@code bccd.dir}). */
     public static byte[] bccd(String name) {
-        try (InputStream in = TestImages.class.getResourceAsStream("/bccd/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no test image " + name);
-            }
-            return in.readAllBytes();
+        Path file = Path.of(System.getProperty("bccd.dir", "../datasets/bccd"), "JPEGImages", name);
+        try {
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("No BCCD image at " + file.toAbsolutePath()
+                    + ": datasets/bccd is part of the repository", e);
         }
     }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.results.service.EventCheck;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -73,7 +74,7 @@ public class EventReader {
     }
 
     private <T> Unusable<T> unusable(String key, String value, String reason) {
-        String imageId = EventCheck.isImageId(key) ? key : null;
+        String imageId = ImageId.isWellFormed(key) ? key : null;
         return new Unusable<>(new DeadLetter(imageId, STAGE, reason, value, clock.instant()));
     }
 }

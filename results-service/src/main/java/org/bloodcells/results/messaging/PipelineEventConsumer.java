@@ -19,11 +19,12 @@ import org.bloodcells.results.service.EventCheck;
 import org.bloodcells.results.service.ResultRecorder;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Receives the pipeline's events and hands them to {@link ResultRecorder}. A record that can
@@ -37,7 +38,10 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 @ApplicationScoped
 public class PipelineEventConsumer {
 
-    /** Outgoing channel to {@link Topics#DEAD_LETTERS}; the incoming channel of that name reads it. */
+    /**
+     * Outgoing channel of parked records. Its records name {@link Topics#DEAD_LETTERS} as their topic themselves:
+     * a channel cannot take that name, which the incoming channel reading the topic already has.
+     */
     public static final String PARKED = "parked-events";
 
     private static final Logger LOG = Logger.getLogger(PipelineEventConsumer.class);
@@ -86,7 +90,8 @@ public class PipelineEventConsumer {
     }
 
     private void park(ConsumerRecord<String, String> record, DeadLetter letter) {
-        parked.sendMessageAndAwait(KafkaRecord.of(letter.imageId(), letter));
+        parked.sendMessageAndAwait(Message.of(letter).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(Topics.DEAD_LETTERS).withKey(letter.imageId()).build()));
         LOG.warnf("Parked %s-%d@%d on %s: %s", record.topic(), record.partition(), record.offset(),
                 Topics.DEAD_LETTERS, letter.reason());
     }

@@ -1,10 +1,10 @@
 package org.bloodcells.results.service;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 
 /**
@@ -14,7 +14,6 @@ import org.bloodcells.events.ImageUploaded;
  */
 public final class EventCheck {
 
-    private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-f]{64}");
     private static final int MAX_ID_LENGTH = 128;
 
     private EventCheck() {
@@ -44,16 +43,11 @@ public final class EventCheck {
         return imageId(event.imageId());
     }
 
-    /** @return whether {@code value} is an image id: the lower-case hex SHA-256 of the image's bytes */
-    public static boolean isImageId(String value) {
-        return value != null && IMAGE_ID.matcher(value).matches();
-    }
-
     private static Optional<String> imageId(String imageId) {
         if (imageId == null) {
             return Optional.of("no imageId");
         }
-        return isImageId(imageId) ? Optional.empty()
+        return ImageId.isWellFormed(imageId) ? Optional.empty()
                 : Optional.of("imageId is not a lower-case hex SHA-256: " + imageId);
     }
 

@@ -19,6 +19,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.bloodcells.events.Topics;
+import org.bloodcells.http.Problem;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.results.support.PipelineEvents;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -238,7 +239,7 @@ class ResultsFromEventsTest {
                 .then().statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("failure.stage", equalTo("results"))
-                .body("failure.reason", startsWith("unreadable CellDetections record on cell-detections: "))
+                .body("failure.reason", startsWith("unreadable CellDetections record on " + Topics.CELL_DETECTIONS + ": "))
                 .body("detection", nullValue()));
     }
 

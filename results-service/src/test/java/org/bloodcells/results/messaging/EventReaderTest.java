@@ -42,7 +42,7 @@ class EventReaderTest {
         DeadLetter letter = reading.deadLetter();
         assertEquals(ID, letter.imageId());
         assertEquals(EventReader.STAGE, letter.stage());
-        assertTrue(letter.reason().startsWith("unreadable ImageUploaded record on images-uploaded: "), letter.reason());
+        assertTrue(letter.reason().startsWith("unreadable ImageUploaded record on " + Topics.IMAGES_UPLOADED + ": "), letter.reason());
         assertEquals("{ this is not json", letter.payload());
         assertEquals(NOW, letter.failedAt());
     }
@@ -56,13 +56,13 @@ class EventReaderTest {
     @Test
     void anEmptyRecordIsParked() {
         var reading = assertInstanceOf(EventReader.Unusable.class, read(ID, null));
-        assertEquals("empty ImageUploaded record on images-uploaded", reading.deadLetter().reason());
+        assertEquals("empty ImageUploaded record on " + Topics.IMAGES_UPLOADED, reading.deadLetter().reason());
     }
 
     @Test
     void anEventThatCanNeverBeStoredIsParkedWithWhatIsWrong() {
         var reading = assertInstanceOf(EventReader.Unusable.class, read(ID, "{\"imageId\":\"ABC\"}"));
-        assertEquals("ImageUploaded record on images-uploaded can never be stored: "
+        assertEquals("ImageUploaded record on " + Topics.IMAGES_UPLOADED + " can never be stored: "
                 + "imageId is not a lower-case hex SHA-256: ABC", reading.deadLetter().reason());
     }
 }

@@ -12,8 +12,11 @@ public interface TrainerConfig {
     Models models();
 
     interface Models {
-        /** The folder of released models: {@code <name>.onnx} with its card and metrics beside it. */
-        @WithDefault("models")
+        /**
+         * The folder of released models: {@code <name>.onnx} with its card and metrics beside it. In production a
+         * mounted volume; in dev and test the repository's {@code models/}.
+         */
+        @WithDefault("/models")
         Path dir();
     }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.bloodcells.detection.CellDetector;
-import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.detection.ModelInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +41,7 @@ public final class ReleasedModels {
 
     private ReleasedModel describe(Path file) {
         ModelInfo info;
-        try (CellDetector detector = CellDetector.load(file, DetectorSettings.defaults())) {
+        try (CellDetector detector = CellDetector.load(file, 1)) {
             info = detector.model();
         }
         String base = file.getFileName().toString().replaceFirst("\\.onnx$", "");

@@ -1,0 +1,31 @@
+package org.bloodcells.events;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * An image's id: the lower-case hex SHA-256 of its bytes, so the same bytes get the same id whoever uploads them,
+ * and every event about an image can be checked against the bytes it names.
+ */
+public final class ImageId {
+
+    private static final Pattern WELL_FORMED = Pattern.compile("[0-9a-f]{64}");
+
+    private ImageId() {
+    }
+
+    public static String of(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** @return whether {@code value} has the form of an image id (64 lower-case hex digits) */
+    public static boolean isWellFormed(String value) {
+        return value != null && WELL_FORMED.matcher(value).matches();
+    }
+}
