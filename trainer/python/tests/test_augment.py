@@ -41,13 +41,13 @@ class AugmentTest(unittest.TestCase):
         cell = torch.tensor([[310.0, 230.0, 330.0, 250.0]])   # a 20 px square in the middle of the slide
         for reference in (512, 640):
             sides = []
-            for _ in range(150):
+            for _ in range(60):
                 _, b, _ = augment(image, cell.clone(), torch.tensor([0]), 384, reference)
                 w, h = (float(b[0, 2] - b[0, 0]), float(b[0, 3] - b[0, 1])) if len(b) else (0, -1)
                 if abs(w - h) < 1e-3:                      # the window held the whole cell
                     sides.append(w)
             expected = 20 * reference / 640
-            self.assertGreater(len(sides), 20)
+            self.assertGreaterEqual(len(sides), 8)
             self.assertTrue(all(0.74 * expected <= s <= 1.34 * expected for s in sides), (reference, sides))
             self.assertGreater(max(sides) / min(sides), 1.3)   # the jitter spans most of x0.75-1.33
 

@@ -12,32 +12,36 @@ from efficientdet.model import EfficientDetD0
 
 
 class ExportTest(unittest.TestCase):
+    """One export (the slow part) of a model left in training mode, at a side other than the default, with one
+    post-processing setting changed."""
+
+    @classmethod
+    def setUpClass(cls):
+        torch.manual_seed(0)
+        cls.model = EfficientDetD0().train()
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.path = os.path.join(cls.tmp.name, "m.onnx")
+        export(cls.model, cls.path, "test", "0.0.1", input_size=192, post_processing={"test_time_flips": 1})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
 
     def test_input_size_chosen_at_export_is_the_models_input_shape_and_metadata(self):
-        torch.manual_seed(0)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "m.onnx")
-            export(EfficientDetD0(), path, "test", "0.0.1", input_size=576)
-            proto = onnx.load(path)
-            dims = [d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim[1:]]
-            self.assertEqual([3, 576, 576], dims)
-            self.assertEqual(576, onnx_input_size(path))
-            self.assertEqual(["m.onnx"], os.listdir(tmp))     # built beside it, renamed over it
+        proto = onnx.load(self.path)
+        dims = [d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim[1:]]
+        self.assertEqual([3, 192, 192], dims)
+        self.assertEqual(192, onnx_input_size(self.path))
+        self.assertEqual(["m.onnx"], os.listdir(self.tmp.name))     # built beside it, renamed over it
 
     def test_the_model_carries_its_post_processing_and_set_changes_it(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "m.onnx")
-            export(EfficientDetD0(), path, "test", "0.0.1", input_size=128, post_processing={"test_time_flips": 1})
-            props = {p.key: p.value for p in onnx.load(path).metadata_props}
+        props = {p.key: p.value for p in onnx.load(self.path).metadata_props}
         expected = {k: str(v) for k, v in POST_PROCESSING.items()}
         expected["test_time_flips"] = "1"
         self.assertEqual(expected, {k: props[k] for k in POST_PROCESSING})
 
     def test_export_leaves_the_model_in_eval_mode(self):
-        model = EfficientDetD0().train()
-        with tempfile.TemporaryDirectory() as tmp:
-            export(model, os.path.join(tmp, "m.onnx"), "test", "0.0.1", input_size=128)
-        self.assertFalse(any(m.training for m in model.modules()))
+        self.assertFalse(any(m.training for m in self.model.modules()))
 
 
 if __name__ == "__main__":

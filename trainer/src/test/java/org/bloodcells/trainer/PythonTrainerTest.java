@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PyTorch trainer works end to end on this machine's CPU: a few training steps on a handful of
- * BCCD images, an ONNX export, and the workers' detection core accepts the result. Needs an
+ * BCCD images, an ONNX export, and the workers' detection core accepts the result. (Training without
+ * a validation split is the Python resume tests' path, to the checkpoint the exporter reads.) Needs an
  * interpreter with torch. Where {@code TRAINER_PYTHON} names one (CI installs Debian's
  * python3-torch and sets it) it must work, or the tests fail; where nothing is configured and no
  * interpreter here has torch, they are skipped with that reason.
@@ -43,20 +44,6 @@ class PythonTrainerTest {
     @Test
     void pythonUnitTestsPass() throws Exception {
         trainer.runUnitTests(System.out::println);
-    }
-
-    @Test
-    void aSmokeTrainingExportsAModelTheDetectionCoreLoadsAndRuns() throws Exception {
-        Path voc = bccd();
-        Path out = Files.createDirectories(Path.of("target/smoke-training").toAbsolutePath());
-        trainer.run("efficientdet.train", List.of("--voc", voc.toString(), "--out", out.toString(),
-                "--limit", "4", "--batch-size", "2", "--crop", "256", "--epochs", "1", "--max-steps", "2",
-                "--val-split", "", "--threads", "2"), System.out::println);
-        Path model = out.resolve("smoke.onnx");
-        trainer.run("efficientdet.export", List.of("--checkpoint", out.resolve("last.pt").toString(),
-                "--out", model.toString(), "--name", "smoke", "--version", "0.0.0-smoke"), System.out::println);
-
-        assertTheDetectionCoreRuns(model, "smoke");
     }
 
     /**
