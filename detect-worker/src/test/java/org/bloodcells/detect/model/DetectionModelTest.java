@@ -15,8 +15,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,7 +113,7 @@ class DetectionModelTest {
         List<Detection> after = detectedBy(dir.resolve("synthetic.onnx"));
         record Timed(String version, List<Detection> detections, long started, long ended) {
         }
-        List<Timed> runs = Collections.synchronizedList(new ArrayList<>());
+        List<Timed> runs = new CopyOnWriteArrayList<>();
         AtomicBoolean going = new AtomicBoolean(true);
         ExecutorService callers = Executors.newFixedThreadPool(2);
         List<Future<?>> loops = new ArrayList<>();
