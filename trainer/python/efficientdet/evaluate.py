@@ -60,8 +60,8 @@ def onnx_input_size(path):
     return int(props["input_size"])
 
 
-def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=None, flips=1, vote_iou=0.0,
-                  input_size=INPUT_SIZE, soft_sigma=0.0):
+def predict_split(run, voc_dir, ids, *, flips, vote_iou, soft_sigma, input_size, batch_size=8, score_threshold=0.001,
+                  log=None):
     anchors = generate_anchors(input_size)
     ground_truth, predictions = [], []
     started = time.time()
@@ -84,8 +84,9 @@ def predict_split(run, voc_dir, ids, batch_size=8, score_threshold=0.001, log=No
     return ground_truth, predictions
 
 
-def evaluate(run, voc_dir, split, log=None, flips=1, vote_iou=0.0, input_size=INPUT_SIZE, soft_sigma=0.0,
-             limit=None):
+def evaluate(run, voc_dir, split, *, flips, vote_iou, soft_sigma, input_size, log=None, limit=None):
+    """COCO summary of the run on the split, with the given post-processing (no defaults: a caller says whether it
+    measures the bare model or the settings a model carries, config.POST_PROCESSING)."""
     ids = read_split(voc_dir, split)[:limit]
     gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou, input_size=input_size,
                              soft_sigma=soft_sigma)

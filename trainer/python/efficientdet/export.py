@@ -2,9 +2,12 @@
 
     python3 -m efficientdet.export --checkpoint runs/x/best.pt --out models/efficientdet-d0-bccd.onnx \
         --name efficientdet-d0-bccd --version 1.0.0 [--input-size 576] [--set test_time_flips=1 ...]
+    python3 -m efficientdet.export --restamp models/old.onnx [--set ...]
 
 The network is fully convolutional: the input side S is chosen at export (on val), not in training. So is the
 post-processing the model carries (config.POST_PROCESSING unless --set says otherwise), which the workers run.
+--restamp gives a model exported before the contract required those keys the ones it lacks, in place, graph and
+weights untouched; the detection core refuses a model without them.
 """
 import argparse
 import hashlib
@@ -60,12 +63,28 @@ def export(model, out, name, version, input_size=INPUT_SIZE, opset=13, post_proc
     return digest
 
 
+def restamp(path, post_processing=None):
+    """Adds the post-processing keys the model at `path` lacks; keeps those it has. Renamed over the file whole, as
+    export does. Returns the keys added."""
+    proto = onnx.load(path)
+    present = {p.key for p in proto.metadata_props}
+    added = {k: v for k, v in dict(POST_PROCESSING, **(post_processing or {})).items() if k not in present}
+    for key, value in added.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, str(value)
+    onnx.checker.check_model(proto)
+    onnx.save(proto, path + ".partial")
+    os.replace(path + ".partial", path)
+    return added
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--checkpoint")
+    p.add_argument("--out")
     p.add_argument("--name", default="efficientdet-d0-bccd")
-    p.add_argument("--version", required=True)
+    p.add_argument("--version")
+    p.add_argument("--restamp", metavar="FILE.onnx", help="add the post-processing keys an exported model lacks")
     p.add_argument("--input-size", type=int, default=INPUT_SIZE,
                    help="S, the side the workers letterbox to; training's reference scale stays config.INPUT_SIZE")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -77,7 +96,20 @@ def main(argv=None):
         key, _, value = item.partition("=")
         if key not in POST_PROCESSING or not value:
             p.error(f"--set {item}: expected KEY=VALUE with KEY one of {', '.join(POST_PROCESSING)}")
-        post_processing[key] = type(POST_PROCESSING[key])(value)
+        kind = type(POST_PROCESSING[key])
+        try:
+            post_processing[key] = kind(value)
+        except ValueError:
+            p.error(f"--set {item}: {key} takes {'an integer' if kind is int else 'a number'}")
+    if a.restamp:
+        if a.checkpoint or a.out or a.version:
+            p.error("--restamp changes a file in place: no --checkpoint, --out or --version")
+        added = restamp(a.restamp, post_processing)
+        print(f"{a.restamp}: added {added or 'nothing, it has every key'}")
+        return
+    missing = [f"--{n}" for n in ("checkpoint", "out", "version") if not getattr(a, n)]
+    if missing:
+        p.error(f"{', '.join(missing)} required to export a checkpoint")
     digest = export(load_checkpoint(a.checkpoint), a.out, a.name, a.version, a.input_size,
                     post_processing=post_processing)
     print(f"wrote {a.out} sha256 {digest}")

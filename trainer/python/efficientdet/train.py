@@ -1,6 +1,6 @@
 """Train EfficientDet-D0 from scratch on BCCD (PASCAL VOC, official split).
 
-    python3 -m efficientdet.train --voc ../shared/datasets/bccd --out runs/d0 --epochs 300
+    python3 -m efficientdet.train --voc ../../datasets/bccd --out ../../runs/d0 --epochs 300
 
 Logs one line per epoch, validates on `val` every --eval-every epochs with the EMA weights,
 keeps best.pt (by val AP@0.5) and last.pt, and redraws curve.png. Never touches `test`.
@@ -214,7 +214,9 @@ def main(argv=None):
         done = (a.max_steps and step >= a.max_steps) or epoch == a.epochs or \
             (a.time_budget and (time.time() - started) / 60 >= a.time_budget)
         if a.val_split and (epoch % a.eval_every == 0 or done):
-            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split, input_size=a.scale, limit=a.limit)
+            # the training monitor: the bare model (1 view, greedy NMS) at the reference scale
+            s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split, flips=1, vote_iou=0.0, soft_sigma=0.0,
+                         input_size=a.scale, limit=a.limit)
             entry.update(val_AP50=s["AP50"], val_AP=s["AP"], val_per_class_AP50=s["per_class_AP50"])
             if s["AP50"] > best:
                 best = s["AP50"]

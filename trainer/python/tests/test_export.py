@@ -1,3 +1,5 @@
+import contextlib
+import io
 import os
 import tempfile
 import unittest
@@ -5,10 +7,12 @@ import unittest
 import onnx
 import torch
 
+from efficientdet import train
 from efficientdet.config import POST_PROCESSING
-from efficientdet.evaluate import onnx_input_size
-from efficientdet.export import export
+from efficientdet.evaluate import load_checkpoint, onnx_input_size
+from efficientdet.export import export, restamp
 from efficientdet.model import EfficientDetD0
+from tests.test_resume import write_voc
 
 
 class ExportTest(unittest.TestCase):
@@ -42,6 +46,37 @@ class ExportTest(unittest.TestCase):
 
     def test_export_leaves_the_model_in_eval_mode(self):
         self.assertFalse(any(m.training for m in self.model.modules()))
+
+    def test_restamp_gives_an_older_model_only_the_keys_it_lacks_and_keeps_its_graph(self):
+        proto = onnx.load(self.path)
+        kept = [p for p in proto.metadata_props if p.key not in ("soft_nms_sigma", "box_voting_iou")]
+        del proto.metadata_props[:]
+        proto.metadata_props.extend(kept)
+        with tempfile.TemporaryDirectory() as tmp:
+            old = os.path.join(tmp, "old.onnx")
+            onnx.save(proto, old)
+            added = restamp(old, {"soft_nms_sigma": 0.25})
+            props = {p.key: p.value for p in onnx.load(old).metadata_props}
+            self.assertEqual({"soft_nms_sigma": 0.25, "box_voting_iou": POST_PROCESSING["box_voting_iou"]}, added)
+            self.assertEqual("0.25", props["soft_nms_sigma"])
+            self.assertEqual("1", props["test_time_flips"])    # the model's own value stays
+            self.assertEqual(proto.graph.SerializeToString(), onnx.load(old).graph.SerializeToString())
+            self.assertEqual(["old.onnx"], os.listdir(tmp))
+
+
+class NoValidationRunTest(unittest.TestCase):
+
+    def test_a_run_without_a_validation_split_leaves_a_checkpoint_the_exporter_turns_into_a_model(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            voc, out = os.path.join(tmp, "voc"), os.path.join(tmp, "run")
+            write_voc(voc)
+            with contextlib.redirect_stdout(io.StringIO()):
+                train.main(["--voc", voc, "--out", out, "--val-split", "", "--epochs", "1", "--batch-size", "2",
+                            "--crop", "128", "--threads", "1"])
+            self.assertFalse(os.path.exists(os.path.join(out, "best.pt")), "no val, so no best checkpoint")
+            path = os.path.join(tmp, "m.onnx")
+            export(load_checkpoint(os.path.join(out, "last.pt")), path, "no-val", "0.0.1", input_size=128)
+            self.assertEqual(128, onnx_input_size(path))
 
 
 if __name__ == "__main__":

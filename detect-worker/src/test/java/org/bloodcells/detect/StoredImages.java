@@ -3,9 +3,9 @@ package org.bloodcells.detect;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 
-import org.bloodcells.detection.BccdImages;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.images.BccdImages;
 
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;

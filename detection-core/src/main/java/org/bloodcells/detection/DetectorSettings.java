@@ -74,7 +74,10 @@ public record DetectorSettings(double scoreThreshold, double nmsIouThreshold, in
                 sigma);
     }
 
-    /** For people and logs: {@code score > 0.3, 2 views, box voting IoU 0.8, soft-NMS sigma 0.5, ≤ 200}. */
+    /**
+     * For people and logs, e.g.
+     * {@code score > 0.3, 2 views, box voting IoU 0.8, soft-NMS sigma 0.5, at most 200 detections}.
+     */
     public String describe() {
         return "score > " + scoreThreshold + ", " + testTimeFlips + (testTimeFlips == 1 ? " view" : " views")
                 + ", box voting " + (boxVotingIou > 0 ? "IoU " + boxVotingIou : "off") + ", "

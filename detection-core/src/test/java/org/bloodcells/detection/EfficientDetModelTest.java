@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bloodcells.images.BccdImages;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;

@@ -19,6 +19,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
+import org.bloodcells.images.BccdImages;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;

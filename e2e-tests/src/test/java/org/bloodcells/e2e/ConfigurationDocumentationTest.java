@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.bloodcells.detect.config.DetectWorkerConfig;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.ingest.config.IngestConfig;
+import org.bloodcells.images.ImageLimits;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.bloodcells.storage.StorageConfig;
 import org.bloodcells.trainer.config.TrainerConfig;
@@ -146,6 +147,26 @@ class ConfigurationDocumentationTest {
                 assertEquals("the model's", documented.get(setting.variable()), setting.variable());
             }
         }
+    }
+
+    /** The upload limits default to the images module's; README names that value. */
+    @Test
+    void theUploadLimitsReadmeStatesAreThePlatformsLimits() {
+        ImageLimits platform = ImageLimits.PLATFORM;
+        assertEquals("the platform's " + platform.maxBytes() / (1024 * 1024) + " MiB",
+                documented.get("BLOODCELLS_UPLOAD_MAX_IMAGE_SIZE"));
+        assertEquals("the platform's " + String.format(Locale.ROOT, "%,d", platform.maxWidth()).replace(',', ' '),
+                documented.get("BLOODCELLS_UPLOAD_MAX_WIDTH"));
+        assertEquals("the platform's " + String.format(Locale.ROOT, "%,d", platform.maxHeight()).replace(',', ' '),
+                documented.get("BLOODCELLS_UPLOAD_MAX_HEIGHT"));
+    }
+
+    /** Every variable README documents, for other checks of the deployment files. */
+    static Set<String> documentedVariables() throws IOException {
+        if (documented == null) {
+            readTheTable();
+        }
+        return documented.keySet();
     }
 
     @Test

@@ -69,6 +69,23 @@ class HelmChartTest {
     }
 
     @Test
+    void everyVariableTheChartSetsIsOneReadmeDocuments() throws Exception {
+        Pattern entry = Pattern.compile("^  ([A-Z][A-Z0-9_]*):", Pattern.MULTILINE);
+        Set<String> documented = ConfigurationDocumentationTest.documentedVariables();
+        List<String> unknown = new ArrayList<>();
+        for (String configMap : documents.stream().filter(d -> d.contains("kind: ConfigMap")).toList()) {
+            Matcher m = entry.matcher(configMap);
+            while (m.find()) {
+                if (!documented.contains(m.group(1))) {
+                    unknown.add(m.group(1));
+                }
+            }
+        }
+        unknown.addAll(SECRET_KEYS.stream().filter(k -> !documented.contains(k)).toList());
+        assertTrue(unknown.isEmpty(), "the chart sets " + unknown + ", which README's configuration table lacks");
+    }
+
+    @Test
     void workersMountTheModelTheirConfigurationNames() {
         String configMap = document("kind: ConfigMap", "name: detect-worker-config");
         String deployment = document("kind: Deployment", "name: detect-worker");

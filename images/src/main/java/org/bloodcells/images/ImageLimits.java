@@ -9,7 +9,10 @@ package org.bloodcells.images;
  */
 public record ImageLimits(long maxBytes, int maxWidth, int maxHeight) {
 
-    /** 50 MiB and 10 000 pixels per side: a decoded image then needs at most about 300 MB. */
+    /**
+     * 50 MiB and 10 000 pixels per side: a decoded 8-bit RGB image then needs about 300 MB (16-bit or alpha
+     * images up to about 800 MB), which a worker's heap must allow for.
+     */
     public static final ImageLimits PLATFORM = new ImageLimits(50L * 1024 * 1024, 10_000, 10_000);
 
     public ImageLimits {

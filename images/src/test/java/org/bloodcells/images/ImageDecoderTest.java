@@ -112,8 +112,8 @@ class ImageDecoderTest {
     }
 
     @Test
-    void aLargeImageIsInspectedWithoutAFullSizeRaster() throws Exception {
-        // 5000 x 4000 would be 80 MB as a raster; inspection subsamples it to about 1024 per side.
+    void aLargeImageWithinTheLimitsIsInspected() throws Exception {
+        // 5000 x 4000 would be 80 MB as a raster; inspection decodes every byte but subsamples the raster.
         byte[] png = encode(new BufferedImage(5000, 4000, BufferedImage.TYPE_INT_RGB), "png");
         ImageHeader header = ImageDecoder.inspect(png, new ImageLimits(100_000_000, 6000, 6000));
         assertEquals(new ImageHeader(ImageFormat.PNG, 5000, 4000), header);

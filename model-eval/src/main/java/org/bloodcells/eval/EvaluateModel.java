@@ -26,7 +26,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Evaluates a model on a split of a PASCAL VOC dataset with the same Java inference the workers run, and reports
@@ -106,9 +109,17 @@ public final class EvaluateModel implements Callable<Integer> {
         System.exit(new CommandLine(new EvaluateModel()).execute(args));
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
-        run(this, System.out);
+        try {
+            run(this, System.out);
+        } catch (IllegalArgumentException e) {
+            // an impossible setting or a folder that is no VOC dataset: say so, with the usage, not a stack trace
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         return 0;
     }
 

@@ -14,7 +14,10 @@ import org.bloodcells.detection.CellDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * CPU inference time per image at several batch sizes and numbers of test-time views, measured
@@ -60,10 +63,27 @@ public final class InferenceBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new InferenceBenchmark()).execute(args));
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        try {
+            return measure();
+        } catch (IllegalArgumentException e) {
+            // an impossible number of views or a folder that is no VOC dataset: say so, with the usage
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private int measure() throws IOException {
+        List<AnnotatedImage> split = VocDataset.open(dataset.voc).split(dataset.split);
+        if (count < 1 || count > split.size()) {
+            throw new IllegalArgumentException("--images must be within 1.." + split.size() + " (split '"
+                    + dataset.split + "'), was " + count);
+        }
         List<BufferedImage> images = new ArrayList<>();
-        for (AnnotatedImage image : VocDataset.open(dataset.voc).split(dataset.split).subList(0, count)) {
+        for (AnnotatedImage image : split.subList(0, count)) {
             images.add(EvaluateModel.decode(image));
         }
         List<CellDetector> detectors = new ArrayList<>();

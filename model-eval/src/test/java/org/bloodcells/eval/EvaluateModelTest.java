@@ -13,9 +13,9 @@ import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
 
-import org.bloodcells.detection.BccdImages;
 import org.bloodcells.detection.DetectorSettings;
 import org.bloodcells.detection.SyntheticModel;
+import org.bloodcells.images.BccdImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.bloodcells.detection.BccdImages;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.Detection;
+import org.bloodcells.images.BccdImages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,12 +50,9 @@ class ReleasedModelGoldenImagesTest {
         assertTrue(foundOfAnnotated.get("Platelets")[0] * 2 >= foundOfAnnotated.get("Platelets")[1], report);
     }
 
+    /** COCO's IoU, as the evaluator computes it. */
     private static double iou(Detection d, GroundTruthBox g) {
-        double w = Math.min(d.x2(), g.x2()) - Math.max(d.x1(), g.x1());
-        double h = Math.min(d.y2(), g.y2()) - Math.max(d.y1(), g.y1());
-        if (w <= 0 || h <= 0) {
-            return 0;
-        }
-        return w * h / ((double) d.width() * d.height() + g.area() - w * h);
+        return CocoEvaluator.iou(new double[] {d.x1(), d.y1(), d.width(), d.height()},
+                new double[] {g.x1(), g.y1(), g.x2() - (double) g.x1(), g.y2() - (double) g.y1()});
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.bloodcells.detection.BccdImages;
+import org.bloodcells.images.BccdImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +74,9 @@ class VocDatasetTest {
         Map<String, Long> perClass = test.stream().flatMap(i -> i.boxes().stream())
                 .collect(Collectors.groupingBy(GroundTruthBox::cellClass, Collectors.counting()));
         assertEquals(Map.of("RBC", 805L, "WBC", 71L, "Platelets", 69L), perClass, "the model card's GT column");
+        Map<String, Long> everyBox = all.stream().flatMap(id -> voc.image(id).boxes().stream())
+                .collect(Collectors.groupingBy(GroundTruthBox::cellClass, Collectors.counting()));
+        assertEquals(Map.of("RBC", 4153L, "WBC", 372L, "Platelets", 361L), everyBox, "datasets/bccd/README.md");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.images.BccdImages;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +53,7 @@ class PythonTrainerTest {
      */
     @Test
     void theGpuRecipeBringsBackWeightsTheExporterTurnsIntoAModelTheCoreRuns(@TempDir Path out) throws Exception {
-        Path voc = bccd();
+        Path voc = BccdImages.directory();
         trainer.runRecipe(Path.of("gpu-run.sh"), Map.of("OUT", out.toString(), "GPU_VOC", voc.toString(),
                 "GPU_MINUTES", "0.05", "GPU_BATCH", "2", "GPU_CROP", "256", "GPU_SIZE", "256", "GPU_VAL_LIMIT", "4",
                 "GPU_EXTRA", "--limit 4 --max-steps 2 --workers 1 --threads 2"), System.out::println);
@@ -65,13 +66,6 @@ class PythonTrainerTest {
         trainer.run("efficientdet.export", List.of("--checkpoint", out.resolve("last.pt").toString(),
                 "--out", model.toString(), "--name", "gpu-smoke", "--version", "0.0.0-smoke"), System.out::println);
         assertTheDetectionCoreRuns(model, "gpu-smoke");
-    }
-
-    private static Path bccd() {
-        Path voc = Path.of(System.getProperty("bccd.dir", "../datasets/bccd")).toAbsolutePath();
-        assertTrue(Files.isDirectory(voc.resolve("Annotations")),
-                "no BCCD at " + voc + ": datasets/bccd is part of the repository");
-        return voc;
     }
 
     private static void assertTheDetectionCoreRuns(Path model, String name) throws Exception {

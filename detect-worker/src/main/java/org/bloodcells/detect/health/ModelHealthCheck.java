@@ -24,14 +24,15 @@ public class ModelHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        ModelInfo info = model.info();
+        DetectionModel.Running running = model.running();
+        ModelInfo info = running.model();
         return HealthCheckResponse.named("model")
                 .up()
                 .withData("name", info.name())
                 .withData("version", info.version())
                 .withData("classes", String.join(",", info.classes()))
                 .withData("inputSize", info.inputSize())
-                .withData("postProcessing", model.settings().describe())
+                .withData("postProcessing", running.settings().describe())
                 .build();
     }
 }

@@ -63,6 +63,7 @@ public class DetectionModel implements ModelRunner {
     private FileStamp loaded;
     private FileStamp rejected;
     private int generation = 1;
+    private boolean closed;
 
     @Inject
     public DetectionModel(DetectWorkerConfig config) {
@@ -112,11 +113,17 @@ public class DetectionModel implements ModelRunner {
         }
     }
 
-    /** The post-processing the running model detects with: its own settings, with ops' overrides. */
-    public DetectorSettings settings() {
+    /**
+     * The model this replica runs and the post-processing it detects with (its own settings, with ops' overrides),
+     * read together, so a swap in between cannot pair one model's name with another's settings.
+     */
+    public record Running(ModelInfo model, DetectorSettings settings) {
+    }
+
+    public Running running() {
         lock.readLock().lock();
         try {
-            return detector.settings();
+            return new Running(detector.model(), detector.settings());
         } finally {
             lock.readLock().unlock();
         }
@@ -154,6 +161,11 @@ public class DetectionModel implements ModelRunner {
         CellDetector old;
         lock.writeLock().lock();
         try {
+            if (closed) {
+                // The service is shutting down: nobody would close the new session.
+                fresh.close();
+                return false;
+            }
             old = detector;
             detector = fresh;
             loaded = stamp;
@@ -182,6 +194,7 @@ public class DetectionModel implements ModelRunner {
     void close() {
         lock.writeLock().lock();
         try {
+            closed = true;
             detector.close();
         } finally {
             lock.writeLock().unlock();

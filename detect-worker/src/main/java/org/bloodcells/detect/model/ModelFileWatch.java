@@ -16,6 +16,10 @@ class ModelFileWatch {
     static final String JOB = "model-file-watch";
 
     void start(@Observes StartupEvent started, Scheduler scheduler, DetectionModel model, DetectWorkerConfig config) {
+        if (config.detector().reloadEvery().isNegative() || config.detector().reloadEvery().isZero()) {
+            throw new IllegalStateException("bloodcells.detector.reload-every must be positive, was "
+                    + config.detector().reloadEvery());
+        }
         String every = config.detector().reloadEvery().toString();
         scheduler.newJob(JOB)
                 .setInterval(every)

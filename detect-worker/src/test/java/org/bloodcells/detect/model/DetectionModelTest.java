@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 import org.bloodcells.detect.service.ModelRunner;
@@ -131,16 +132,12 @@ class DetectionModelTest {
                     return null;
                 }));
             }
-            while (runs.size() < 2) {
-                Thread.sleep(5);
-            }
+            awaitRuns(loops, () -> runs.size() >= 2);
             publish(next, Instant.now().plusSeconds(60));
             swapBegan = System.nanoTime();
             assertTrue(model.reloadIfChanged());
             swapEnded = System.nanoTime();
-            while (runs.stream().filter(r -> r.started() > swapEnded).count() < 4) {
-                Thread.sleep(5);
-            }
+            awaitRuns(loops, () -> runs.stream().filter(r -> r.started() > swapEnded).count() >= 4);
         } finally {
             going.set(false);
             callers.shutdown();
@@ -157,6 +154,21 @@ class DetectionModelTest {
                 "no detection of the old model was running when the swap began");
         assertTrue(all.stream().filter(r -> r.started() > swapEnded).allMatch(r -> r.version().equals("2.0.0-synthetic")),
                 "a detection started after the swap ran the old model");
+    }
+
+    /** Waits for the callers' runs; a caller that stopped (its detection threw) ends the wait with its error. */
+    private static void awaitRuns(List<Future<?>> callers, BooleanSupplier enough) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!enough.getAsBoolean()) {
+            for (Future<?> caller : callers) {
+                if (caller.isDone()) {
+                    caller.get();
+                    throw new AssertionError("a caller stopped detecting");
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "the callers made too few detections in 60 s");
+            Thread.sleep(5);
+        }
     }
 
     @Test
@@ -178,12 +190,12 @@ class DetectionModelTest {
     void opsOverridesApplyToEveryModelTheWorkerLoads() throws Exception {
         model.close();
         model = new DetectionModel(modelFile, 1, s -> s.withTestTimeFlips(1).withMaxDetections(5));
-        assertEquals(1, model.settings().testTimeFlips());
+        assertEquals(1, model.running().settings().testTimeFlips());
         assertEquals(5, model.detect(image).result().detections().size());
 
         publish(otherModel(), Instant.now().plusSeconds(60));
         assertTrue(model.reloadIfChanged());
-        assertEquals(SyntheticModel.PLAIN.withMaxDetections(5), model.settings());
+        assertEquals(SyntheticModel.PLAIN.withMaxDetections(5), model.running().settings());
     }
 
     @Test

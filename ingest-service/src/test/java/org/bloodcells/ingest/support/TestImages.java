@@ -1,12 +1,10 @@
 package org.bloodcells.ingest.support;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
+
+import org.bloodcells.images.BccdImages;
 
 /** BCCD images from the project's dataset, and unique variants of them for tests that need bytes no other test uploads. */
 public final class TestImages {
@@ -18,15 +16,9 @@ public final class TestImages {
     private TestImages() {
     }
 
-    /** An image of the project's BCCD copy ({@code datasets/bccd}; Maven passes its place as {@code bccd.dir}). */
+    /** An image of the project's BCCD copy, e.g. {@code BloodImage_00007.jpg}. */
     public static byte[] bccd(String name) {
-        Path file = Path.of(System.getProperty("bccd.dir", "../datasets/bccd"), "JPEGImages", name);
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("No BCCD image at " + file.toAbsolutePath()
-                    + ": datasets/bccd is part of the repository", e);
-        }
+        return BccdImages.bytes(name.replaceFirst("\\.jpg$", ""));
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.bloodcells.detection;
+package org.bloodcells.images;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
