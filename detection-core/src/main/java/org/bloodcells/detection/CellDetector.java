@@ -7,8 +7,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -43,16 +45,23 @@ public final class CellDetector implements AutoCloseable {
     private final PostProcessor postProcessor;
     private final int anchorCount;
     private final DetectorSettings settings;
+    private final ExecutionProvider.Selection provider;
+    private final List<Flip> views;
+    private static final ThreadLocal<FloatBuffer> INPUT_BUFFERS = new ThreadLocal<>();
+
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
     private CellDetector(OrtSession session, OrtSession.SessionOptions options, ModelMetadata metadata,
-            ModelSignature signature, AnchorGrid anchors, DetectorSettings settings) {
+            ModelSignature signature, AnchorGrid anchors, DetectorSettings settings,
+            ExecutionProvider.Selection provider) {
         this.session = session;
         this.options = options;
         this.metadata = metadata;
         this.signature = signature;
         this.settings = settings;
+        this.provider = provider;
+        this.views = Flip.first(settings.testTimeFlips());
         this.anchorCount = anchors.size();
         this.preprocessor = new Preprocessor(metadata.inputSize(), metadata.mean(), metadata.std());
         this.postProcessor = new PostProcessor(anchors, metadata.classes(), settings);
@@ -70,35 +79,55 @@ public final class CellDetector implements AutoCloseable {
         return load(modelFile, intraOpThreads, UnaryOperator.identity());
     }
 
+    /** Like {@link #load(Path, int, UnaryOperator)}, on the CPU. */
+    public static CellDetector load(Path modelFile, int intraOpThreads, UnaryOperator<DetectorSettings> adjust) {
+        return load(modelFile, new SessionSettings(intraOpThreads, ExecutionProvider.CPU), adjust);
+    }
+
     /**
-     * Like {@link #load(Path, int)}, with the model's own settings changed by {@code adjust} (for example COCO
-     * evaluation's score threshold, or fewer views for throughput).
+     * Loads a model on the execution provider {@code runtime} selects, with the model's own post-processing settings
+     * changed by {@code adjust} (for example COCO evaluation's score threshold, or fewer views for throughput).
      *
      * @throws IllegalArgumentException if the adjusted settings are impossible
+     * @throws IllegalStateException    if a GPU provider is asked for by name and cannot be used
      */
-    public static CellDetector load(Path modelFile, int intraOpThreads, UnaryOperator<DetectorSettings> adjust) {
-        if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + intraOpThreads);
-        }
+    public static CellDetector load(Path modelFile, SessionSettings runtime, UnaryOperator<DetectorSettings> adjust) {
         if (!Files.isRegularFile(modelFile)) {
             throw new ModelContractException("Model file not found: " + modelFile.toAbsolutePath());
         }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        ExecutionProvider.Selection provider = runtime.provider().select(OrtEnvironment.getAvailableProviders());
+        OrtSession.SessionOptions options = null;
         OrtSession session = null;
         ModelMetadata metadata;
         ModelSignature signature;
         AnchorGrid anchors;
         try {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = environment.createSession(modelFile.toString(), options);
+            try {
+                options = options(runtime.intraOpThreads(), provider.used());
+                session = OrtEnvironment.getEnvironment().createSession(modelFile.toString(), options);
+            } catch (OrtException e) {
+                if (provider.used() == ExecutionProvider.CPU) {
+                    throw e;
+                }
+                if (provider.requested() != ExecutionProvider.AUTO) {
+                    throw new IllegalStateException(provider.used() + " execution provider failed to start: "
+                            + e.getMessage(), e);
+                }
+                // A GPU build on a machine without a usable GPU: auto falls back, and says why.
+                closeQuietly(null, options);
+                provider = new ExecutionProvider.Selection(provider.requested(), ExecutionProvider.CPU,
+                        Optional.of(provider.used() + " is offered but does not start (" + e.getMessage()
+                                + "); running on CPU"));
+                options = options(runtime.intraOpThreads(), ExecutionProvider.CPU);
+                session = OrtEnvironment.getEnvironment().createSession(modelFile.toString(), options);
+            }
             metadata = ModelMetadata.parse(session.getMetadata().getCustomMetadata());
             anchors = AnchorGrid.of(metadata);
             signature = ModelSignature.check(session.getInputInfo(), session.getOutputInfo(), metadata,
                     anchors.size());
+        } catch (IllegalStateException e) {
+            closeQuietly(session, options);
+            throw e;
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session, options);
             throw contractFailure(modelFile, e);
@@ -110,15 +139,45 @@ public final class CellDetector implements AutoCloseable {
             closeQuietly(session, options);
             throw e;
         }
-        CellDetector detector = new CellDetector(session, options, metadata, signature, anchors, settings);
+        CellDetector detector = new CellDetector(session, options, metadata, signature, anchors, settings, provider);
         try {
             // One run on a blank image checks the output shapes the declaration may leave open, and takes
             // ONNX Runtime's lazy initialisation out of the first real detection.
-            detector.runOpen(List.of(new RgbImage(1, 1, new byte[3])));
+            detector.inferOpen(List.of(detector.prepare(new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR))));
             return detector;
         } catch (RuntimeException e) {
             detector.close();
             throw contractFailure(modelFile, e);
+        }
+    }
+
+    /**
+     * The ONNX Runtime session options a detector runs with, for tools that run ONNX Runtime themselves and must
+     * compare like with like (the worker benchmark's floor). The caller closes them.
+     */
+    public static OrtSession.SessionOptions sessionOptions(SessionSettings runtime) throws OrtException {
+        return options(runtime.intraOpThreads(), runtime.provider().select(OrtEnvironment.getAvailableProviders())
+                .used());
+    }
+
+    private static OrtSession.SessionOptions options(int intraOpThreads, ExecutionProvider provider)
+            throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (provider == ExecutionProvider.TENSORRT) {
+                options.addTensorrt(0);
+            }
+            if (provider == ExecutionProvider.TENSORRT || provider == ExecutionProvider.CUDA) {
+                options.addCUDA(0);
+            }
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
         }
     }
 
@@ -139,6 +198,11 @@ public final class CellDetector implements AutoCloseable {
         return settings;
     }
 
+    /** The execution provider asked for and the one the session runs on, with the reason where they differ. */
+    public ExecutionProvider.Selection executionProvider() {
+        return provider;
+    }
+
     /** The post-processing the model carries in its metadata, whatever this detector was told to run. */
     public DetectorSettings modelSettings() {
         return metadata.settings();
@@ -155,7 +219,7 @@ public final class CellDetector implements AutoCloseable {
     }
 
     public DetectionResult detect(BufferedImage image) {
-        return run(List.of(RgbImage.of(image))).get(0);
+        return detectPrepared(List.of(prepare(image))).get(0);
     }
 
     /**
@@ -164,55 +228,72 @@ public final class CellDetector implements AutoCloseable {
      * up to float rounding in the model.
      */
     public List<DetectionResult> detectBatch(List<BufferedImage> images) {
-        List<RgbImage> rgb = images.stream().map(RgbImage::of).toList();
-        if (rgb.isEmpty()) {
-            return List.of();
-        }
-        if (signature.batchable()) {
-            return run(rgb);
-        }
-        List<DetectionResult> results = new ArrayList<>();
-        for (RgbImage image : rgb) {
-            results.addAll(run(List.of(image)));
+        return detectPrepared(images.stream().map(this::prepare).toList());
+    }
+
+    private List<DetectionResult> detectPrepared(List<PreparedImage> prepared) {
+        List<ModelOutputs> outputs = infer(prepared);
+        List<DetectionResult> results = new ArrayList<>(prepared.size());
+        for (int i = 0; i < prepared.size(); i++) {
+            results.add(finish(prepared.get(i), outputs.get(i)));
         }
         return results;
     }
 
-    private List<DetectionResult> run(List<RgbImage> images) {
+    /**
+     * The first of three steps a pipeline may run on different threads: the image made into this model's input, one
+     * block per view. Needs no model run; any number of threads may prepare at once.
+     */
+    public PreparedImage prepare(BufferedImage image) {
+        long started = System.nanoTime();
+        RgbImage rgb = RgbImage.of(image);
+        int s = preprocessor.inputSize();
+        int length = preprocessor.tensorLength();
+        float[] chw = new float[length * views.size()];
+        Letterbox letterbox = preprocessor.write(rgb, FloatBuffer.wrap(chw, 0, length));
+        for (int v = 1; v < views.size(); v++) {
+            views.get(v).applyInto(chw, 0, chw, v * length, 3, s, letterbox.resizedWidth(), letterbox.resizedHeight());
+        }
+        return new PreparedImage(this, chw, letterbox, System.nanoTime() - started);
+    }
+
+    /**
+     * The second step: the model run on prepared images (one run for all of them, or one per view block where the
+     * model's batch axis is fixed at 1), their raw outputs in the same order.
+     *
+     * @throws IllegalArgumentException if an image was prepared by another detector
+     * @throws InferenceException       if ONNX Runtime fails
+     */
+    public List<ModelOutputs> infer(List<PreparedImage> images) {
+        if (images.isEmpty()) {
+            return List.of();
+        }
+        for (PreparedImage image : images) {
+            if (image.owner != this) {
+                throw new IllegalArgumentException("an image prepared for another model cannot run on " + metadata.name()
+                        + " " + metadata.version());
+            }
+        }
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("Detector for model " + metadata.name() + " " + metadata.version()
                         + " is closed");
             }
-            return runOpen(images);
+            return inferOpen(images);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private List<DetectionResult> runOpen(List<RgbImage> images) {
+    private List<ModelOutputs> inferOpen(List<PreparedImage> images) {
         long started = System.nanoTime();
         int n = images.size();
-        int s = preprocessor.inputSize();
         int length = preprocessor.tensorLength();
-        List<Flip> views = Flip.first(settings.testTimeFlips());
         int blocks = n * views.size();
-        FloatBuffer input = ByteBuffer.allocateDirect(blocks * length * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        List<Letterbox> letterboxes = new ArrayList<>(n);
-        for (RgbImage image : images) {
-            if (views.size() == 1) {
-                letterboxes.add(preprocessor.write(image, input));
-            } else {
-                float[] chw = new float[length];
-                Letterbox letterbox = preprocessor.write(image, FloatBuffer.wrap(chw));
-                letterboxes.add(letterbox);
-                for (Flip view : views) {
-                    input.put(view == Flip.NONE ? chw
-                            : view.apply(chw, s, letterbox.resizedWidth(), letterbox.resizedHeight()));
-                }
-            }
+        FloatBuffer input = inputBuffer(blocks * length);
+        for (PreparedImage image : images) {
+            input.put(image.input);
         }
         int classCount = metadata.classes().size();
         float[] scores = new float[blocks * anchorCount * classCount];
@@ -223,18 +304,51 @@ public final class CellDetector implements AutoCloseable {
             input.position(first * length).limit((first + perRun) * length);
             infer(input.slice(), perRun, scores, first * anchorCount * classCount, boxes, first * anchorCount * 4);
         }
-        List<List<Detection>> detections = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            detections.add(postProcessor.detections(scores, boxes, i * views.size(), views, letterboxes.get(i)));
+        long share = (System.nanoTime() - started) / n;
+        int scoresPerImage = views.size() * anchorCount * classCount;
+        int boxesPerImage = views.size() * anchorCount * 4;
+        if (n == 1) {
+            return List.of(new ModelOutputs(this, scores, boxes, share, 1));
         }
-        long millisPerImage = Math.round((System.nanoTime() - started) / 1e6 / n);
-        List<DetectionResult> results = new ArrayList<>(n);
+        List<ModelOutputs> outputs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            RgbImage image = images.get(i);
-            results.add(new DetectionResult(image.width(), image.height(), detections.get(i),
-                    postProcessor.counts(detections.get(i)), millisPerImage));
+            outputs.add(new ModelOutputs(this,
+                    Arrays.copyOfRange(scores, i * scoresPerImage, (i + 1) * scoresPerImage),
+                    Arrays.copyOfRange(boxes, i * boxesPerImage, (i + 1) * boxesPerImage), share, n));
         }
-        return results;
+        return outputs;
+    }
+
+    /**
+     * A native buffer for a run's input, kept per thread and grown as needed: allocating and zeroing megabytes of
+     * native memory for every run costs time the model could use, and the thread that runs the model is the only one
+     * that fills it.
+     */
+    private static FloatBuffer inputBuffer(int floats) {
+        FloatBuffer buffer = INPUT_BUFFERS.get();
+        if (buffer == null || buffer.capacity() < floats) {
+            buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            INPUT_BUFFERS.set(buffer);
+        }
+        buffer.clear();
+        return buffer.limit(floats);
+    }
+
+    /**
+     * The third step: one image's outputs turned into its detections and counts (decoding, NMS, voting). Needs no
+     * model run; any number of threads may finish at once.
+     */
+    public DetectionResult finish(PreparedImage image, ModelOutputs outputs) {
+        if (image.owner != this || outputs.owner != this) {
+            throw new IllegalArgumentException("an image prepared or run on another model cannot be finished by "
+                    + metadata.name() + " " + metadata.version());
+        }
+        long started = System.nanoTime();
+        List<Detection> detections = postProcessor.detections(outputs.scores, outputs.boxes, 0, views,
+                image.letterbox);
+        long nanos = image.prepareNanos + outputs.inferenceNanos + System.nanoTime() - started;
+        return new DetectionResult(image.letterbox.imageWidth(), image.letterbox.imageHeight(), detections,
+                postProcessor.counts(detections), Math.round(nanos / 1e6));
     }
 
     /** One model run on {@code count} inputs; its outputs are copied into the arrays at the given offsets. */
@@ -286,7 +400,9 @@ public final class CellDetector implements AutoCloseable {
         } catch (OrtException e) {
             // Nothing a caller could do about a session that fails to release; the options are still closed.
         } finally {
-            options.close();
+            if (options != null) {
+                options.close();
+            }
         }
     }
 }

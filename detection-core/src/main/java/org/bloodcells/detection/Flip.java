@@ -31,22 +31,33 @@ enum Flip {
      * as a new array; the rest is copied as it is.
      */
     float[] apply(float[] chw, int size, int width, int height) {
-        float[] out = chw.clone();
+        float[] out = new float[chw.length];
+        applyInto(chw, 0, out, 0, chw.length / (size * size), size, width, height);
+        return out;
+    }
+
+    /**
+     * Writes this view of the {@code channels × size × size} block of {@code from} at {@code fromAt} into {@code to} at
+     * {@code toAt} (another block, not the same one): the image's {@code width × height} mirrored, the rest copied.
+     */
+    void applyInto(float[] from, int fromAt, float[] to, int toAt, int channels, int size, int width, int height) {
         int plane = size * size;
-        for (int c = 0; c < chw.length / plane; c++) {
+        for (int c = 0; c < channels; c++) {
+            int source = fromAt + c * plane;
+            int target = toAt + c * plane;
+            System.arraycopy(from, source, to, target, plane);
             for (int y = 0; y < height; y++) {
-                int from = c * plane + y * size;
-                int to = c * plane + (mirrorY ? height - 1 - y : y) * size;
+                int fromRow = source + y * size;
+                int toRow = target + (mirrorY ? height - 1 - y : y) * size;
                 if (mirrorX) {
                     for (int x = 0; x < width; x++) {
-                        out[to + width - 1 - x] = chw[from + x];
+                        to[toRow + width - 1 - x] = from[fromRow + x];
                     }
                 } else {
-                    System.arraycopy(chw, from, out, to, width);
+                    System.arraycopy(from, fromRow, to, toRow, width);
                 }
             }
         }
-        return out;
     }
 
     /** A continuous x seen through this view, mapped back, for an image {@code width} wide (its own inverse). */

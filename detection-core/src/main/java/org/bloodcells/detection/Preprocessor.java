@@ -48,37 +48,50 @@ final class Preprocessor {
      */
     Letterbox write(RgbImage image, FloatBuffer target) {
         Letterbox box = letterbox(image);
+        int start = target.position();
+        if (target.hasArray()) {
+            writeInto(image, box, target.array(), target.arrayOffset() + start);
+        } else {
+            float[] chw = new float[tensorLength()];
+            writeInto(image, box, chw, 0);
+            target.put(chw);
+        }
+        target.position(start + tensorLength());
+        return box;
+    }
+
+    /**
+     * Bilinear resize and normalisation in one pass over the output rows, all three channels at once, so each source
+     * pixel is read once per output pixel; the padding is written as zeros (the normalised mean colour), so the
+     * letterbox border carries no signal.
+     */
+    private void writeInto(RgbImage image, Letterbox box, float[] out, int start) {
         Taps xs = Taps.of(image.width(), box.resizedWidth());
         Taps ys = Taps.of(image.height(), box.resizedHeight());
         int plane = inputSize * inputSize;
-        int start = target.position();
-        float[] row = new float[inputSize];
+        Arrays.fill(out, start, start + 3 * plane, 0f);
         byte[] px = image.pixels();
         int stride = image.width() * 3;
-        for (int c = 0; c < 3; c++) {
-            // Padding stays 0, the normalised mean colour, so the letterbox border carries no signal.
-            for (int y = 0; y < inputSize; y++) {
-                Arrays.fill(row, 0f);
-                if (y < box.resizedHeight()) {
-                    int r0 = ys.low[y] * stride + c;
-                    int r1 = ys.high[y] * stride + c;
-                    float wy0 = ys.lowWeight[y];
-                    float wy1 = ys.highWeight[y];
-                    for (int x = 0; x < box.resizedWidth(); x++) {
-                        int x0 = xs.low[x] * 3;
-                        int x1 = xs.high[x] * 3;
-                        float top = xs.lowWeight[x] * (px[r0 + x0] & 0xFF) + xs.highWeight[x] * (px[r0 + x1] & 0xFF);
-                        float bottom = xs.lowWeight[x] * (px[r1 + x0] & 0xFF)
-                                + xs.highWeight[x] * (px[r1 + x1] & 0xFF);
-                        float value = wy0 * top + wy1 * bottom;
-                        row[x] = (value / 255f - mean[c]) / std[c];
-                    }
+        int width = box.resizedWidth();
+        for (int y = 0; y < box.resizedHeight(); y++) {
+            int r0 = ys.low[y] * stride;
+            int r1 = ys.high[y] * stride;
+            float wy0 = ys.lowWeight[y];
+            float wy1 = ys.highWeight[y];
+            int row = start + y * inputSize;
+            for (int x = 0; x < width; x++) {
+                int x0 = xs.low[x] * 3;
+                int x1 = xs.high[x] * 3;
+                float wx0 = xs.lowWeight[x];
+                float wx1 = xs.highWeight[x];
+                for (int c = 0; c < 3; c++) {
+                    float top = wx0 * (px[r0 + x0 + c] & 0xFF) + wx1 * (px[r0 + x1 + c] & 0xFF);
+                    float bottom = wx0 * (px[r1 + x0 + c] & 0xFF) + wx1 * (px[r1 + x1 + c] & 0xFF);
+                    float value = wy0 * top + wy1 * bottom;
+                    out[row + c * plane + x] = (value / 255f - mean[c]) / std[c];
                 }
-                target.put(start + c * plane + y * inputSize, row);
             }
         }
-        target.position(start + 3 * plane);
-        return box;
     }
 
     /**

@@ -157,6 +157,34 @@ class CellDetectorTest {
     }
 
     @Test
+    void theThreeStepsOfAPipelineFindWhatOneCallFinds() {
+        try (CellDetector detector = load(plantedCells())) {
+            BufferedImage wide = new BufferedImage(128, 96, BufferedImage.TYPE_3BYTE_BGR);
+            BufferedImage square = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            List<PreparedImage> prepared = List.of(detector.prepare(wide), detector.prepare(square));
+            List<ModelOutputs> outputs = detector.infer(prepared);
+            assertEquals(2, outputs.get(0).batchSize());
+            assertDetections(detector.detect(wide).detections(),
+                    detector.finish(prepared.get(0), outputs.get(0)).detections());
+            assertDetections(detector.detect(square).detections(),
+                    detector.finish(prepared.get(1), outputs.get(1)).detections());
+            assertEquals(128, prepared.get(0).imageWidth());
+            assertEquals(List.of(), detector.infer(List.of()));
+        }
+    }
+
+    @Test
+    void anImagePreparedForOneModelRunsOnNoOther() {
+        Path other = plantedCells().writeTo(dir.resolve("other.onnx"));
+        try (CellDetector detector = load(plantedCells()); CellDetector second = CellDetector.load(other, 1)) {
+            PreparedImage prepared = detector.prepare(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB));
+            assertThrows(IllegalArgumentException.class, () -> second.infer(List.of(prepared)));
+            ModelOutputs outputs = detector.infer(List.of(prepared)).get(0);
+            assertThrows(IllegalArgumentException.class, () -> second.finish(prepared, outputs));
+        }
+    }
+
+    @Test
     void decodesImageBytes() throws Exception {
         try (CellDetector detector = load(plantedCells())) {
             ByteArrayOutputStream png = new ByteArrayOutputStream();

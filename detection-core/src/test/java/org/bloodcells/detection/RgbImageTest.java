@@ -15,13 +15,11 @@ import java.util.Arrays;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 import org.bloodcells.images.BccdImages;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
+import org.bloodcells.images.JpegEncoder;
 import org.bloodcells.images.UnusableImageException;
 import org.junit.jupiter.api.Test;
 
@@ -123,18 +121,8 @@ class RgbImageTest {
                 raster.setPixel(x, y, stored);
             }
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(1f);
-            writer.write(null, new IIOImage(raster, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        BufferedImage decoded = decode(bytes.toByteArray());
+        byte[] jpeg = JpegEncoder.encode(new IIOImage(raster, null, null), 1f);
+        BufferedImage decoded = decode(jpeg);
         int[] ink = decoded.getRaster().getPixel(8, 8, (int[]) null);
         RgbImage rgb = RgbImage.of(decoded);
         // PIL's rule: R = (255 − C)(255 − K)/255 on the ink amounts.

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -49,7 +50,10 @@ class ConfigurationDocumentationTest {
 
     /** Rows for settings the services read through Quarkus itself, not through a mapping of ours. */
     private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS",
-            "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+            "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
+            "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS");
+    private static final List<String> SERVICES = List.of("ingest-service", "detect-worker", "results-service",
+            "trainer");
 
     private static final Pattern ROW = Pattern.compile("^\\| `([A-Z0-9_]+)` \\| ([^|]*) \\|.*$", Pattern.MULTILINE);
     private static final Pattern LITERAL = Pattern.compile("`([^`]*)`");
@@ -140,6 +144,27 @@ class ConfigurationDocumentationTest {
         assertTrue(unknown.isEmpty(), "README documents " + unknown + ", which no service reads");
     }
 
+    /** A framework setting whose default README states has that value in a service's application.properties. */
+    @Test
+    void theFrameworkDefaultsReadmeStatesAreThoseTheServicesSet() throws IOException {
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            Properties properties = new Properties();
+            try (var in = Files.newBufferedReader(root.resolve(service).resolve(
+                    "src/main/resources/application.properties"))) {
+                properties.load(in);
+            }
+            properties.stringPropertyNames().stream().filter(k -> !k.startsWith("%")).forEach(k -> set.put(
+                    new Setting(k, Optional.empty(), false).variable(), properties.getProperty(k)));
+        }
+        for (String variable : FRAMEWORK_VARIABLES) {
+            List<String> stated = literals(documented.get(variable));
+            if (!stated.isEmpty()) {
+                assertEquals(List.of(set.get(variable)), stated, variable);
+            }
+        }
+    }
+
     @Test
     void detectorPostProcessingDefaultsToTheModelsOwn() {
         for (Setting setting : settings(DetectWorkerConfig.class)) {
@@ -182,7 +207,7 @@ class ConfigurationDocumentationTest {
     void applicationPropertiesRepeatNoDefaultOfAMapping() throws IOException {
         Pattern unprofiled = Pattern.compile("^(bloodcells\\.[a-z0-9.-]+)\\s*=", Pattern.MULTILINE);
         List<String> repeated = new ArrayList<>();
-        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+        for (String service : SERVICES) {
             Path file = root.resolve(service).resolve("src/main/resources/application.properties");
             Matcher m = unprofiled.matcher(Files.readString(file));
             while (m.find()) {
@@ -197,7 +222,7 @@ class ConfigurationDocumentationTest {
     void noPropertyNamesATopicWhichTopicsSpellsAlone() throws IOException {
         Pattern topic = Pattern.compile("^[^#]*\\.topic\\s*=.*$", Pattern.MULTILINE);
         List<String> spelled = new ArrayList<>();
-        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+        for (String service : SERVICES) {
             Matcher m = topic.matcher(Files.readString(root.resolve(service).resolve(
                     "src/main/resources/application.properties")));
             while (m.find()) {

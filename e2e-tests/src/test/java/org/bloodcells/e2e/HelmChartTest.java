@@ -1,6 +1,7 @@
 package org.bloodcells.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -8,16 +9,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.bloodcells.events.Topics;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 
 /**
  * The Helm chart lints, and every environment variable a service's %prod profile requires
@@ -73,7 +78,8 @@ class HelmChartTest {
         Pattern entry = Pattern.compile("^  ([A-Z][A-Z0-9_]*):", Pattern.MULTILINE);
         Set<String> documented = ConfigurationDocumentationTest.documentedVariables();
         List<String> unknown = new ArrayList<>();
-        for (String configMap : documents.stream().filter(d -> d.contains("kind: ConfigMap")).toList()) {
+        List<String> withGpuWorkers = renderWith(Map.of("services.detect-worker.gpu.enabled", "true"));
+        for (String configMap : withGpuWorkers.stream().filter(d -> d.contains("kind: ConfigMap")).toList()) {
             Matcher m = entry.matcher(configMap);
             while (m.find()) {
                 if (!documented.contains(m.group(1))) {
@@ -83,6 +89,81 @@ class HelmChartTest {
         }
         unknown.addAll(SECRET_KEYS.stream().filter(k -> !documented.contains(k)).toList());
         assertTrue(unknown.isEmpty(), "the chart sets " + unknown + ", which README's configuration table lacks");
+    }
+
+    private static List<String> renderWith(Map<String, Object> values) {
+        TemplateCommand template = new Helm(root.resolve("helm/bloodcells")).template().withName("bloodcells");
+        values.forEach(template::set);
+        return Arrays.asList(template.call().split("(?m)^---\\s*$"));
+    }
+
+    private static String documentIn(List<String> rendered, String... mustContain) {
+        return rendered.stream().filter(d -> Arrays.stream(mustContain).allMatch(d::contains)).findFirst()
+                .orElseThrow(() -> new AssertionError("no rendered document with " + Arrays.toString(mustContain)));
+    }
+
+    private static Properties workerProperties() throws Exception {
+        Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(root.resolve("detect-worker/src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    /** KEDA watches the lag of the very group and topic the workers consume, and no more replicas than partitions. */
+    @Test
+    void kedaScalesTheWorkersOnTheLagOfTheirOwnConsumerGroup() throws Exception {
+        String prefix = "services.detect-worker.autoscaling.keda.";
+        List<String> rendered = renderWith(Map.of(prefix + "enabled", "true", prefix + "maxReplicas", "6",
+                prefix + "lagThreshold", "40"));
+        String scaled = documentIn(rendered, "kind: ScaledObject", "name: detect-worker");
+        String channel = "mp.messaging.incoming." + Topics.IMAGES_UPLOADED + ".";
+        assertTrue(scaled.contains("topic: " + Topics.IMAGES_UPLOADED), scaled);
+        assertTrue(scaled.contains("consumerGroup: " + workerProperties().getProperty(channel + "group.id")), scaled);
+        assertTrue(scaled.contains("type: kafka") && scaled.contains("lagThreshold: \"40\"")
+                && scaled.contains("maxReplicaCount: 6") && scaled.contains("name: detect-worker"), scaled);
+        String deployment = documentIn(rendered, "kind: Deployment", "name: detect-worker");
+        assertFalse(deployment.contains("replicas:"), "KEDA owns the replica count: " + deployment);
+        assertTrue(documentIn(documents, "kind: Deployment", "name: detect-worker").contains("replicas: 2"),
+                "without KEDA the chart sets it");
+    }
+
+    @Test
+    void moreReplicasThanPartitionsAreRefused() {
+        String prefix = "services.detect-worker.autoscaling.keda.";
+        Exception refused = assertThrows(Exception.class, () -> renderWith(Map.of(prefix + "enabled", "true",
+                prefix + "maxReplicas", "12", "kafka.imagesUploadedPartitions", "6")));
+        assertTrue(refused.getMessage().contains("maxReplicas (12) exceeds kafka.imagesUploadedPartitions (6)"),
+                refused.getMessage());
+    }
+
+    @Test
+    void gpuWorkersAskForAGpuOnGpuNodesAndRunTheGpuBuildAndProfile() {
+        List<String> rendered = renderWith(Map.of("services.detect-worker.gpu.enabled", "true"));
+        String deployment = documentIn(rendered, "kind: Deployment", "name: detect-worker");
+        assertTrue(deployment.contains("nvidia.com/gpu: 1"), deployment);
+        assertTrue(deployment.contains("nvidia.com/gpu.present: \"true\""), deployment);
+        assertTrue(deployment.contains("key: nvidia.com/gpu"), deployment);
+        assertTrue(deployment.contains("bloodcells/detect-worker:0.1.0-gpu"), deployment);
+        assertTrue(deployment.contains("memory: 4Gi"), "the CPU limits stay: " + deployment);
+        String config = documentIn(rendered, "kind: ConfigMap", "name: detect-worker-config");
+        assertTrue(config.contains("BLOODCELLS_DETECTOR_EXECUTION_PROVIDER: \"cuda\""), config);
+        assertFalse(documentIn(documents, "kind: Deployment", "name: detect-worker").contains("nvidia.com/gpu"),
+                "no GPU unless asked for");
+    }
+
+    /** A worker stopped for a drain or a scale-down finishes its batch: it has longer than a batch can take. */
+    @Test
+    void workersLeaveOneAtATimeAndHaveTimeToFinishTheirBatch() throws Exception {
+        String budget = documentIn(documents, "kind: PodDisruptionBudget", "name: detect-worker");
+        assertTrue(budget.contains("maxUnavailable: 1"), budget);
+        long recordAgeSeconds = Long.parseLong(workerProperties().getProperty("mp.messaging.incoming."
+                + Topics.IMAGES_UPLOADED + ".throttled.unprocessed-record-max-age.ms")) / 1000;
+        Matcher grace = Pattern.compile("terminationGracePeriodSeconds: (\\d+)")
+                .matcher(documentIn(documents, "kind: Deployment", "name: detect-worker"));
+        assertTrue(grace.find(), "no termination grace period");
+        assertTrue(Long.parseLong(grace.group(1)) > recordAgeSeconds, "grace " + grace.group(1) + " s, a batch may take "
+                + recordAgeSeconds + " s");
     }
 
     @Test

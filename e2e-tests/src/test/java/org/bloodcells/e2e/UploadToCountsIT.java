@@ -13,11 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.Topics;
+import org.bloodcells.images.BccdImages;
 import org.bloodcells.launcher.LocalPlatform;
 import org.bloodcells.launcher.PlatformClient;
 import org.bloodcells.launcher.PlatformClient.Origin;
@@ -25,9 +28,13 @@ import org.bloodcells.launcher.PlatformClient.Upload;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -36,9 +43,11 @@ import io.minio.MinioClient;
  * The scanner-to-analyst journey on the packaged services, real Kafka, PostgreSQL, S3 and ONNX
  * Runtime: what an analyst reads back is exactly what the detection core finds in the file.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UploadToCountsIT {
 
     private static final Duration PROCESSING = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RepositoryLayout layout;
     private static LocalPlatform platform;
@@ -49,7 +58,8 @@ class UploadToCountsIT {
     @BeforeAll
     static void startPlatform() throws Exception {
         layout = RepositoryLayout.locate();
-        platform = LocalPlatform.start(layout, LocalPlatform.Ports.free(), LocalPlatform.Progress.toStderr());
+        platform = LocalPlatform.start(layout, new LocalPlatform.Options(LocalPlatform.Ports.free(), 2,
+                LocalPlatform.Options.DEFAULT_PARTITIONS), LocalPlatform.Progress.toStderr());
         client = platform.client();
         topics = new TopicProbe(platform.infrastructure().kafka().bootstrapServers());
         try (Stream<Path> files = Files.list(layout.demoImages())) {
@@ -136,6 +146,70 @@ class UploadToCountsIT {
         assertTrue(answer.body().toString().contains("notes.txt"), "the answer names the file: " + answer.body());
         assertEquals(objectsBefore, countObjects(s3), "nothing stored");
         assertEquals(eventsBefore, topics.endOffset(Topics.IMAGES_UPLOADED), "nothing published");
+    }
+
+    /**
+     * Two workers in one consumer group share a backlog; one is stopped (SIGTERM, as Kubernetes scales down) while
+     * it is busy. It finishes and commits its batch in flight, so the other takes over its partitions from there:
+     * every image ends DONE with the counts the detection core finds, and none is detected twice. Runs last: the
+     * platform has one worker left afterwards.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void twoWorkersShareABacklogAndOneStoppedMidBatchLosesNoImageAndDetectsNoneTwice() throws Exception {
+        List<String> bases = List.of("BloodImage_00007", "BloodImage_00011", "BloodImage_00015", "BloodImage_00016");
+        List<Upload> uploads = new ArrayList<>();
+        Map<String, String> baseOf = new LinkedHashMap<>();
+        for (int i = 0; i < 48; i++) {
+            byte[] variant = BccdImages.uniqueVariant(bases.get(i % bases.size()));
+            uploads.add(new Upload("variant-" + i + ".jpg", variant));
+            baseOf.put(ImageId.of(variant), bases.get(i % bases.size()));
+        }
+        Origin origin = new Origin("scanner-e2e", "slide-scaling", "batch-scaling");
+        assertEquals(201, client.upload(uploads, origin).status());
+        List<String> ids = List.copyOf(baseOf.keySet());
+
+        await().atMost(PROCESSING).pollInterval(Duration.ofMillis(100))
+                .until(() -> detectionsOf(ids).stream().filter(d -> d.path("workerId").asText()
+                        .equals("local-worker-2")).count() >= 4);
+        platform.workers().get(1).close();
+
+        Map<String, JsonNode> stored = awaitDone(ids);
+        Map<String, Map<String, Integer>> expected = new LinkedHashMap<>();
+        try (CellDetector detector = CellDetector.load(layout.releasedModel(), 2)) {
+            for (String base : bases) {
+                expected.put(base, detector.detect(BccdImages.bytes(base)).counts());
+            }
+        }
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        for (String id : ids) {
+            Map<String, Integer> counts = expected.get(baseOf.get(id));
+            assertEquals(counts, counts(stored.get(id).path("detection")), "counts of " + id);
+            counts.forEach((k, v) -> totals.merge(k, v, Integer::sum));
+        }
+        assertEquals(totals, counts(client.batch(origin.batchId())), "batch totals: no image counted twice");
+
+        List<JsonNode> published = detectionsOf(ids);
+        Map<String, Long> timesDetected = new LinkedHashMap<>();
+        published.forEach(d -> timesDetected.merge(d.path("imageId").asText(), 1L, Long::sum));
+        assertEquals(ids.size(), timesDetected.size(), "every image detected");
+        assertTrue(timesDetected.values().stream().allMatch(n -> n == 1),
+                "an image detected twice: the stopped worker did not commit its batch " + timesDetected);
+        assertEquals(Set.of("local-worker-1", "local-worker-2"),
+                published.stream().map(d -> d.path("workerId").asText()).collect(Collectors.toSet()));
+    }
+
+    /** The CellDetections published so far for these images. */
+    private static List<JsonNode> detectionsOf(List<String> ids) throws Exception {
+        Set<String> wanted = Set.copyOf(ids);
+        List<JsonNode> found = new ArrayList<>();
+        for (var record : topics.readAll(Topics.CELL_DETECTIONS)) {
+            JsonNode event = JSON.readTree(record.value());
+            if (wanted.contains(event.path("imageId").asText())) {
+                found.add(event);
+            }
+        }
+        return found;
     }
 
     private static long countObjects(MinioClient s3) {

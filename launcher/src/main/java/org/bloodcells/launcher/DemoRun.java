@@ -11,26 +11,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /**
  * README's first command: the platform on embedded defaults. Starts everything, uploads the
  * demo images as one batch, waits until every image has its counts in PostgreSQL and prints them.
- * With {@code --stay} the platform keeps running for exploration until Ctrl-C.
+ * With {@code --stay} the platform keeps running for exploration until Ctrl-C; with
+ * {@code --workers N} N detect-workers share the partitions of images-uploaded.
  */
-public final class DemoRun {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the platform locally on real Kafka, PostgreSQL and S3, and the demo images through it.")
+public final class DemoRun implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    public static void main(String[] args) throws Exception {
-        boolean stay = List.of(args).contains("--stay");
+    @Option(names = "--workers", paramLabel = "N", description = "detect-worker processes (default: ${DEFAULT-VALUE})")
+    int workers = 1;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "partitions per topic, the most workers that can share the load (default: ${DEFAULT-VALUE})")
+    int partitions = LocalPlatform.Options.DEFAULT_PARTITIONS;
+
+    @Option(names = "--stay", description = "keep the platform running after the demo, until Ctrl-C")
+    boolean stay;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoRun()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
         RepositoryLayout layout = RepositoryLayout.locate();
         LocalPlatform.Progress progress = LocalPlatform.Progress.toStderr();
         long began = System.nanoTime();
-        LocalPlatform platform = LocalPlatform.start(layout, LocalPlatform.Ports.defaults(), progress);
+        LocalPlatform.Options options = new LocalPlatform.Options(LocalPlatform.Ports.defaults(), workers, partitions);
+        LocalPlatform platform = LocalPlatform.start(layout, options, progress);
         try {
             run(layout, platform, progress, System.out);
             System.out.printf("%nWhole run (start-up, upload, detection, storage): %.1f s%n",
@@ -46,6 +69,7 @@ public final class DemoRun {
                 platform.close();
             }
         }
+        return 0;
     }
 
     static void run(RepositoryLayout layout, LocalPlatform platform, LocalPlatform.Progress progress, PrintStream out)

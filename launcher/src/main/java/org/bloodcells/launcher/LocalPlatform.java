@@ -18,25 +18,55 @@ import org.bloodcells.infra.LocalInfrastructure;
  */
 public final class LocalPlatform implements AutoCloseable {
 
-    /** Partitions per topic: enough for a few detect-worker replicas to share the load. */
-    public static final int PARTITIONS = 3;
-
     private final LocalInfrastructure infrastructure;
     private final List<ServiceProcess> services;
     private final ServiceProcess ingest;
-    private final ServiceProcess worker;
+    private final List<ServiceProcess> workers;
     private final ServiceProcess results;
 
-    private LocalPlatform(LocalInfrastructure infrastructure, ServiceProcess ingest, ServiceProcess worker,
+    private LocalPlatform(LocalInfrastructure infrastructure, ServiceProcess ingest, List<ServiceProcess> workers,
             ServiceProcess results) {
         this.infrastructure = infrastructure;
         this.ingest = ingest;
-        this.worker = worker;
+        this.workers = List.copyOf(workers);
         this.results = results;
-        this.services = List.of(ingest, worker, results);
+        List<ServiceProcess> all = new ArrayList<>();
+        all.add(ingest);
+        all.addAll(workers);
+        all.add(results);
+        this.services = List.copyOf(all);
     }
 
-    /** Ports for ingest-service, detect-worker and results-service; 0 picks a free one. */
+    /**
+     * How to run the platform.
+     *
+     * @param workers    detect-worker processes, one consumer group: they share the partitions of images-uploaded
+     * @param partitions partitions of each topic; more workers than partitions of images-uploaded sit idle
+     */
+    public record Options(Ports ports, int workers, int partitions) {
+
+        /** The local run's partition count: room for a few workers to share a backlog. */
+        public static final int DEFAULT_PARTITIONS = 6;
+
+        public Options {
+            if (workers < 1) {
+                throw new IllegalArgumentException("at least one worker, was " + workers);
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("at least one partition, was " + partitions);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Ports.defaults(), 1, DEFAULT_PARTITIONS);
+        }
+
+        public Options withWorkers(int count) {
+            return new Options(ports, count, partitions);
+        }
+    }
+
+    /** Ports for ingest-service, the first detect-worker (the others take free ones) and results-service; 0 picks a free one. */
     public record Ports(int ingest, int worker, int results) {
         public static Ports defaults() {
             return new Ports(8081, 8082, 8083);
@@ -47,27 +77,35 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    public static LocalPlatform start(RepositoryLayout layout, Ports ports, Progress progress)
+    public static LocalPlatform start(RepositoryLayout layout, Options options, Progress progress)
             throws IOException {
         progress.step("starting Kafka (KRaft), PostgreSQL and the S3 server");
         LocalInfrastructure infrastructure = LocalInfrastructure.start(layout.runDirectory());
         List<ServiceProcess> started = new ArrayList<>();
         try {
-            infrastructure.kafka().createTopics(PARTITIONS, Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
+            infrastructure.kafka().createTopics(options.partitions(), Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
                     Topics.DEAD_LETTERS);
             Map<String, String> common = infrastructure.quarkusProperties();
             var runDir = layout.runDirectory();
+            Ports ports = options.ports();
 
-            progress.step("starting ingest-service, detect-worker and results-service");
+            progress.step("starting ingest-service, " + options.workers() + " detect-worker"
+                    + (options.workers() > 1 ? "s" : "") + " and results-service (" + options.partitions()
+                    + " partitions per topic)");
             ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
                     portOrFree(ports.ingest()), common, runDir);
             started.add(ingest);
-            Map<String, String> workerConfig = new LinkedHashMap<>(common);
-            workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
-            workerConfig.put("bloodcells.worker.id", "local-worker-1");
-            ServiceProcess worker = ServiceProcess.start("detect-worker", layout.serviceJar("detect-worker"),
-                    portOrFree(ports.worker()), workerConfig, runDir);
-            started.add(worker);
+            List<ServiceProcess> workers = new ArrayList<>();
+            for (int i = 1; i <= options.workers(); i++) {
+                Map<String, String> workerConfig = new LinkedHashMap<>(common);
+                workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
+                workerConfig.put("bloodcells.worker.id", "local-worker-" + i);
+                ServiceProcess worker = ServiceProcess.start(i == 1 ? "detect-worker" : "detect-worker-" + i,
+                        layout.serviceJar("detect-worker"), portOrFree(i == 1 ? ports.worker() : 0), workerConfig,
+                        runDir);
+                started.add(worker);
+                workers.add(worker);
+            }
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), common, runDir);
             started.add(results);
@@ -75,7 +113,7 @@ public final class LocalPlatform implements AutoCloseable {
                 service.awaitReady(Duration.ofSeconds(120));
                 progress.step(service.name() + " ready at " + service.baseUri() + " (log: " + service.log() + ")");
             }
-            return new LocalPlatform(infrastructure, ingest, worker, results);
+            return new LocalPlatform(infrastructure, ingest, workers, results);
         } catch (IOException | RuntimeException e) {
             for (ServiceProcess service : started) {
                 service.close();
@@ -102,8 +140,9 @@ public final class LocalPlatform implements AutoCloseable {
         return ingest.baseUri();
     }
 
-    public URI workerUri() {
-        return worker.baseUri();
+    /** The detect-workers, in the order they were started (their ids are local-worker-1, -2, ...). */
+    public List<ServiceProcess> workers() {
+        return workers;
     }
 
     public URI resultsUri() {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import org.bloodcells.detection.DetectorSettings;
+import org.bloodcells.detection.ExecutionProvider;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -39,11 +40,40 @@ public interface DetectWorkerConfig {
         Duration reloadEvery();
 
         /**
-         * Threads ONNX Runtime may use for one image. Images are processed one at a time per
-         * worker, so this should not exceed the cores the worker is given.
+         * Threads ONNX Runtime may use for one model run. With {@code parallel-runs} runs at once,
+         * beside {@code bloodcells.worker.prepare-threads} decoding and post-processing: on a CPU
+         * they all share the worker's cores. On 2 cores two runs of one thread each do more than
+         * one run of two (README benchmark).
+         */
+        @WithDefault("1")
+        int intraOpThreads();
+
+        /**
+         * Where ONNX Runtime runs the model: {@code cpu}, {@code cuda}, {@code tensorrt} or
+         * {@code auto} (CUDA where this ONNX Runtime offers it, CPU with a warning otherwise).
+         * The GPU providers need the worker built with the Maven profile {@code gpu}.
+         */
+        @WithDefault("cpu")
+        ExecutionProvider executionProvider();
+
+        /**
+         * Most images per model run. Measured on a 2-core CPU, a larger batch is slower per image
+         * (see README), so 1; a GPU wants 16 to 32.
+         */
+        @WithDefault("1")
+        int batchSize();
+
+        /** Longest a model run waits for more prepared images once it has one. */
+        @WithDefault("10ms")
+        Duration batchWait();
+
+        /**
+         * Model runs at once, each with {@code intra-op-threads}. On a 2-core CPU two runs of one
+         * thread each took 28 % more images per second than one run of two threads (README
+         * benchmark); a GPU takes one run of a larger batch.
          */
         @WithDefault("2")
-        int intraOpThreads();
+        int parallelRuns();
 
         /** A detection needs a class score above this. Unset: the model's {@code score_threshold}. */
         Optional<Double> scoreThreshold();
@@ -87,5 +117,25 @@ public interface DetectWorkerConfig {
 
         /** Names this replica in every {@code CellDetections}; the host name when unset. */
         Optional<String> id();
+
+        /**
+         * Threads that fetch, decode and prepare images, and post-process the model's outputs,
+         * while the model runs on the next images. On a 2-core CPU one does better than two,
+         * which take cores from the model (README benchmark); a GPU worker wants several.
+         */
+        @WithDefault("1")
+        int prepareThreads();
+
+        /**
+         * Attempts to read one image while object storage is unavailable, within the batch's
+         * fetch budget (what is left of the throttled committer's record age once the last
+         * attempt's timeouts, the model and the publish are allowed for).
+         */
+        @WithDefault("3")
+        int fetchAttempts();
+
+        /** Longest a batch waits for Kafka to acknowledge its detections and dead letters. */
+        @WithDefault("10s")
+        Duration publishTimeout();
     }
 }

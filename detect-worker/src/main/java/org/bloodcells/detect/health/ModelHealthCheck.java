@@ -33,6 +33,8 @@ public class ModelHealthCheck implements HealthCheck {
                 .withData("classes", String.join(",", info.classes()))
                 .withData("inputSize", info.inputSize())
                 .withData("postProcessing", running.settings().describe())
+                .withData("executionProvider", running.provider().used().label())
+                .withData("executionProviderRequested", running.provider().requested().label())
                 .build();
     }
 }

@@ -1,79 +1,195 @@
 package org.bloodcells.detect.messaging;
 
-import java.time.temporal.ChronoUnit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bloodcells.detect.config.DetectWorkerConfig;
+import org.bloodcells.detect.metrics.WorkerMetrics;
+import org.bloodcells.detect.metrics.WorkerMetrics.Stage;
 import org.bloodcells.detect.service.DetectionOutcome;
 import org.bloodcells.detect.service.ImageDetectionService;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.Topics;
-import org.bloodcells.storage.StorageUnavailableException;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.smallrye.common.annotation.Blocking;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Receives {@code ImageUploaded} records and publishes what the detection service makes of
- * them. The incoming record is acknowledged only after the broker has acknowledged the
- * outgoing one, so a crash in between redelivers the image instead of losing it.
+ * Receives {@code ImageUploaded} records in batches (the channel's {@code batch=true}, at most
+ * {@code max.poll.records} each) and publishes what the detection service makes of them, in order. The batch is
+ * acknowledged only after the broker has acknowledged every outgoing record, so a crash in between redelivers the
+ * whole batch instead of losing an image; results-service stores a run once per (image, model, version), so the
+ * redelivered images are never counted twice.
  *
- * <p>Failure strategy: an image that can never be processed is not a failure here, it is
- * published to the dead-letter topic and acknowledged. What is left to fail is not the image's
- * fault: object storage unavailable is retried in place with back-off (about 30 s in all); when
- * that is not enough, or Kafka or ONNX Runtime fail, the message is nacked under the connector's
- * {@code fail} strategy. Its offset is then never committed, the channel turns liveness DOWN,
- * and after the restart the record is redelivered to whichever replica holds the partition.
- * {@code ignore} would lose the image, and {@code dead-letter-queue} or
+ * <p>Failure strategy: an image that can never be processed is not a failure here, it is published to the
+ * dead-letter topic and acknowledged with its batch. What is left to fail is not the images' fault: object storage
+ * unavailable past its retries, Kafka not acknowledging within {@code bloodcells.worker.publish-timeout}, ONNX Runtime
+ * failing, or a bug. The batch is then nacked under the connector's {@code fail} strategy: its offsets are never
+ * committed, the channel turns liveness DOWN, and after the restart the records are redelivered to whichever replica
+ * holds the partitions. {@code ignore} would lose the images, and {@code dead-letter-queue} or
  * {@code delayed-retry-topic} would end with perfectly fine images parked during an outage.
+ *
+ * <p>Shutdown (SIGTERM, as Kubernetes scales the workers down): the batch in flight is finished, published and then
+ * committed by the connector as it closes; a batch that arrives after the shutdown began is refused without being
+ * processed, so its records stay uncommitted and go to the replica that takes the partitions over.
  */
 @ApplicationScoped
 public class ImageUploadedConsumer {
 
     private static final Logger LOG = Logger.getLogger(ImageUploadedConsumer.class);
 
+    /** Longest shutdown waits for the batch in flight: its record age limit (StorageBudget) bounds it anyway. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
+
     private final ImageDetectionService detection;
     private final MutinyEmitter<CellDetections> detections;
     private final MutinyEmitter<DeadLetter> deadLetters;
+    private final WorkerMetrics metrics;
+    private final Duration publishTimeout;
+    private final ExecutorService batchThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "detect-batch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Object inFlightLock = new Object();
+    private int inFlight;
+    private boolean stopping;
 
     public ImageUploadedConsumer(ImageDetectionService detection,
             @Channel(Topics.CELL_DETECTIONS) MutinyEmitter<CellDetections> detections,
-            @Channel(Topics.DEAD_LETTERS) MutinyEmitter<DeadLetter> deadLetters) {
+            @Channel(Topics.DEAD_LETTERS) MutinyEmitter<DeadLetter> deadLetters, WorkerMetrics metrics,
+            DetectWorkerConfig config) {
         this.detection = detection;
         this.detections = detections;
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.publishTimeout = config.worker().publishTimeout();
     }
 
+    /**
+     * One batch at a time: the next is handed over when this one's stage completes. The work runs on the worker's
+     * own batch thread, and the batch is acknowledged (or nacked) only once it is done.
+     */
     @Incoming(Topics.IMAGES_UPLOADED)
-    @Blocking
-    @Retry(retryOn = StorageUnavailableException.class, maxRetries = 6, delay = 500, jitter = 200)
-    @ExponentialBackoff(maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
-    public void consume(ConsumerRecord<String, String> record) {
-        long started = System.nanoTime();
-        DetectionOutcome outcome = detection.process(record.value());
-        if (outcome instanceof DetectionOutcome.Detected detected) {
-            CellDetections cells = detected.detections();
-            detections.sendMessageAndAwait(KafkaRecord.of(cells.imageId(), cells));
-            LOG.infof("Image %s: %s in %d ms (model %d ms) from %s-%d@%d", cells.imageId(), cells.counts(),
-                    elapsedMillis(started), cells.inferenceMillis(), record.topic(), record.partition(),
-                    record.offset());
-        } else if (outcome instanceof DetectionOutcome.DeadLettered parked) {
-            DeadLetter letter = parked.deadLetter();
-            deadLetters.sendMessageAndAwait(KafkaRecord.of(letter.imageId(), letter));
-            LOG.warnf("Image %s dead-lettered from %s-%d@%d: %s", letter.imageId(), record.topic(),
-                    record.partition(), record.offset(), letter.reason());
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {
+        synchronized (inFlightLock) {
+            if (stopping) {
+                // Neither acknowledged nor nacked: not committed, so the replica that takes the partitions over
+                // reads these records again; a nack would fail the channel and stop the commit of the batch before.
+                LOG.infof("Shutting down: %d records left for the replica that takes the partitions over",
+                        batch.getRecords().size());
+                return CompletableFuture.completedFuture(null);
+            }
+            inFlight++;
+        }
+        return CompletableFuture.runAsync(() -> process(batch), batchThread)
+                .whenComplete((done, failure) -> {
+                    synchronized (inFlightLock) {
+                        inFlight--;
+                        inFlightLock.notifyAll();
+                    }
+                })
+                .thenCompose(done -> batch.ack())
+                .exceptionallyCompose(failure -> batch.nack(failure instanceof CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure));
+    }
+
+    /** Runs before the connector closes: lets the batch in flight finish, so that its offsets are committed. */
+    void finishInFlightBatch(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        synchronized (inFlightLock) {
+            stopping = true;
+            while (inFlight > 0 && System.nanoTime() < deadline) {
+                LOG.infof("Shutting down: waiting for the batch in flight");
+                inFlightLock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         }
     }
 
-    private static long elapsedMillis(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+    @PreDestroy
+    void stopBatchThread() {
+        batchThread.shutdown();
+    }
+
+    private void process(KafkaRecordBatch<String, String> records) {
+        long started = System.nanoTime();
+        List<KafkaRecord<String, String>> batch = records.getRecords();
+        List<DetectionOutcome> outcomes = detection.process(batch.stream().map(KafkaRecord::getPayload).toList());
+
+        long publishing = System.nanoTime();
+        List<Uni<Void>> sent = new ArrayList<>(outcomes.size());
+        for (DetectionOutcome outcome : outcomes) {
+            if (outcome instanceof DetectionOutcome.Detected detected) {
+                CellDetections cells = detected.detections();
+                sent.add(detections.sendMessage(KafkaRecord.of(cells.imageId(), cells)));
+            } else if (outcome instanceof DetectionOutcome.DeadLettered parked) {
+                DeadLetter letter = parked.deadLetter();
+                sent.add(deadLetters.sendMessage(KafkaRecord.of(letter.imageId(), letter)));
+            }
+        }
+        // Sent in order, one partition's records keep it; the batch is acknowledged once every one is.
+        if (!sent.isEmpty()) {
+            Uni.join().all(sent).andFailFast().await().atMost(publishTimeout);
+        }
+        long publishNanos = System.nanoTime() - publishing;
+
+        for (int i = 0; i < outcomes.size(); i++) {
+            String record = where(batch.get(i));
+            metrics.time(Stage.PUBLISH, publishNanos / outcomes.size());
+            if (outcomes.get(i) instanceof DetectionOutcome.Detected detected) {
+                metrics.detected();
+                CellDetections cells = detected.detections();
+                LOG.debugf("Image %s: %s (model %d ms) from %s", cells.imageId(), cells.counts(),
+                        cells.inferenceMillis(), record);
+            } else if (outcomes.get(i) instanceof DetectionOutcome.DeadLettered parked) {
+                metrics.deadLettered();
+                DeadLetter letter = parked.deadLetter();
+                LOG.warnf("Image %s dead-lettered from %s: %s", letter.imageId(), record, letter.reason());
+            }
+        }
+        LOG.infof("Batch of %d images from %s done in %d ms", outcomes.size(), describe(batch),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Where a record came from: topic, partition and offset. */
+    private static String where(KafkaRecord<String, String> record) {
+        return record.getTopic() + "-" + record.getPartition() + "@" + offset(record);
+    }
+
+    private static long offset(KafkaRecord<String, String> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                .orElse(-1L);
+    }
+
+    /** Partitions and offset ranges, for the log: records are named by where they came from, never by file. */
+    private static String describe(List<KafkaRecord<String, String>> batch) {
+        StringBuilder text = new StringBuilder();
+        batch.stream().map(KafkaRecord::getPartition).distinct().sorted().forEach(p -> {
+            long first = batch.stream().filter(r -> r.getPartition() == p).mapToLong(ImageUploadedConsumer::offset)
+                    .min().orElse(-1);
+            long last = batch.stream().filter(r -> r.getPartition() == p).mapToLong(ImageUploadedConsumer::offset)
+                    .max().orElse(-1);
+            text.append(text.isEmpty() ? "" : ", ").append(batch.get(0).getTopic()).append('-').append(p).append('@')
+                    .append(first).append(first == last ? "" : ".." + last);
+        });
+        return text.toString();
     }
 }

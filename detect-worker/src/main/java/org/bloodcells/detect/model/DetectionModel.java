@@ -7,6 +7,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import jakarta.annotation.PreDestroy;
@@ -14,12 +15,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.bloodcells.detect.config.DetectWorkerConfig;
-import org.bloodcells.detect.service.ModelRunner;
+import org.bloodcells.detect.metrics.WorkerMetrics;
+import org.bloodcells.detect.service.ModelLease;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectorSettings;
+import org.bloodcells.detection.ExecutionProvider;
 import org.bloodcells.detection.ModelContractException;
 import org.bloodcells.detection.ModelInfo;
-import org.bloodcells.images.UnusableImageException;
+import org.bloodcells.detection.SessionSettings;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
@@ -42,7 +45,7 @@ import io.quarkus.runtime.Startup;
  */
 @Startup
 @ApplicationScoped
-public class DetectionModel implements ModelRunner {
+public class DetectionModel implements ModelLease.Source {
 
     private static final Logger LOG = Logger.getLogger(DetectionModel.class);
 
@@ -56,8 +59,9 @@ public class DetectionModel implements ModelRunner {
     }
 
     private final Path modelFile;
-    private final int intraOpThreads;
+    private final SessionSettings runtime;
     private final UnaryOperator<DetectorSettings> overrides;
+    private final Consumer<CellDetector> onLoad;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private CellDetector detector;
     private FileStamp loaded;
@@ -66,21 +70,25 @@ public class DetectionModel implements ModelRunner {
     private boolean closed;
 
     @Inject
-    public DetectionModel(DetectWorkerConfig config) {
-        this(config.detector().modelPath(), config.detector().intraOpThreads(), config.detector().overrides());
+    public DetectionModel(DetectWorkerConfig config, WorkerMetrics metrics) {
+        this(config.detector().modelPath(), runtime(config.detector()), config.detector().overrides(),
+                loaded -> metrics.modelInUse(loaded.model(), loaded.executionProvider().used().label()));
     }
 
-    DetectionModel(Path modelPath, int intraOpThreads, UnaryOperator<DetectorSettings> overrides) {
+    /** @param onLoad told of every model this loads, the first and every swapped-in one */
+    DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
+            Consumer<CellDetector> onLoad) {
         this.modelFile = modelPath.toAbsolutePath().normalize();
-        this.intraOpThreads = intraOpThreads;
+        this.runtime = runtime;
         this.overrides = overrides;
+        this.onLoad = onLoad;
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalStateException("No model file at " + modelFile
                     + ": set bloodcells.detector.model-path to an ONNX file that follows models/CONTRACT.md");
         }
         try {
             this.loaded = FileStamp.of(modelFile);
-            this.detector = CellDetector.load(modelFile, intraOpThreads, overrides);
+            this.detector = CellDetector.load(modelFile, runtime, overrides);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read model file " + modelFile + ": " + e.getMessage(), e);
         } catch (ModelContractException e) {
@@ -90,18 +98,46 @@ public class DetectionModel implements ModelRunner {
             throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
         ModelInfo info = detector.model();
-        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d; %s)", info.name(), info.version(),
-                modelFile, info.classes(), info.inputSize(), info.inputSize(), detector.settings().describe());
+        LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d; %s) on %s", info.name(), info.version(),
+                modelFile, info.classes(), info.inputSize(), info.inputSize(), detector.settings().describe(),
+                detector.executionProvider().used().label());
+        detector.executionProvider().warning().ifPresent(w -> LOG.warnf("Execution provider %s: %s",
+                runtime.provider().label(), w));
+        onLoad.accept(detector);
     }
 
-    @Override
-    public Run detect(byte[] imageBytes) throws UnusableImageException {
-        lock.readLock().lock();
+    private static SessionSettings runtime(DetectWorkerConfig.Detector detector) {
         try {
-            return new Run(detector.detect(imageBytes), detector.model());
-        } finally {
-            lock.readLock().unlock();
+            return new SessionSettings(detector.intraOpThreads(), detector.executionProvider());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The running model, held until the lease is closed: a swap waits for the batches in flight, so a batch runs on
+     * one model from its first image to its last. Close it on the thread that took it.
+     */
+    @Override
+    public ModelLease lease() {
+        lock.readLock().lock();
+        CellDetector leased = detector;
+        return new ModelLease() {
+            private boolean open = true;
+
+            @Override
+            public CellDetector detector() {
+                return leased;
+            }
+
+            @Override
+            public void close() {
+                if (open) {
+                    open = false;
+                    lock.readLock().unlock();
+                }
+            }
+        };
     }
 
     public ModelInfo info() {
@@ -117,13 +153,13 @@ public class DetectionModel implements ModelRunner {
      * The model this replica runs and the post-processing it detects with (its own settings, with ops' overrides),
      * read together, so a swap in between cannot pair one model's name with another's settings.
      */
-    public record Running(ModelInfo model, DetectorSettings settings) {
+    public record Running(ModelInfo model, DetectorSettings settings, ExecutionProvider.Selection provider) {
     }
 
     public Running running() {
         lock.readLock().lock();
         try {
-            return new Running(detector.model(), detector.settings());
+            return new Running(detector.model(), detector.settings(), detector.executionProvider());
         } finally {
             lock.readLock().unlock();
         }
@@ -153,7 +189,7 @@ public class DetectionModel implements ModelRunner {
         }
         CellDetector fresh;
         try {
-            fresh = CellDetector.load(modelFile, intraOpThreads, overrides);
+            fresh = CellDetector.load(modelFile, runtime, overrides);
         } catch (RuntimeException e) {
             logRejected(stamp, "does not load: " + e.getMessage());
             return false;
@@ -179,6 +215,7 @@ public class DetectionModel implements ModelRunner {
         ModelInfo now = fresh.model();
         LOG.infof("Switched model %s %s to %s %s from %s", was.name(), was.version(), now.name(), now.version(),
                 modelFile);
+        onLoad.accept(fresh);
         return true;
     }
 

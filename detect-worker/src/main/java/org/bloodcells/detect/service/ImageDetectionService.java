@@ -1,20 +1,39 @@
 package org.bloodcells.detect.service;
 
+import java.awt.image.BufferedImage;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
+import org.bloodcells.detect.metrics.WorkerMetrics;
+import org.bloodcells.detect.metrics.WorkerMetrics.Stage;
 import org.bloodcells.detect.storage.ImageMissingException;
 import org.bloodcells.detect.storage.ImageStore;
+import org.bloodcells.detection.CellDetector;
+import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.InferenceException;
 import org.bloodcells.detection.ModelInfo;
+import org.bloodcells.detection.ModelOutputs;
+import org.bloodcells.detection.PreparedImage;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.images.ImageDecoder;
+import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;
 import org.bloodcells.storage.StorageUnavailableException;
 
@@ -22,80 +41,260 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Turns one {@code ImageUploaded} event, as received, into the cells found on its image or a
- * dead letter saying why there are none. Failures that retrying can repair (object storage
- * unavailable) are thrown instead, so the message is redelivered rather than parked.
+ * Turns a batch of {@code ImageUploaded} events, as received, into what became of each, in their order: the cells
+ * found on its image, or a dead letter saying why there are none.
+ *
+ * <p>The batch is a pipeline on one model ({@link ModelLease}): each image is fetched, checked, decoded and prepared
+ * on the bounded CPU pool, in parallel; as prepared images arrive they are run through the model in micro-batches of
+ * up to {@code maxBatch} images, a run starting when it is full or {@code maxWait} after its first image, with up to
+ * {@code parallelRuns} runs at once on the model pool; each image's outputs are post-processed on the CPU pool,
+ * while the next micro-batch runs.
+ *
+ * <p>Only faults of the event or the image are dead-lettered: an event that is no {@code ImageUploaded}, an object
+ * that does not exist, bytes that do not hash to the id, an image the platform cannot use. Everything else fails
+ * the batch, so that it is redelivered rather than parked: object storage that stays unavailable past its retries
+ * ({@link StorageUnavailableException}), ONNX Runtime failing ({@link InferenceException}), and any unexpected
+ * exception, which is a bug in the worker rather than a fault of the image.
  */
 public class ImageDetectionService {
 
     private static final String STAGE = "detect";
 
     private final ImageStore store;
-    private final ModelRunner model;
+    private final ModelLease.Source models;
     private final ObjectMapper json;
     private final String defaultBucket;
     private final String workerId;
     private final Clock clock;
+    private final Executor pool;
+    private final Executor modelPool;
+    private final Pipeline pipeline;
+    private final WorkerMetrics metrics;
 
-    public ImageDetectionService(ImageStore store, ModelRunner model, ObjectMapper json,
-            String defaultBucket, String workerId, Clock clock) {
+    /**
+     * @param maxBatch      most images per model run
+     * @param maxWait       longest a model run waits for more prepared images once it has one
+     * @param parallelRuns  model runs at once (the model pool must have as many threads)
+     * @param fetchAttempts attempts to read one image while object storage is unavailable
+     * @param fetchBudget   how long after a batch starts a new read may still be attempted (see {@code StorageBudget})
+     */
+    public record Pipeline(int maxBatch, Duration maxWait, int parallelRuns, int fetchAttempts, Duration fetchBudget) {
+
+        public Pipeline {
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("the model's batch must be at least 1 image, was " + maxBatch);
+            }
+            if (parallelRuns < 1) {
+                throw new IllegalArgumentException("at least one model run at a time, was " + parallelRuns);
+            }
+            if (maxWait.isNegative()) {
+                throw new IllegalArgumentException("the batch wait cannot be negative, was " + maxWait);
+            }
+            if (fetchAttempts < 1) {
+                throw new IllegalArgumentException("at least one attempt to fetch an image, was " + fetchAttempts);
+            }
+        }
+    }
+
+    public ImageDetectionService(ImageStore store, ModelLease.Source models, ObjectMapper json, String defaultBucket,
+            String workerId, Clock clock, Executor pool, Executor modelPool, Pipeline pipeline, WorkerMetrics metrics) {
         this.store = store;
-        this.model = model;
+        this.models = models;
         this.json = json;
         this.defaultBucket = defaultBucket;
         this.workerId = workerId;
         this.clock = clock;
+        this.pool = pool;
+        this.modelPool = modelPool;
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+    }
+
+    /** One image's way through the pipeline: its index in the batch, and what its preparation came to. */
+    private record Prepared(int index, ImageUploaded event, String raw, PreparedImage image, DetectionOutcome parked,
+            RuntimeException failure) {
     }
 
     /**
-     * @param rawEvent the record value exactly as it came off the topic (may be null for a tombstone)
-     * @throws StorageUnavailableException when the image could not be read for now
+     * @param rawEvents the record values exactly as they came off the topic (an element may be null for a tombstone)
+     * @return one outcome per event, in their order
+     * @throws StorageUnavailableException when an image could not be read within the retries and the fetch budget
      * @throws InferenceException          when ONNX Runtime failed for reasons that are not the image's
+     * @throws IllegalStateException       when the worker failed for reasons that are not the image's (a bug)
      */
-    public DetectionOutcome process(String rawEvent) {
-        ImageUploaded event;
-        try {
-            event = parse(rawEvent);
-        } catch (InvalidEventException e) {
-            return deadLetter(e.imageId, e.getMessage(), rawEvent);
+    public List<DetectionOutcome> process(List<String> rawEvents) {
+        metrics.kafkaBatch(rawEvents.size());
+        DetectionOutcome[] outcomes = new DetectionOutcome[rawEvents.size()];
+        long fetchDeadline = System.nanoTime() + pipeline.fetchBudget().toNanos();
+        try (ModelLease lease = models.lease()) {
+            CellDetector detector = lease.detector();
+            BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>();
+            int pending = 0;
+            for (int i = 0; i < rawEvents.size(); i++) {
+                String raw = rawEvents.get(i);
+                ImageUploaded event;
+                try {
+                    event = parse(raw);
+                } catch (InvalidEventException e) {
+                    outcomes[i] = deadLetter(e.imageId, e.getMessage(), raw);
+                    continue;
+                }
+                int index = i;
+                pending++;
+                CompletableFuture.runAsync(() -> ready.add(prepare(index, event, raw, detector, fetchDeadline)), pool)
+                        .exceptionally(e -> {
+                            ready.add(new Prepared(index, event, raw, null, null, unwrap(e)));
+                            return null;
+                        });
+            }
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            Semaphore lanes = new Semaphore(pipeline.parallelRuns());
+            while (pending > 0) {
+                // A lane first, then the images ready by then: a micro-batch waits for a free run, not the reverse.
+                lanes.acquire();
+                failureOf(runs);
+                List<Prepared> batch = nextBatch(ready, pending);
+                pending -= batch.size();
+                List<Prepared> runnable = new ArrayList<>(batch.size());
+                for (Prepared prepared : batch) {
+                    if (prepared.failure() != null) {
+                        throw prepared.failure();
+                    }
+                    if (prepared.parked() != null) {
+                        outcomes[prepared.index()] = prepared.parked();
+                    } else {
+                        runnable.add(prepared);
+                    }
+                }
+                if (runnable.isEmpty()) {
+                    lanes.release();
+                    continue;
+                }
+                runs.add(CompletableFuture.supplyAsync(() -> run(runnable, detector), modelPool)
+                        .whenComplete((outputs, failure) -> lanes.release())
+                        .thenCompose(outputs -> {
+                            List<CompletableFuture<Void>> finished = new ArrayList<>(runnable.size());
+                            for (int j = 0; j < runnable.size(); j++) {
+                                Prepared prepared = runnable.get(j);
+                                ModelOutputs output = outputs.get(j);
+                                finished.add(CompletableFuture.runAsync(() -> outcomes[prepared.index()] =
+                                        finish(prepared, output, detector), pool));
+                            }
+                            return CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new));
+                        }));
+            }
+            for (CompletableFuture<Void> run : runs) {
+                try {
+                    run.join();
+                } catch (CompletionException e) {
+                    throw unwrap(e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while detecting a batch", e);
         }
-        String bucket = event.bucket() == null || event.bucket().isBlank() ? defaultBucket : event.bucket();
-        byte[] imageBytes;
-        try {
-            imageBytes = store.fetch(bucket, event.objectKey());
-        } catch (ImageMissingException e) {
-            return deadLetter(event.imageId(), e.getMessage(), rawEvent);
-        }
-        return detect(event, imageBytes, rawEvent);
+        return Collections.unmodifiableList(Arrays.asList(outcomes));
     }
 
-    DetectionOutcome detect(ImageUploaded event, byte[] imageBytes, String rawEvent) {
-        String actualId = ImageId.of(imageBytes);
+    /** One model run on a micro-batch, its time shared by its images. */
+    private List<ModelOutputs> run(List<Prepared> images, CellDetector detector) {
+        long began = System.nanoTime();
+        List<ModelOutputs> outputs = detector.infer(images.stream().map(Prepared::image).toList());
+        metrics.modelBatch(images.size());
+        long share = (System.nanoTime() - began) / images.size();
+        for (int i = 0; i < images.size(); i++) {
+            metrics.time(Stage.INFERENCE, share);
+        }
+        return outputs;
+    }
+
+    /** Throws what an earlier model run or its post-processing failed with, so the batch stops early. */
+    private static void failureOf(List<CompletableFuture<Void>> runs) {
+        for (CompletableFuture<Void> run : runs) {
+            if (run.isCompletedExceptionally()) {
+                try {
+                    run.join();
+                } catch (CompletionException e) {
+                    throw unwrap(e);
+                }
+            }
+        }
+    }
+
+    /** The first prepared image, then as many more as arrive before the batch is full or its wait is over. */
+    private List<Prepared> nextBatch(BlockingQueue<Prepared> ready, int pending) throws InterruptedException {
+        List<Prepared> batch = new ArrayList<>();
+        batch.add(ready.take());
+        long deadline = System.nanoTime() + pipeline.maxWait().toNanos();
+        while (batch.size() < Math.min(pipeline.maxBatch(), pending)) {
+            Prepared next = ready.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private Prepared prepare(int index, ImageUploaded event, String raw, CellDetector detector, long fetchDeadline) {
+        String bucket = event.bucket() == null || event.bucket().isBlank() ? defaultBucket : event.bucket();
+        byte[] bytes;
+        long began = System.nanoTime();
+        try {
+            bytes = fetch(bucket, event.objectKey(), fetchDeadline);
+        } catch (ImageMissingException e) {
+            return parked(index, event, raw, e.getMessage());
+        }
+        metrics.time(Stage.FETCH, System.nanoTime() - began);
+        String actualId = ImageId.of(bytes);
         if (!actualId.equals(event.imageId())) {
             // Counts stored under the wrong id would be attributed to another image.
-            return deadLetter(event.imageId(), "Stored bytes have SHA-256 " + actualId
-                    + ", not the event's imageId", rawEvent);
+            return parked(index, event, raw, "Stored bytes have SHA-256 " + actualId + ", not the event's imageId");
         }
-        ModelRunner.Run run;
+        BufferedImage image;
+        began = System.nanoTime();
         try {
-            run = model.detect(imageBytes);
+            image = ImageDecoder.decode(bytes, ImageLimits.PLATFORM);
         } catch (UnusableImageException e) {
-            return deadLetter(event.imageId(), "Unusable image (" + e.reason() + "): " + e.getMessage(), rawEvent);
-        } catch (InferenceException e) {
-            // The runtime failed (memory, native state), not the image: every image would fail
-            // alike, so fail the message and let it be redelivered.
-            throw e;
-        } catch (RuntimeException e) {
-            // Decoding and box decoding are deterministic: an image that breaks them once
-            // breaks them on every redelivery, and would stop the partition for good.
-            return deadLetter(event.imageId(), "Detector failed on this image: " + e, rawEvent);
+            return parked(index, event, raw, "Unusable image (" + e.reason() + "): " + e.getMessage());
         }
-        return new DetectionOutcome.Detected(toEvent(event.imageId(), run));
+        metrics.time(Stage.DECODE, System.nanoTime() - began);
+        PreparedImage prepared = detector.prepare(image);
+        metrics.time(Stage.PREPARE, prepared.prepareNanos());
+        return new Prepared(index, event, raw, prepared, null, null);
     }
 
-    private CellDetections toEvent(String imageId, ModelRunner.Run run) {
-        ModelInfo model = run.model();
-        var result = run.result();
+    /** Reads the image, retrying while object storage is unavailable, as long as the batch's fetch budget allows. */
+    private byte[] fetch(String bucket, String objectKey, long deadline) throws ImageMissingException {
+        long backoffMillis = 500;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return store.fetch(bucket, objectKey);
+            } catch (StorageUnavailableException e) {
+                if (attempt >= pipeline.fetchAttempts() || System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(backoffMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageUnavailableException("interrupted while waiting to read " + bucket + "/" + objectKey,
+                        e);
+            }
+            backoffMillis *= 2;
+        }
+    }
+
+    private DetectionOutcome finish(Prepared prepared, ModelOutputs outputs, CellDetector detector) {
+        long began = System.nanoTime();
+        DetectionResult result = detector.finish(prepared.image(), outputs);
+        metrics.time(Stage.POSTPROCESS, System.nanoTime() - began);
+        return new DetectionOutcome.Detected(toEvent(prepared.event().imageId(), result, detector.model()));
+    }
+
+    private CellDetections toEvent(String imageId, DetectionResult result, ModelInfo model) {
         List<DetectedCell> cells = result.detections().stream()
                 .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
                 .toList();
@@ -130,8 +329,20 @@ public class ImageDetectionService {
         return event;
     }
 
+    private Prepared parked(int index, ImageUploaded event, String raw, String reason) {
+        return new Prepared(index, event, raw, null, deadLetter(event.imageId(), reason, raw), null);
+    }
+
     private DetectionOutcome deadLetter(String imageId, String reason, String rawEvent) {
         return new DetectionOutcome.DeadLettered(new DeadLetter(imageId, STAGE, reason, rawEvent, clock.instant()));
+    }
+
+    private static RuntimeException unwrap(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new IllegalStateException("detection failed: " + cause, cause);
     }
 
     private static final class InvalidEventException extends Exception {

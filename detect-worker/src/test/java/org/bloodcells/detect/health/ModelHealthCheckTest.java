@@ -50,6 +50,7 @@ class ModelHealthCheckTest {
             return Map.of(
                     "bloodcells.detector.model-path", MODEL.toString(),
                     "bloodcells.detector.test-time-flips", "2",
+                    "bloodcells.detector.execution-provider", "auto",
                     "bloodcells.detector.reload-every", "0.2s",
                     channel + ".topic", Topics.IMAGES_UPLOADED + "-health",
                     channel + ".group.id", "detect-worker-health");
@@ -80,7 +81,10 @@ class ModelHealthCheckTest {
                 .body("checks.find { it.name == 'model' }.data.inputSize", is(SyntheticModel.INPUT_SIZE))
                 // the model carries 1 view; configuration asked for 2
                 .body("checks.find { it.name == 'model' }.data.postProcessing",
-                        is("score > 0.3, 2 views, box voting off, greedy NMS IoU 0.5, at most 200 detections"));
+                        is("score > 0.3, 2 views, box voting off, greedy NMS IoU 0.5, at most 200 detections"))
+                // the profile asks for auto; this ONNX Runtime (the CPU build) offers no GPU provider
+                .body("checks.find { it.name == 'model' }.data.executionProviderRequested", is("auto"))
+                .body("checks.find { it.name == 'model' }.data.executionProvider", is("cpu"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.bloodcells.detect.messaging;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.bloodcells.detect.StoredImages.bccd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.detect.LocalKafkaAndS3;
 import org.bloodcells.detect.StoredImages;
 import org.bloodcells.detect.model.DetectionModel;
+import org.bloodcells.detect.service.ModelLease;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
@@ -95,7 +98,10 @@ class DetectionPipelineTest {
 
         CellDetections published = awaitRecord(detections,
                 d -> d.imageId().equals(event.imageId()) && !d.detectedAt().isBefore(sent));
-        DetectionResult direct = model.detect(bytes).result();
+        DetectionResult direct;
+        try (ModelLease lease = model.lease()) {
+            direct = lease.detector().detect(bytes);
+        }
         assertEquals(direct.counts(), published.counts());
         assertEquals(direct.detections().stream()
                 .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
@@ -124,6 +130,32 @@ class DetectionPipelineTest {
         CellDetections next = awaitRecord(detections,
                 d -> d.imageId().equals(image.imageId()) && !d.detectedAt().isBefore(sent));
         assertFalse(next.detectedAt().isBefore(letter.failedAt()), "the good image was handled after the bad one");
+    }
+
+    /** What ops scale and alert on, in Prometheus format: counts, stage times, model and provider, consumer lag. */
+    @Test
+    void metricsTellOpsWhatTheWorkerDidWithWhichModelAndHowFarBehindItIs() throws Exception {
+        ImageUploaded event = images.put(bccd("BloodImage_00011.jpg"), "image/jpeg");
+        Instant sent = Instant.now();
+        publish(event.imageId(), json.writeValueAsString(event));
+        awaitRecord(detections, d -> d.imageId().equals(event.imageId()) && !d.detectedAt().isBefore(sent));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertTrue(metrics.contains("bloodcells_worker_images_total{outcome=\"detected\"}"), metrics);
+            assertTrue(metrics.contains("bloodcells_worker_images_total{outcome=\"dead_lettered\"}"), metrics);
+            for (String stage : List.of("fetch", "decode", "prepare", "inference", "postprocess", "publish")) {
+                assertTrue(metrics.contains("bloodcells_worker_stage_seconds_count{stage=\"" + stage + "\"}"),
+                        stage);
+            }
+            assertTrue(metrics.contains("bloodcells_worker_batch_records_count"), metrics);
+            assertTrue(metrics.contains("bloodcells_worker_inference_batch_images_count"), metrics);
+            assertTrue(metrics.contains("bloodcells_worker_model{name=\"efficientdet-d0-bccd\",provider=\"cpu\","
+                    + "version=\"" + model.info().version() + "\"} 1.0"), metrics);
+            // the Kafka client's own metric; the connector names the client after its channel
+            assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"kafka-consumer-"
+                    + Topics.IMAGES_UPLOADED + "\""), "no consumer lag of " + Topics.IMAGES_UPLOADED);
+        });
     }
 
     @Test

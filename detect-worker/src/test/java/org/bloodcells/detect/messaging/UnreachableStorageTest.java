@@ -38,9 +38,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Object storage down is not the image's fault: the worker retries, then fails the message
- * without dead-lettering it or committing its offset, so it is redelivered once the worker is
- * restarted. Runs on a topic and group of its own, so the failed channel stops nobody else.
+ * Object storage down is not the image's fault: the worker retries within the batch's fetch
+ * budget, then fails the batch without dead-lettering it or committing its offset, so it is
+ * redelivered once the worker is restarted. Runs on a topic and group of its own, so the failed
+ * channel stops nobody else; its short record age makes the fetch budget a few seconds.
  */
 @QuarkusTest
 @TestProfile(UnreachableStorageTest.UnreachableStorage.class)
@@ -54,12 +55,14 @@ class UnreachableStorageTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             String channel = "mp.messaging.incoming." + Topics.IMAGES_UPLOADED;
-            String retry = "quarkus.fault-tolerance.\"" + ImageUploadedConsumer.class.getName() + "/consume\".retry";
+            // connect 1 s + read 1 s + 30 s detection + 2 s publish leave 6 s of fetch budget within 40 s
             return Map.of(
                     channel + ".topic", TOPIC,
                     channel + ".group.id", GROUP,
-                    retry + ".max-retries", "2",
-                    retry + ".delay", "10");
+                    channel + ".throttled.unprocessed-record-max-age.ms", "40000",
+                    "bloodcells.storage.connect-timeout", "1s",
+                    "bloodcells.storage.timeout", "1s",
+                    "bloodcells.worker.publish-timeout", "2s");
         }
 
         @Override

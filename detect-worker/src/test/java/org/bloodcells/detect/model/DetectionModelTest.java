@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
-import org.bloodcells.detect.service.ModelRunner;
+import org.bloodcells.detect.service.ModelLease;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.Detection;
+import org.bloodcells.detection.ExecutionProvider;
+import org.bloodcells.detection.SessionSettings;
 import org.bloodcells.detection.SyntheticModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,19 +43,26 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectionModelTest {
 
     private static final Path RELEASED = Path.of("../models/efficientdet-d0-bccd.onnx");
+    private static final SessionSettings CPU_1 = new SessionSettings(1, ExecutionProvider.CPU);
+
+    /** What a detection ran on, and found. */
+    record Run(String version, List<Detection> detections) {
+    }
 
     @TempDir
     Path dir;
 
     private Path modelFile;
     private DetectionModel model;
+    private final List<String> loaded = new CopyOnWriteArrayList<>();
     private final byte[] image = bccd("BloodImage_00007.jpg");
 
     @BeforeEach
     void load() throws IOException {
         modelFile = dir.resolve("model.onnx");
         Files.copy(RELEASED, modelFile);
-        model = new DetectionModel(modelFile, 1, UnaryOperator.identity());
+        model = new DetectionModel(modelFile, CPU_1, UnaryOperator.identity(),
+                loaded -> this.loaded.add(loaded.model().version()));
     }
 
     @AfterEach
@@ -74,6 +83,13 @@ class DetectionModelTest {
                 .score(0, 1, 0.9f).writeTo(dir.resolve("synthetic.onnx")));
     }
 
+    /** One image detected the way a batch does it: on a leased model. */
+    private Run detect() throws Exception {
+        try (ModelLease lease = model.lease()) {
+            return new Run(lease.detector().model().version(), lease.detector().detect(image).detections());
+        }
+    }
+
     private List<Detection> detectedBy(Path file) throws Exception {
         try (CellDetector direct = CellDetector.load(file, 1)) {
             return direct.detect(image).detections();
@@ -89,16 +105,17 @@ class DetectionModelTest {
     @Test
     void aNewVersionIsSwappedInAndDetectsAsThatVersionDoes() throws Exception {
         List<Detection> released = detectedBy(RELEASED);
-        assertEquals(released, model.detect(image).result().detections());
+        assertEquals(released, detect().detections());
 
         publish(otherModel(), Instant.now().plusSeconds(60));
         assertTrue(model.reloadIfChanged());
 
         assertEquals(2, model.generation());
-        ModelRunner.Run run = model.detect(image);
-        assertEquals("2.0.0-synthetic", run.model().version());
-        assertEquals(detectedBy(modelFile), run.result().detections());
-        assertNotEquals(released, run.result().detections());
+        Run run = detect();
+        assertEquals("2.0.0-synthetic", run.version());
+        assertEquals(detectedBy(modelFile), run.detections());
+        assertNotEquals(released, run.detections());
+        assertEquals(List.of("1.2.0", "2.0.0-synthetic"), loaded, "told of every model it loaded");
         assertFalse(model.reloadIfChanged());
     }
 
@@ -109,7 +126,7 @@ class DetectionModelTest {
      */
     @Test
     void detectionsInFlightFinishOnTheOldModelAndNoneFailsDuringTheSwap() throws Exception {
-        List<Detection> before = model.detect(image).result().detections();
+        List<Detection> before = detect().detections();
         byte[] next = otherModel();
         List<Detection> after = detectedBy(dir.resolve("synthetic.onnx"));
         record Timed(String version, List<Detection> detections, long started, long ended) {
@@ -125,9 +142,8 @@ class DetectionModelTest {
                 loops.add(callers.submit(() -> {
                     while (going.get()) {
                         long started = System.nanoTime();
-                        ModelRunner.Run run = model.detect(image);
-                        runs.add(new Timed(run.model().version(), run.result().detections(), started,
-                                System.nanoTime()));
+                        Run run = detect();
+                        runs.add(new Timed(run.version(), run.detections(), started, System.nanoTime()));
                     }
                     return null;
                 }));
@@ -178,7 +194,7 @@ class DetectionModelTest {
         assertFalse(model.reloadIfChanged());
         assertFalse(model.reloadIfChanged());
         assertEquals(1, model.generation());
-        assertFalse(model.detect(image).result().detections().isEmpty(), "the old session still detects");
+        assertFalse(detect().detections().isEmpty(), "the old session still detects");
 
         publish(otherModel(), Instant.now().plusSeconds(120));
         assertTrue(model.reloadIfChanged());
@@ -189,9 +205,9 @@ class DetectionModelTest {
     @Test
     void opsOverridesApplyToEveryModelTheWorkerLoads() throws Exception {
         model.close();
-        model = new DetectionModel(modelFile, 1, s -> s.withTestTimeFlips(1).withMaxDetections(5));
+        model = new DetectionModel(modelFile, CPU_1, s -> s.withTestTimeFlips(1).withMaxDetections(5), m -> { });
         assertEquals(1, model.running().settings().testTimeFlips());
-        assertEquals(5, model.detect(image).result().detections().size());
+        assertEquals(5, detect().detections().size());
 
         publish(otherModel(), Instant.now().plusSeconds(60));
         assertTrue(model.reloadIfChanged());
@@ -201,14 +217,14 @@ class DetectionModelTest {
     @Test
     void aMissingFileStopsTheWorkerAtStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new DetectionModel(dir.resolve("absent.onnx"), 1, UnaryOperator.identity()));
+                () -> new DetectionModel(dir.resolve("absent.onnx"), CPU_1, UnaryOperator.identity(), m -> { }));
         assertTrue(e.getMessage().startsWith("No model file at "), e.getMessage());
     }
 
     @Test
     void anImpossibleOverrideStopsTheWorkerAtStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new DetectionModel(modelFile, 1, s -> s.withTestTimeFlips(3)));
+                () -> new DetectionModel(modelFile, CPU_1, s -> s.withTestTimeFlips(3), m -> { }));
         assertEquals("Invalid bloodcells.detector settings: testTimeFlips must be 1, 2 or 4, was 3", e.getMessage());
     }
 }

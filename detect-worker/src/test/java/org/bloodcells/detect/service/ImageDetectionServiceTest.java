@@ -12,9 +12,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import org.bloodcells.detect.StoredImages;
+import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
@@ -23,6 +31,7 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.storage.StorageUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +42,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MinioClient;
 
 /**
- * The service against the real model. Object storage is only reached in the case where it must
- * be unreachable; reading real objects is covered by the worker's {@code @QuarkusTest}s.
+ * The batch pipeline against the real model and the real S3 server of local-infra (the one the worker's
+ * {@code @QuarkusTest}s share in this JVM). Each test runs a batch as the consumer hands one over.
  */
 class ImageDetectionServiceTest {
 
@@ -47,117 +57,171 @@ class ImageDetectionServiceTest {
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
+    /** At most two images per model run (waiting up to 0.5 s for the second), two runs at once. */
+    private static final ImageDetectionService.Pipeline TWO_PER_RUN =
+            new ImageDetectionService.Pipeline(2, Duration.ofMillis(500), 2, 2, Duration.ofSeconds(20));
 
     private static CellDetector detector;
-    private static ImageDetectionService service;
+    private static ExecutorService pool;
+    private static ExecutorService modelPool;
+    private static MinioClient minio;
+    private static StoredImages images;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
-    static void loadModel() throws IOException {
-        detector = CellDetector.load(MODEL, 2);
-        service = new ImageDetectionService(new ImageStore(unreachableStorage()), ModelRunner.of(detector), JSON,
-                "images", "worker-7", Clock.fixed(NOW, ZoneOffset.UTC));
+    static void start() {
+        detector = CellDetector.load(MODEL, 1);
+        pool = Executors.newFixedThreadPool(2);
+        modelPool = Executors.newFixedThreadPool(2);
+        Map<String, String> infra = new LocalInfrastructureTestResource().start();
+        minio = MinioClient.builder().endpoint(infra.get("bloodcells.storage.endpoint"))
+                .credentials(infra.get("bloodcells.storage.access-key"), infra.get("bloodcells.storage.secret-key"))
+                .build();
+        images = new StoredImages(minio, "service-test");
     }
 
     @AfterAll
-    static void closeModel() {
+    static void stop() {
         if (detector != null) {
             detector.close();
         }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        if (modelPool != null) {
+            modelPool.shutdownNow();
+        }
+    }
+
+    private ImageDetectionService service(MinioClient storage, ModelLease.Source models,
+            ImageDetectionService.Pipeline pipeline) {
+        return new ImageDetectionService(new ImageStore(storage), models, JSON, "service-test", "worker-7",
+                Clock.fixed(NOW, ZoneOffset.UTC), pool, modelPool, pipeline, new WorkerMetrics(registry));
+    }
+
+    private ImageDetectionService service() {
+        return service(minio, ModelLease.of(detector), TWO_PER_RUN);
+    }
+
+    private static String raw(ImageUploaded event) throws Exception {
+        return JSON.writeValueAsString(event);
     }
 
     @Test
-    void decodableImageYieldsTheDetectorsCountsForEveryModelClass() throws Exception {
-        byte[] image = bccd("BloodImage_00007.jpg");
-        ImageUploaded event = uploaded(image);
+    void aBatchYieldsEveryImagesOutcomeInItsOrderWithTheDetectorsCounts() throws Exception {
+        List<byte[]> bytes = List.of(bccd("BloodImage_00007.jpg"), bccd("BloodImage_00011.jpg"),
+                "these bytes are a text file".getBytes(StandardCharsets.UTF_8), bccd("BloodImage_00015.jpg"));
+        List<String> batch = new ArrayList<>();
+        for (byte[] image : bytes) {
+            batch.add(raw(images.put(image, "image/jpeg")));
+        }
+        batch.add(2, "{\"imageId\": \"abc\", oops");
 
-        DetectionOutcome outcome = service.detect(event, image, JSON.writeValueAsString(event));
+        List<DetectionOutcome> outcomes = service().process(batch);
 
-        CellDetections detections = assertInstanceOf(DetectionOutcome.Detected.class, outcome).detections();
-        DetectionResult direct = detector.detect(image);
-        assertEquals(event.imageId(), detections.imageId());
-        assertEquals(detector.model().name(), detections.modelName());
-        assertEquals(detector.model().version(), detections.modelVersion());
-        assertEquals(detector.model().classes(), detections.counts().keySet().stream().toList());
-        assertEquals(direct.counts(), detections.counts());
-        assertEquals(direct.detections().stream()
-                .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
-                .toList(), detections.cells());
-        assertEquals(640, detections.imageWidth());
-        assertEquals(480, detections.imageHeight());
-        assertEquals("worker-7", detections.workerId());
-        assertEquals(NOW, detections.detectedAt());
+        assertEquals(5, outcomes.size());
+        for (int i : new int[] {0, 1, 4}) {
+            byte[] image = bytes.get(i < 2 ? i : 3);
+            CellDetections detections = assertInstanceOf(DetectionOutcome.Detected.class, outcomes.get(i))
+                    .detections();
+            DetectionResult direct = detector.detect(image);
+            assertEquals(ImageId.of(image), detections.imageId());
+            assertEquals(detector.model().version(), detections.modelVersion());
+            assertEquals(detector.model().classes(), detections.counts().keySet().stream().toList());
+            assertEquals(direct.counts(), detections.counts());
+            assertEquals(direct.detections().stream()
+                    .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
+                    .toList(), detections.cells());
+            assertEquals(640, detections.imageWidth());
+            assertEquals("worker-7", detections.workerId());
+            assertEquals(NOW, detections.detectedAt());
+        }
+        assertTrue(deadLetterOf(outcomes.get(2)).reason().contains("not a valid ImageUploaded JSON"));
+        assertTrue(deadLetterOf(outcomes.get(3)).reason()
+                .startsWith("Unusable image (NOT_AN_IMAGE): not an image in a known format"));
+        // three images to run, at most two per run: two model runs
+        assertEquals(2, registry.get("bloodcells.worker.inference.batch.images").summary().count());
+        assertEquals(3, registry.get("bloodcells.worker.inference.batch.images").summary().totalAmount());
+        assertEquals(4, registry.get("bloodcells.worker.stage").tag("stage", "fetch").timer().count());
+        assertEquals(3, registry.get("bloodcells.worker.stage").tag("stage", "postprocess").timer().count());
     }
 
     @Test
-    void nonImageBytesAreDeadLetteredWithTheDecodersReason() throws Exception {
-        byte[] notAnImage = "these bytes are a text file".getBytes(StandardCharsets.UTF_8);
-        ImageUploaded event = uploaded(notAnImage);
-        String raw = JSON.writeValueAsString(event);
+    void nonImageBytesAreDeadLetteredWithTheDecodersReasonAndTheEventAsReceived() throws Exception {
+        String raw = raw(images.put("these bytes are a text file".getBytes(StandardCharsets.UTF_8), "image/jpeg"));
 
-        DeadLetter letter = deadLetterOf(service.detect(event, notAnImage, raw));
+        DeadLetter letter = deadLetterOf(service().process(List.of(raw)).get(0));
 
-        assertEquals(event.imageId(), letter.imageId());
+        assertEquals(JSON.readValue(raw, ImageUploaded.class).imageId(), letter.imageId());
         assertEquals("detect", letter.stage());
-        assertTrue(letter.reason().startsWith("Unusable image (NOT_AN_IMAGE): not an image in a known format"), letter.reason());
         assertEquals(raw, letter.payload());
         assertEquals(NOW, letter.failedAt());
     }
 
     @Test
     void bytesThatDoNotHashToTheImageIdAreDeadLettered() throws Exception {
-        byte[] image = bccd("BloodImage_00011.jpg");
-        ImageUploaded event = uploaded(bccd("BloodImage_00007.jpg"));
+        ImageUploaded stored = images.put(bccd("BloodImage_00011.jpg"), "image/jpeg");
+        ImageUploaded claimsAnother = new ImageUploaded(ImageId.of(bccd("BloodImage_00007.jpg")), stored.bucket(),
+                stored.objectKey(), "image/jpeg", 1, "s", "s", "b", NOW);
 
-        DeadLetter letter = deadLetterOf(service.detect(event, image, JSON.writeValueAsString(event)));
+        DeadLetter letter = deadLetterOf(service().process(List.of(raw(claimsAnother))).get(0));
 
-        assertTrue(letter.reason().contains(ImageId.of(image)), letter.reason());
+        assertTrue(letter.reason().contains(stored.imageId()), letter.reason());
     }
 
     @Test
-    void eventThatIsNotJsonIsDeadLetteredWithItsPayload() {
-        String raw = "{\"imageId\": \"abc\", oops";
+    void anObjectThatDoesNotExistIsDeadLettered() throws Exception {
+        ImageUploaded absent = new ImageUploaded("b".repeat(64), "service-test", "no/such/object", "image/jpeg", 1,
+                "s", "s", "b", NOW);
 
-        DeadLetter letter = deadLetterOf(service.process(raw));
+        DeadLetter letter = deadLetterOf(service().process(List.of(raw(absent))).get(0));
 
-        assertNull(letter.imageId());
-        assertEquals("detect", letter.stage());
-        assertTrue(letter.reason().contains("not a valid ImageUploaded JSON"), letter.reason());
-        assertEquals(raw, letter.payload());
+        assertTrue(letter.reason().contains("does not exist"), letter.reason());
     }
 
     @Test
-    void eventWithoutObjectKeyIsDeadLettered() {
-        String raw = "{\"imageId\": \"" + "a".repeat(64) + "\", \"bucket\": \"images\"}";
+    void eventsThatAreNoImageUploadedAreDeadLetteredWithTheirPayload() {
+        String withoutKey = "{\"imageId\": \"" + "a".repeat(64) + "\", \"bucket\": \"images\"}";
+        List<String> batch = new ArrayList<>(List.of(withoutKey));
+        batch.add(null);
 
-        DeadLetter letter = deadLetterOf(service.process(raw));
+        List<DetectionOutcome> outcomes = service().process(batch);
 
-        assertEquals("a".repeat(64), letter.imageId());
-        assertEquals("Event has no objectKey", letter.reason());
+        assertEquals("a".repeat(64), deadLetterOf(outcomes.get(0)).imageId());
+        assertEquals("Event has no objectKey", deadLetterOf(outcomes.get(0)).reason());
+        assertEquals(withoutKey, deadLetterOf(outcomes.get(0)).payload());
+        assertEquals("Empty event", deadLetterOf(outcomes.get(1)).reason());
+        assertNull(deadLetterOf(outcomes.get(1)).payload());
     }
 
     @Test
-    void emptyRecordIsDeadLettered() {
-        DeadLetter letter = deadLetterOf(service.process(null));
+    void unreachableStorageFailsTheBatchInsteadOfDeadLetteringWithinItsFetchBudget() throws Exception {
+        String raw = raw(images.put(bccd("BloodImage_00007.jpg"), "image/jpeg"));
+        ImageDetectionService.Pipeline manyAttemptsShortBudget =
+                new ImageDetectionService.Pipeline(2, Duration.ofMillis(50), 1, 100, Duration.ofSeconds(2));
+        ImageDetectionService down = service(unreachableStorage(), ModelLease.of(detector), manyAttemptsShortBudget);
 
-        assertEquals("Empty event", letter.reason());
-        assertNull(letter.payload());
+        long began = System.nanoTime();
+        assertThrows(StorageUnavailableException.class, () -> down.process(List.of(raw, raw)));
+        long seconds = (System.nanoTime() - began) / 1_000_000_000;
+        assertTrue(seconds < 5, "retries went on past the fetch budget: " + seconds + " s");
     }
 
+    /** A failure that is not the image's (here: a model closed under the batch, a bug) is not parked. */
     @Test
-    void unreachableStorageFailsTheMessageInsteadOfDeadLettering() throws Exception {
-        String raw = JSON.writeValueAsString(uploaded(bccd("BloodImage_00007.jpg")));
+    void anUnexpectedFailureInsideDetectionFailsTheBatchInsteadOfDeadLettering() throws Exception {
+        String raw = raw(images.put(bccd("BloodImage_00007.jpg"), "image/jpeg"));
+        CellDetector closed = CellDetector.load(MODEL, 1);
+        closed.close();
 
-        assertThrows(StorageUnavailableException.class, () -> service.process(raw));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> service(minio, ModelLease.of(closed), TWO_PER_RUN).process(List.of(raw)));
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
     }
 
     private static DeadLetter deadLetterOf(DetectionOutcome outcome) {
         return assertInstanceOf(DetectionOutcome.DeadLettered.class, outcome).deadLetter();
-    }
-
-    private static ImageUploaded uploaded(byte[] bytes) {
-        String id = ImageId.of(bytes);
-        return new ImageUploaded(id, "images", id, "image/jpeg", bytes.length, "scanner-1", "slide-1", "batch-1",
-                NOW.minusSeconds(5));
     }
 
     /** A client for a port nobody listens on: connection refused, as when the store is down. */

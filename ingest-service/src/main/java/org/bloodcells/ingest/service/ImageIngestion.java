@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.ingest.config.IngestConfig;
+import org.bloodcells.ingest.metrics.IngestMetrics;
 import org.bloodcells.ingest.messaging.ImageUploadedPublisher;
 import org.bloodcells.ingest.storage.ImageStore;
 import org.bloodcells.ingest.storage.ObjectKeys;
@@ -39,14 +40,16 @@ public class ImageIngestion {
     private final ImageUploadedPublisher publisher;
     private final ObjectMapper json;
     private final IngestConfig config;
+    private final IngestMetrics metrics;
 
     public ImageIngestion(ImageInspector inspector, ImageStore store, ImageUploadedPublisher publisher,
-            ObjectMapper json, IngestConfig config) {
+            ObjectMapper json, IngestConfig config, IngestMetrics metrics) {
         this.inspector = inspector;
         this.store = store;
         this.publisher = publisher;
         this.json = json;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -66,6 +69,7 @@ public class ImageIngestion {
                 images.add(inspector.inspect(file.fileName(), file.bytes()));
             } catch (ImageRejected rejected) {
                 rejections.add(rejected);
+                metrics.rejected(rejected.reason());
             }
         }
         if (!rejections.isEmpty()) {
@@ -89,6 +93,7 @@ public class ImageIngestion {
         } else {
             LOG.debugf("Image %s (%s) already known", image.imageId(), image.fileName());
         }
+        metrics.image(created, image.bytes().length);
         return new IngestedImage(image.fileName(), image.imageId(), objectKey, contentType, image.bytes().length,
                 image.width(), image.height(), created);
     }

@@ -110,6 +110,33 @@ class ImageUploadResourceTest {
         assertEquals("batch-1", event.batchId());
     }
 
+    /** Counters only grow, and other tests of this class upload too: each is read before and after. */
+    @Test
+    void metricsCountImagesBytesAndRejectionsByReason() {
+        double storedBefore = metric("bloodcells_ingest_images_total{outcome=\"stored\"}");
+        double bytesBefore = metric("bloodcells_ingest_stored_bytes_sum");
+        double rejectedBefore = metric("bloodcells_ingest_rejections_total{reason=\"NOT_AN_IMAGE\"}");
+        byte[] image = uniqueVariant(IMAGE_7);
+
+        given().multiPart("file", "x.jpg", image, "image/jpeg")
+                .multiPart("scannerId", "scanner-7").multiPart("slideId", "slide-m").multiPart("batchId", "batch-m")
+                .when().post("/images").then().statusCode(201);
+        given().multiPart("file", "notes.txt", "not a picture".getBytes(StandardCharsets.UTF_8), "image/jpeg")
+                .multiPart("scannerId", "scanner-7").multiPart("slideId", "slide-m").multiPart("batchId", "batch-m")
+                .when().post("/images").then().statusCode(415);
+
+        assertEquals(storedBefore + 1, metric("bloodcells_ingest_images_total{outcome=\"stored\"}"));
+        assertEquals(bytesBefore + image.length, metric("bloodcells_ingest_stored_bytes_sum"));
+        assertEquals(rejectedBefore + 1, metric("bloodcells_ingest_rejections_total{reason=\"NOT_AN_IMAGE\"}"));
+    }
+
+    /** A sample of /q/metrics (Prometheus text), 0 while the series does not exist yet. */
+    private static double metric(String series) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(
+                        series.length() + 1).trim())).findFirst().orElse(0);
+    }
+
     @Test
     void reuploadingSameBytesKeepsOneImage() {
         byte[] bytes = bccd(IMAGE_15);

@@ -1,9 +1,10 @@
 package org.bloodcells.results.messaging;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,7 @@ import org.bloodcells.events.Topics;
 import org.bloodcells.results.messaging.EventReader.Reading;
 import org.bloodcells.results.messaging.EventReader.Storable;
 import org.bloodcells.results.messaging.EventReader.Unusable;
+import org.bloodcells.results.metrics.ResultsMetrics;
 import org.bloodcells.results.service.EventCheck;
 import org.bloodcells.results.service.ResultRecorder;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -46,21 +48,29 @@ public class PipelineEventConsumer {
 
     private static final Logger LOG = Logger.getLogger(PipelineEventConsumer.class);
 
+    /** Longest a record waits for Kafka to acknowledge its parking; the producer gives up before (properties). */
+    static final Duration PARK_TIMEOUT = Duration.ofSeconds(10);
+
     private final ResultRecorder recorder;
     private final EventReader reader;
     private final MutinyEmitter<DeadLetter> parked;
+    private final ResultsMetrics metrics;
 
     public PipelineEventConsumer(ResultRecorder recorder, EventReader reader,
-            @Channel(PARKED) MutinyEmitter<DeadLetter> parked) {
+            @Channel(PARKED) MutinyEmitter<DeadLetter> parked, ResultsMetrics metrics) {
         this.recorder = recorder;
         this.reader = reader;
         this.parked = parked;
+        this.metrics = metrics;
     }
 
     @Incoming(Topics.IMAGES_UPLOADED)
     @Blocking
     public void onImageUploaded(ConsumerRecord<String, String> record) {
-        storeOr(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload, this::park);
+        storeOr(record, ImageUploaded.class, EventCheck::problemWith, event -> {
+            recorder.recordUpload(event);
+            return true;
+        }, this::park);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)
@@ -72,26 +82,32 @@ public class PipelineEventConsumer {
     @Incoming(Topics.DEAD_LETTERS)
     @Blocking
     public void onDeadLetter(ConsumerRecord<String, String> record) {
-        storeOr(record, DeadLetter.class, EventCheck::problemWith, recorder::recordDeadLetter,
-                (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
-                        skipped.offset(), letter.reason()));
+        storeOr(record, DeadLetter.class, EventCheck::problemWith, event -> {
+            recorder.recordDeadLetter(event);
+            return true;
+        }, (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
+                skipped.offset(), letter.reason()));
     }
 
-    /** Reads the record; stores what is storable, and hands the dead letter of what is not to unusable. */
+    /**
+     * Reads the record; stores what is storable (store says whether it was new), and hands the dead letter of what
+     * is not to unusable.
+     */
     private <T> void storeOr(ConsumerRecord<String, String> record, Class<T> type,
-            Function<T, Optional<String>> check, Consumer<T> store,
+            Function<T, Optional<String>> check, Predicate<T> store,
             BiConsumer<ConsumerRecord<String, String>, DeadLetter> unusable) {
         Reading<T> reading = reader.read(record.topic(), record.key(), record.value(), type, check);
         if (reading instanceof Storable<T> storable) {
-            store.accept(storable.event());
+            metrics.applied(record.topic(), store.test(storable.event()));
         } else {
             unusable.accept(record, ((Unusable<T>) reading).deadLetter());
         }
     }
 
     private void park(ConsumerRecord<String, String> record, DeadLetter letter) {
-        parked.sendMessageAndAwait(Message.of(letter).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.DEAD_LETTERS).withKey(letter.imageId()).build()));
+        parked.sendMessage(Message.of(letter).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(Topics.DEAD_LETTERS).withKey(letter.imageId()).build())).await().atMost(PARK_TIMEOUT);
+        metrics.parked(record.topic());
         LOG.warnf("Parked %s-%d@%d on %s: %s", record.topic(), record.partition(), record.offset(),
                 Topics.DEAD_LETTERS, letter.reason());
     }

@@ -42,14 +42,18 @@ public class ResultRecorder {
         image.updatedAt = Instant.now();
     }
 
-    /** Stores the run once per image and model version; a re-delivery changes nothing. */
+    /**
+     * Stores the run once per image and model version; a re-delivery changes nothing.
+     *
+     * @return whether the run was new (false: a duplicate, ignored)
+     */
     @Transactional
-    public void recordDetections(CellDetections event) {
+    public boolean recordDetections(CellDetections event) {
         Image image = Image.lockOrCreate(event.imageId());
         if (DetectionRun.exists(event.imageId(), event.modelName(), event.modelVersion())) {
             LOG.debugf("Detections of %s by %s %s already stored", event.imageId(), event.modelName(),
                     event.modelVersion());
-            return;
+            return false;
         }
         DetectionRun run = new DetectionRun();
         run.imageId = event.imageId();
@@ -69,6 +73,7 @@ public class ResultRecorder {
         }
         image.status = image.status.afterDetections();
         image.updatedAt = Instant.now();
+        return true;
     }
 
     /** Marks the image FAILED with the reason, unless counts are already stored for it. */

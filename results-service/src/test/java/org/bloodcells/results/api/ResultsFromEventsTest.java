@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +115,36 @@ class ResultsFromEventsTest {
                 .body("counts.RBC", equalTo(5))
                 .body("counts.WBC", equalTo(1))
                 .body("counts.Platelets", equalTo(1));
+    }
+
+    /** Counters only grow, and the other tests feed them too: read before and after. */
+    @Test
+    void metricsCountEventsStoredDuplicatesIgnoredAndRecordsParked() {
+        String stored = "bloodcells_results_events_total{outcome=\"stored\",topic=\"" + Topics.CELL_DETECTIONS + "\"}";
+        String duplicate = "bloodcells_results_events_total{outcome=\"duplicate\",topic=\"" + Topics.CELL_DETECTIONS
+                + "\"}";
+        String parked = "bloodcells_results_parked_total{topic=\"" + Topics.CELL_DETECTIONS + "\"}";
+        double storedBefore = metric(stored);
+        double duplicateBefore = metric(duplicate);
+        double parkedBefore = metric(parked);
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
+        events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
+        events.send(Topics.CELL_DETECTIONS, newImageId(), "{ this is not json");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertEquals(storedBefore + 1, metric(stored), stored);
+            assertEquals(duplicateBefore + 1, metric(duplicate), duplicate);
+            assertEquals(parkedBefore + 1, metric(parked), parked);
+        });
+    }
+
+    /** A sample of /q/metrics (Prometheus text), 0 while the series does not exist yet. */
+    private static double metric(String series) {
+        return when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(
+                        series.length() + 1).trim())).findFirst().orElse(0);
     }
 
     @Test

@@ -1,0 +1,83 @@
+package org.bloodcells.detect.metrics;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.bloodcells.detection.ModelInfo;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * What ops watch on a detect worker (Prometheus names at {@code /q/metrics}): images processed and dead-lettered,
+ * the time of each stage per image, the sizes of Kafka batches and model runs, and the model and execution
+ * provider in use. The consumer lag of {@code images-uploaded} comes from the Kafka client's own metrics.
+ */
+public class WorkerMetrics {
+
+    /** The stages an image passes; each has a timer {@code bloodcells_worker_stage_seconds{stage=...}}. */
+    public enum Stage {
+        FETCH, DECODE, PREPARE, INFERENCE, POSTPROCESS, PUBLISH;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Counter detected;
+    private final Counter deadLettered;
+    private final Timer[] stages = new Timer[Stage.values().length];
+    private final DistributionSummary kafkaBatch;
+    private final DistributionSummary modelBatch;
+    private final MultiGauge model;
+
+    public WorkerMetrics(MeterRegistry registry) {
+        detected = Counter.builder("bloodcells.worker.images").tag("outcome", "detected")
+                .description("images whose detections were published").register(registry);
+        deadLettered = Counter.builder("bloodcells.worker.images").tag("outcome", "dead_lettered")
+                .description("images parked on the dead-letter topic with their reason").register(registry);
+        for (Stage stage : Stage.values()) {
+            stages[stage.ordinal()] = Timer.builder("bloodcells.worker.stage").tag("stage", stage.label())
+                    .description("time one image spends in a stage (a model run's time is shared by its images)")
+                    .publishPercentileHistogram().register(registry);
+        }
+        kafkaBatch = DistributionSummary.builder("bloodcells.worker.batch.records")
+                .description("records per batch taken from images-uploaded").register(registry);
+        modelBatch = DistributionSummary.builder("bloodcells.worker.inference.batch.images")
+                .description("images per model run").register(registry);
+        model = MultiGauge.builder("bloodcells.worker.model")
+                .description("1 for the model this worker runs, tagged with its name, version and execution provider")
+                .register(registry);
+    }
+
+    public void detected() {
+        detected.increment();
+    }
+
+    public void deadLettered() {
+        deadLettered.increment();
+    }
+
+    public void time(Stage stage, long nanos) {
+        stages[stage.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void kafkaBatch(int records) {
+        kafkaBatch.record(records);
+    }
+
+    public void modelBatch(int images) {
+        modelBatch.record(images);
+    }
+
+    /** The model now running; the previous one's gauge goes. */
+    public void modelInUse(ModelInfo info, String executionProvider) {
+        model.register(List.of(MultiGauge.Row.of(Tags.of("name", info.name(), "version", info.version(),
+                "provider", executionProvider), 1)), true);
+    }
+}

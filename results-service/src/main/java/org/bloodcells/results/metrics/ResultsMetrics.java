@@ -1,0 +1,29 @@
+package org.bloodcells.results.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * What ops watch on results-service ({@code /q/metrics}): events stored and duplicates ignored, per topic, and
+ * records parked on the dead-letter topic because they can never be stored.
+ */
+@ApplicationScoped
+public class ResultsMetrics {
+
+    private final MeterRegistry registry;
+
+    public ResultsMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** An event applied, after its transaction committed; {@code stored} false: a duplicate, ignored. */
+    public void applied(String topic, boolean stored) {
+        registry.counter("bloodcells.results.events", "topic", topic, "outcome", stored ? "stored" : "duplicate")
+                .increment();
+    }
+
+    public void parked(String topic) {
+        registry.counter("bloodcells.results.parked", "topic", topic).increment();
+    }
+}
