@@ -96,36 +96,54 @@ public final class CellDetector implements AutoCloseable {
             throw new ModelContractException("Model file not found: " + modelFile.toAbsolutePath());
         }
         ExecutionProvider.Selection provider = runtime.provider().select(OrtEnvironment.getAvailableProviders());
+        if (provider.used() == ExecutionProvider.CPU) {
+            return open(modelFile, runtime.intraOpThreads(), adjust, provider);
+        }
+        try {
+            return open(modelFile, runtime.intraOpThreads(), adjust, provider);
+        } catch (GpuFailure e) {
+            if (provider.requested() != ExecutionProvider.AUTO) {
+                throw new IllegalStateException(provider.used() + " execution provider " + e.getMessage(),
+                        e.getCause());
+            }
+            // A GPU build on a machine whose GPU does not start or run: auto falls back, and says why.
+            return open(modelFile, runtime.intraOpThreads(), adjust, new ExecutionProvider.Selection(
+                    provider.requested(), ExecutionProvider.CPU, Optional.of(provider.used() + " is offered but "
+                            + e.getMessage() + "; running on CPU")));
+        }
+    }
+
+    /** A GPU execution provider that did not start, or failed its first run; its message says which. */
+    private static final class GpuFailure extends RuntimeException {
+
+        GpuFailure(String message, Exception cause) {
+            super(message + " (" + cause.getMessage() + ")", cause);
+        }
+    }
+
+    private static CellDetector open(Path modelFile, int intraOpThreads, UnaryOperator<DetectorSettings> adjust,
+            ExecutionProvider.Selection provider) {
+        boolean gpu = provider.used() != ExecutionProvider.CPU;
         OrtSession.SessionOptions options = null;
         OrtSession session = null;
         ModelMetadata metadata;
         ModelSignature signature;
         AnchorGrid anchors;
         try {
+            options = options(intraOpThreads, provider.used());
             try {
-                options = options(runtime.intraOpThreads(), provider.used());
                 session = OrtEnvironment.getEnvironment().createSession(modelFile.toString(), options);
             } catch (OrtException e) {
-                if (provider.used() == ExecutionProvider.CPU) {
-                    throw e;
+                if (gpu) {
+                    throw new GpuFailure("failed to start", e);
                 }
-                if (provider.requested() != ExecutionProvider.AUTO) {
-                    throw new IllegalStateException(provider.used() + " execution provider failed to start: "
-                            + e.getMessage(), e);
-                }
-                // A GPU build on a machine without a usable GPU: auto falls back, and says why.
-                closeQuietly(null, options);
-                provider = new ExecutionProvider.Selection(provider.requested(), ExecutionProvider.CPU,
-                        Optional.of(provider.used() + " is offered but does not start (" + e.getMessage()
-                                + "); running on CPU"));
-                options = options(runtime.intraOpThreads(), ExecutionProvider.CPU);
-                session = OrtEnvironment.getEnvironment().createSession(modelFile.toString(), options);
+                throw e;
             }
             metadata = ModelMetadata.parse(session.getMetadata().getCustomMetadata());
             anchors = AnchorGrid.of(metadata);
             signature = ModelSignature.check(session.getInputInfo(), session.getOutputInfo(), metadata,
                     anchors.size());
-        } catch (IllegalStateException e) {
+        } catch (GpuFailure e) {
             closeQuietly(session, options);
             throw e;
         } catch (OrtException | RuntimeException e) {
@@ -147,6 +165,9 @@ public final class CellDetector implements AutoCloseable {
             return detector;
         } catch (RuntimeException e) {
             detector.close();
+            if (gpu && e instanceof InferenceException) {
+                throw new GpuFailure("failed its first run", e);
+            }
             throw contractFailure(modelFile, e);
         }
     }

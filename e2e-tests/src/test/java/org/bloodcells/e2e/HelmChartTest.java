@@ -137,6 +137,15 @@ class HelmChartTest {
                 refused.getMessage());
     }
 
+    /** KEDA's trigger is the worker's consumer group on images-uploaded: no other service may borrow it. */
+    @Test
+    void onlyTheWorkersScaleOnKafkaLag() {
+        Exception refused = assertThrows(Exception.class, () -> renderWith(Map.of(
+                "services.results-service.autoscaling.keda.enabled", "true",
+                "services.results-service.autoscaling.keda.maxReplicas", "2")));
+        assertTrue(refused.getMessage().contains("only detect-worker scales on Kafka lag"), refused.getMessage());
+    }
+
     @Test
     void gpuWorkersAskForAGpuOnGpuNodesAndRunTheGpuBuildAndProfile() {
         List<String> rendered = renderWith(Map.of("services.detect-worker.gpu.enabled", "true"));
@@ -145,9 +154,11 @@ class HelmChartTest {
         assertTrue(deployment.contains("nvidia.com/gpu.present: \"true\""), deployment);
         assertTrue(deployment.contains("key: nvidia.com/gpu"), deployment);
         assertTrue(deployment.contains("bloodcells/detect-worker:0.1.0-gpu"), deployment);
-        assertTrue(deployment.contains("memory: 4Gi"), "the CPU limits stay: " + deployment);
+        assertTrue(deployment.contains("memory: 16Gi") && deployment.contains("cpu: \"8\""),
+                "the GPU profile's CPUs for its prepare threads: " + deployment);
         String config = documentIn(rendered, "kind: ConfigMap", "name: detect-worker-config");
         assertTrue(config.contains("BLOODCELLS_DETECTOR_EXECUTION_PROVIDER: \"cuda\""), config);
+        assertTrue(config.contains("BLOODCELLS_WORKER_PREPARE_THREADS: \"6\""), config);
         assertFalse(documentIn(documents, "kind: Deployment", "name: detect-worker").contains("nvidia.com/gpu"),
                 "no GPU unless asked for");
     }

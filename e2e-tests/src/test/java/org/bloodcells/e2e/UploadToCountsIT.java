@@ -26,6 +26,7 @@ import org.bloodcells.launcher.PlatformClient;
 import org.bloodcells.launcher.PlatformClient.Origin;
 import org.bloodcells.launcher.PlatformClient.Upload;
 import org.bloodcells.launcher.RepositoryLayout;
+import org.bloodcells.launcher.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -172,7 +173,11 @@ class UploadToCountsIT {
         await().atMost(PROCESSING).pollInterval(Duration.ofMillis(100))
                 .until(() -> detectionsOf(ids).stream().filter(d -> d.path("workerId").asText()
                         .equals("local-worker-2")).count() >= 4);
-        platform.workers().get(1).close();
+        ServiceProcess second = platform.workers().get(1);
+        // SIGTERM, with as long to finish as the chart gives a worker pod (terminationGracePeriodSeconds)
+        assertTrue(second.stop(Duration.ofSeconds(150)), "worker 2 did not stop by itself within its grace period");
+        assertTrue(Files.readString(second.log()).contains("Shutting down: waiting for the batch in flight"),
+                "worker 2 was not stopped mid-batch, so this test proves nothing about its in-flight batch");
 
         Map<String, JsonNode> stored = awaitDone(ids);
         Map<String, Map<String, Integer>> expected = new LinkedHashMap<>();

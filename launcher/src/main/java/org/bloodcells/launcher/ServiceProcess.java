@@ -77,4 +77,13 @@ public final class ServiceProcess implements AutoCloseable {
     public void close() {
         jvm.close();
     }
+
+    /**
+     * SIGTERM, and SIGKILL only after {@code grace}: the time a Kubernetes pod gets to finish its work.
+     *
+     * @return whether the service exited by itself within it
+     */
+    public boolean stop(Duration grace) {
+        return jvm.stop(grace);
+    }
 }

@@ -119,14 +119,27 @@ public final class ChildJvm implements AutoCloseable {
     /** SIGTERM first so the server's shutdown hook runs; SIGKILL if it hangs. */
     @Override
     public void close() {
+        stop(STOP_TIMEOUT);
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if the server has not exited within {@code grace}, as Kubernetes does with a pod's
+     * termination grace period.
+     *
+     * @return whether it exited by itself within the grace period
+     */
+    public boolean stop(Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return false;
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -13,6 +13,11 @@ public class MinioClientProducer {
     @Produces
     @Singleton
     MinioClient minioClient(StorageConfig config) {
+        return create(config);
+    }
+
+    /** The client the services use, with the configuration's time limits; tools and tests may build one too. */
+    public static MinioClient create(StorageConfig config) {
         return MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
@@ -20,6 +25,9 @@ public class MinioClientProducer {
                         .connectTimeout(config.connectTimeout())
                         .readTimeout(config.timeout())
                         .writeTimeout(config.timeout())
+                        // The read timeout is per socket read: a store that trickles bytes would never trip it.
+                        // The whole call, body included, ends within the two together.
+                        .callTimeout(config.connectTimeout().plus(config.timeout()))
                         .build(), true)
                 .build();
     }

@@ -21,8 +21,9 @@ public interface StorageConfig {
     String bucket();
 
     /**
-     * Read and write timeout of one storage call. MinIO's own default is five minutes: an upload
-     * would hang instead of answering 503, and a worker would hold its partition.
+     * Read and write timeout of one storage call; with the connect timeout, also the longest the
+     * whole call may take. MinIO's own default is five minutes: an upload would hang instead of
+     * answering 503, and a worker would hold its partition.
      */
     @WithDefault("30S")
     Duration timeout();

@@ -3,6 +3,7 @@ package org.bloodcells.detect.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -101,15 +102,17 @@ public class ImageUploadedConsumer {
             inFlight++;
         }
         return CompletableFuture.runAsync(() -> process(batch), batchThread)
+                .handle((done, failure) -> failure)
+                .thenCompose(failure -> failure == null ? batch.ack()
+                        : batch.nack(failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure))
+                // In flight until acknowledged or nacked: shutdown waits for that, not only for the work.
                 .whenComplete((done, failure) -> {
                     synchronized (inFlightLock) {
                         inFlight--;
                         inFlightLock.notifyAll();
                     }
-                })
-                .thenCompose(done -> batch.ack())
-                .exceptionallyCompose(failure -> batch.nack(failure instanceof CompletionException
-                        && failure.getCause() != null ? failure.getCause() : failure));
+                });
     }
 
     /** Runs before the connector closes: lets the batch in flight finish, so that its offsets are committed. */
@@ -136,6 +139,11 @@ public class ImageUploadedConsumer {
 
         long publishing = System.nanoTime();
         List<Uni<Void>> sent = new ArrayList<>(outcomes.size());
+        if (outcomes.size() != batch.size() || outcomes.stream().anyMatch(Objects::isNull)) {
+            // Acknowledging the batch would lose the images without an outcome.
+            throw new IllegalStateException("the detection service returned " + outcomes + " for " + batch.size()
+                    + " records");
+        }
         for (DetectionOutcome outcome : outcomes) {
             if (outcome instanceof DetectionOutcome.Detected detected) {
                 CellDetections cells = detected.detections();

@@ -66,7 +66,12 @@ public class DetectionModel implements ModelLease.Source {
     private CellDetector detector;
     private FileStamp loaded;
     private FileStamp rejected;
-    private int generation = 1;
+    /**
+     * What readiness, logs and metrics read, without the lock: a swap waiting for the batches in flight holds new
+     * readers of the lock back, and a readiness probe must not wait for a batch.
+     */
+    private volatile Running running;
+    private volatile int generation = 1;
     private boolean closed;
 
     @Inject
@@ -97,6 +102,7 @@ public class DetectionModel implements ModelLease.Source {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
+        running = Running.of(detector);
         ModelInfo info = detector.model();
         LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d; %s) on %s", info.name(), info.version(),
                 modelFile, info.classes(), info.inputSize(), info.inputSize(), detector.settings().describe(),
@@ -141,12 +147,7 @@ public class DetectionModel implements ModelLease.Source {
     }
 
     public ModelInfo info() {
-        lock.readLock().lock();
-        try {
-            return detector.model();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return running.model();
     }
 
     /**
@@ -154,25 +155,19 @@ public class DetectionModel implements ModelLease.Source {
      * read together, so a swap in between cannot pair one model's name with another's settings.
      */
     public record Running(ModelInfo model, DetectorSettings settings, ExecutionProvider.Selection provider) {
+
+        static Running of(CellDetector detector) {
+            return new Running(detector.model(), detector.settings(), detector.executionProvider());
+        }
     }
 
     public Running running() {
-        lock.readLock().lock();
-        try {
-            return new Running(detector.model(), detector.settings(), detector.executionProvider());
-        } finally {
-            lock.readLock().unlock();
-        }
+        return running;
     }
 
     /** How many sessions this process has loaded: 1 at start, one more per swap. */
     public int generation() {
-        lock.readLock().lock();
-        try {
-            return generation;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return generation;
     }
 
     /** @return whether a new model was swapped in */
@@ -204,6 +199,7 @@ public class DetectionModel implements ModelLease.Source {
             }
             old = detector;
             detector = fresh;
+            running = Running.of(fresh);
             loaded = stamp;
             rejected = null;
             generation++;

@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.metrics.WorkerMetrics.Stage;
@@ -47,8 +49,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>The batch is a pipeline on one model ({@link ModelLease}): each image is fetched, checked, decoded and prepared
  * on the bounded CPU pool, in parallel; as prepared images arrive they are run through the model in micro-batches of
  * up to {@code maxBatch} images, a run starting when it is full or {@code maxWait} after its first image, with up to
- * {@code parallelRuns} runs at once on the model pool; each image's outputs are post-processed on the CPU pool,
- * while the next micro-batch runs.
+ * {@code parallelRuns} runs at once on the model pool; each image's outputs are post-processed on the CPU pool, in
+ * its order of work (after the images still waiting to be prepared), while later micro-batches run. A batch that
+ * fails skips what is still queued and ends what is running before it lets go of the model.
  *
  * <p>Only faults of the event or the image are dead-lettered: an event that is no {@code ImageUploaded}, an object
  * that does not exist, bytes that do not hash to the id, an image the platform cannot use. Everything else fails
@@ -128,73 +131,111 @@ public class ImageDetectionService {
         long fetchDeadline = System.nanoTime() + pipeline.fetchBudget().toNanos();
         try (ModelLease lease = models.lease()) {
             CellDetector detector = lease.detector();
-            BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>();
-            int pending = 0;
-            for (int i = 0; i < rawEvents.size(); i++) {
-                String raw = rawEvents.get(i);
-                ImageUploaded event;
-                try {
-                    event = parse(raw);
-                } catch (InvalidEventException e) {
-                    outcomes[i] = deadLetter(e.imageId, e.getMessage(), raw);
-                    continue;
-                }
-                int index = i;
-                pending++;
-                CompletableFuture.runAsync(() -> ready.add(prepare(index, event, raw, detector, fetchDeadline)), pool)
-                        .exceptionally(e -> {
-                            ready.add(new Prepared(index, event, raw, null, null, unwrap(e)));
-                            return null;
-                        });
-            }
-            List<CompletableFuture<Void>> runs = new ArrayList<>();
-            Semaphore lanes = new Semaphore(pipeline.parallelRuns());
-            while (pending > 0) {
-                // A lane first, then the images ready by then: a micro-batch waits for a free run, not the reverse.
-                lanes.acquire();
-                failureOf(runs);
-                List<Prepared> batch = nextBatch(ready, pending);
-                pending -= batch.size();
-                List<Prepared> runnable = new ArrayList<>(batch.size());
-                for (Prepared prepared : batch) {
-                    if (prepared.failure() != null) {
-                        throw prepared.failure();
-                    }
-                    if (prepared.parked() != null) {
-                        outcomes[prepared.index()] = prepared.parked();
-                    } else {
-                        runnable.add(prepared);
-                    }
-                }
-                if (runnable.isEmpty()) {
-                    lanes.release();
-                    continue;
-                }
-                runs.add(CompletableFuture.supplyAsync(() -> run(runnable, detector), modelPool)
-                        .whenComplete((outputs, failure) -> lanes.release())
-                        .thenCompose(outputs -> {
-                            List<CompletableFuture<Void>> finished = new ArrayList<>(runnable.size());
-                            for (int j = 0; j < runnable.size(); j++) {
-                                Prepared prepared = runnable.get(j);
-                                ModelOutputs output = outputs.get(j);
-                                finished.add(CompletableFuture.runAsync(() -> outcomes[prepared.index()] =
-                                        finish(prepared, output, detector), pool));
-                            }
-                            return CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new));
-                        }));
-            }
-            for (CompletableFuture<Void> run : runs) {
-                try {
-                    run.join();
-                } catch (CompletionException e) {
-                    throw unwrap(e);
-                }
+            AtomicBoolean abandoned = new AtomicBoolean();
+            List<CompletableFuture<Void>> started = new ArrayList<>();
+            try {
+                detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started);
+            } catch (RuntimeException | Error e) {
+                // What is still queued is skipped, what is running ends before the model's lease does.
+                abandoned.set(true);
+                settle(started);
+                throw e;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while detecting a batch", e);
         }
+        for (int i = 0; i < outcomes.length; i++) {
+            if (outcomes[i] == null) {
+                throw new IllegalStateException("no outcome for record " + i + " of the batch");
+            }
+        }
         return Collections.unmodifiableList(Arrays.asList(outcomes));
+    }
+
+    private void detectAll(List<String> rawEvents, DetectionOutcome[] outcomes, CellDetector detector, long fetchDeadline,
+            AtomicBoolean abandoned, List<CompletableFuture<Void>> started) throws InterruptedException {
+        BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>();
+        int pending = 0;
+        for (int i = 0; i < rawEvents.size(); i++) {
+            String raw = rawEvents.get(i);
+            ImageUploaded event;
+            try {
+                event = parse(raw);
+            } catch (InvalidEventException e) {
+                outcomes[i] = deadLetter(e.imageId, e.getMessage(), raw);
+                continue;
+            }
+            int index = i;
+            pending++;
+            started.add(CompletableFuture.runAsync(() -> {
+                if (!abandoned.get()) {
+                    ready.add(prepare(index, event, raw, detector, fetchDeadline));
+                }
+            }, pool).exceptionally(e -> {
+                ready.add(new Prepared(index, event, raw, null, null, unwrap(e)));
+                return null;
+            }));
+        }
+        List<CompletableFuture<Void>> runs = new ArrayList<>();
+        Semaphore lanes = new Semaphore(pipeline.parallelRuns());
+        while (pending > 0) {
+            // A lane first, then the images ready by then: a micro-batch waits for a free run, not the reverse.
+            lanes.acquire();
+            failureOf(runs);
+            List<Prepared> batch = nextBatch(ready, pending);
+            pending -= batch.size();
+            List<Prepared> runnable = new ArrayList<>(batch.size());
+            for (Prepared prepared : batch) {
+                if (prepared.failure() != null) {
+                    throw prepared.failure();
+                }
+                if (prepared.parked() != null) {
+                    outcomes[prepared.index()] = prepared.parked();
+                } else {
+                    runnable.add(prepared);
+                }
+            }
+            if (runnable.isEmpty()) {
+                lanes.release();
+                continue;
+            }
+            CompletableFuture<Void> modelRun = CompletableFuture.supplyAsync(() -> run(runnable, detector), modelPool)
+                    .whenComplete((outputs, failure) -> lanes.release())
+                    .thenCompose(outputs -> {
+                        List<CompletableFuture<Void>> finished = new ArrayList<>(runnable.size());
+                        for (int j = 0; j < runnable.size(); j++) {
+                            Prepared prepared = runnable.get(j);
+                            ModelOutputs output = outputs.get(j);
+                            finished.add(CompletableFuture.runAsync(() -> {
+                                if (!abandoned.get()) {
+                                    outcomes[prepared.index()] = finish(prepared, output, detector);
+                                }
+                            }, pool));
+                        }
+                        return CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new));
+                    });
+            runs.add(modelRun);
+            started.add(modelRun);
+        }
+        for (CompletableFuture<Void> run : runs) {
+            try {
+                run.join();
+            } catch (CompletionException e) {
+                throw unwrap(e);
+            }
+        }
+    }
+
+    /** Waits for every task of a failed batch to end, whatever it ends with. */
+    private static void settle(List<CompletableFuture<Void>> started) {
+        for (CompletableFuture<Void> task : started) {
+            try {
+                task.join();
+            } catch (CompletionException | CancellationException e) {
+                // the batch has already failed with its first failure
+            }
+        }
     }
 
     /** One model run on a micro-batch, its time shared by its images. */
@@ -269,6 +310,11 @@ public class ImageDetectionService {
     private byte[] fetch(String bucket, String objectKey, long deadline) throws ImageMissingException {
         long backoffMillis = 500;
         for (int attempt = 1; ; attempt++) {
+            if (System.nanoTime() > deadline) {
+                // A read that began now could end after the records are too old for the committer (StorageBudget).
+                throw new StorageUnavailableException("the batch's fetch budget (" + pipeline.fetchBudget()
+                        + ") was spent before " + bucket + "/" + objectKey + " could be read", null);
+            }
             try {
                 return store.fetch(bucket, objectKey);
             } catch (StorageUnavailableException e) {

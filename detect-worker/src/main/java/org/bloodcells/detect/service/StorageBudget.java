@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * How long object storage may keep a batch waiting. The connector's throttled committer declares the channel stuck
  * when a record waits longer than its unprocessed-record age; a batch must end before that, acknowledged or failed.
- * A batch's reads may start until its fetch budget is spent; the last one may then take its connect and read
- * timeouts, the model and post-processing get {@link #DETECTION_ALLOWANCE}, and publishing its publish timeout.
+ * A batch's reads may start until its fetch budget is spent; the last one may then take one storage call (its
+ * connect and read timeouts, the HTTP client's call timeout), the model and post-processing get
+ * {@link #DETECTION_ALLOWANCE}, and publishing its publish timeout.
  */
 public record StorageBudget(Duration maxRecordAge, Duration connectTimeout, Duration readTimeout,
         Duration publishTimeout) {
@@ -17,11 +18,6 @@ public record StorageBudget(Duration maxRecordAge, Duration connectTimeout, Dura
     /** How long after a batch starts a new read of an image may begin. */
     public Duration fetchBudget() {
         return maxRecordAge.minus(connectTimeout).minus(readTimeout).minus(DETECTION_ALLOWANCE).minus(publishTimeout);
-    }
-
-    /** The longest a batch can take: the fetch budget, the last read's timeouts, the model and the publish. */
-    public Duration worstCase() {
-        return fetchBudget().plus(connectTimeout).plus(readTimeout).plus(DETECTION_ALLOWANCE).plus(publishTimeout);
     }
 
     /** @throws IllegalStateException naming the settings when the timeouts leave no time to read an image */

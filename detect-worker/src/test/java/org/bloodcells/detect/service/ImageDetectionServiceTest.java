@@ -57,9 +57,9 @@ class ImageDetectionServiceTest {
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
-    /** At most two images per model run (waiting up to 0.5 s for the second), two runs at once. */
+    /** At most two images per model run (waiting up to 2 s for the second: a busy CI machine), two runs at once. */
     private static final ImageDetectionService.Pipeline TWO_PER_RUN =
-            new ImageDetectionService.Pipeline(2, Duration.ofMillis(500), 2, 2, Duration.ofSeconds(20));
+            new ImageDetectionService.Pipeline(2, Duration.ofSeconds(2), 2, 2, Duration.ofSeconds(20));
 
     private static CellDetector detector;
     private static ExecutorService pool;

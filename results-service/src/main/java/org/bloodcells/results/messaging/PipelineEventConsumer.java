@@ -67,10 +67,7 @@ public class PipelineEventConsumer {
     @Incoming(Topics.IMAGES_UPLOADED)
     @Blocking
     public void onImageUploaded(ConsumerRecord<String, String> record) {
-        storeOr(record, ImageUploaded.class, EventCheck::problemWith, event -> {
-            recorder.recordUpload(event);
-            return true;
-        }, this::park);
+        storeOr(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload, this::park);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)
@@ -82,11 +79,9 @@ public class PipelineEventConsumer {
     @Incoming(Topics.DEAD_LETTERS)
     @Blocking
     public void onDeadLetter(ConsumerRecord<String, String> record) {
-        storeOr(record, DeadLetter.class, EventCheck::problemWith, event -> {
-            recorder.recordDeadLetter(event);
-            return true;
-        }, (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
-                skipped.offset(), letter.reason()));
+        storeOr(record, DeadLetter.class, EventCheck::problemWith, recorder::recordDeadLetter,
+                (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
+                        skipped.offset(), letter.reason()));
     }
 
     /**

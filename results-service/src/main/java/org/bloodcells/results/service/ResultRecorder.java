@@ -1,8 +1,10 @@
 package org.bloodcells.results.service;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -26,10 +28,15 @@ public class ResultRecorder {
 
     private static final Logger LOG = Logger.getLogger(ResultRecorder.class);
 
-    /** Registers the image with its scanner, slide and batch; the first upload's values stand. */
+    /**
+     * Registers the image with its scanner, slide and batch; the first upload's values stand.
+     *
+     * @return whether this was the image's first upload (false: a re-delivery or the same bytes uploaded again)
+     */
     @Transactional
-    public void recordUpload(ImageUploaded event) {
+    public boolean recordUpload(ImageUploaded event) {
         Image image = Image.lockOrCreate(event.imageId());
+        boolean first = image.uploadedAt == null;
         image.scannerId = firstNonNull(image.scannerId, event.scannerId());
         image.slideId = firstNonNull(image.slideId, event.slideId());
         image.batchId = firstNonNull(image.batchId, event.batchId());
@@ -40,6 +47,7 @@ public class ResultRecorder {
         image.uploadedAt = firstNonNull(image.uploadedAt, event.uploadedAt());
         image.status = image.status.afterUpload();
         image.updatedAt = Instant.now();
+        return first;
     }
 
     /**
@@ -76,15 +84,28 @@ public class ResultRecorder {
         return true;
     }
 
-    /** Marks the image FAILED with the reason, unless counts are already stored for it. */
+    /**
+     * Marks the image FAILED with the reason, unless counts are already stored for it.
+     *
+     * @return whether the failure was new (false: a re-delivery of the failure already stored)
+     */
     @Transactional
-    public void recordDeadLetter(DeadLetter event) {
+    public boolean recordDeadLetter(DeadLetter event) {
         Image image = Image.lockOrCreate(event.imageId());
+        boolean known = Objects.equals(image.failureStage, event.stage())
+                && Objects.equals(image.failureReason, event.reason())
+                && Objects.equals(micros(image.failedAt), micros(event.failedAt()));
         image.failureStage = event.stage();
         image.failureReason = event.reason();
         image.failedAt = event.failedAt();
         image.status = image.status.afterDeadLetter();
         image.updatedAt = Instant.now();
+        return !known;
+    }
+
+    /** PostgreSQL keeps microseconds: an instant read back equals the event's only at that precision. */
+    private static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     private static <T> T firstNonNull(T stored, T incoming) {

@@ -104,6 +104,7 @@ class ResultsFromEventsTest {
     void redeliveredDetectionsLeaveCountsUnchanged() {
         String id = newImageId();
         events.publish(uploaded(id, slide, batch));
+        events.publish(uploaded(id, slide, batch));
         events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
         events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
         events.awaitConsumed(Topics.CELL_DETECTIONS);
@@ -117,17 +118,30 @@ class ResultsFromEventsTest {
                 .body("counts.Platelets", equalTo(1));
     }
 
-    /** Counters only grow, and the other tests feed them too: read before and after. */
+    /**
+     * Counters only grow, and the other tests feed them too: wait until every event published so
+     * far is consumed, then read before and after.
+     */
     @Test
     void metricsCountEventsStoredDuplicatesIgnoredAndRecordsParked() {
         String stored = "bloodcells_results_events_total{outcome=\"stored\",topic=\"" + Topics.CELL_DETECTIONS + "\"}";
         String duplicate = "bloodcells_results_events_total{outcome=\"duplicate\",topic=\"" + Topics.CELL_DETECTIONS
                 + "\"}";
         String parked = "bloodcells_results_parked_total{topic=\"" + Topics.CELL_DETECTIONS + "\"}";
+        String uploadStored = "bloodcells_results_events_total{outcome=\"stored\",topic=\"" + Topics.IMAGES_UPLOADED
+                + "\"}";
+        String uploadAgain = "bloodcells_results_events_total{outcome=\"duplicate\",topic=\""
+                + Topics.IMAGES_UPLOADED + "\"}";
+        // the other tests' events may still be in flight: let them land before taking the baseline
+        events.awaitConsumed(Topics.IMAGES_UPLOADED);
+        events.awaitConsumed(Topics.CELL_DETECTIONS);
+        double uploadStoredBefore = metric(uploadStored);
+        double uploadAgainBefore = metric(uploadAgain);
         double storedBefore = metric(stored);
         double duplicateBefore = metric(duplicate);
         double parkedBefore = metric(parked);
         String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
         events.publish(uploaded(id, slide, batch));
         events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
         events.publish(detections(id, "1.0.0", 5, 1, 1, T1));
@@ -137,6 +151,8 @@ class ResultsFromEventsTest {
             assertEquals(storedBefore + 1, metric(stored), stored);
             assertEquals(duplicateBefore + 1, metric(duplicate), duplicate);
             assertEquals(parkedBefore + 1, metric(parked), parked);
+            assertEquals(uploadStoredBefore + 1, metric(uploadStored), uploadStored);
+            assertEquals(uploadAgainBefore + 1, metric(uploadAgain), "the same upload again: " + uploadAgain);
         });
     }
 
