@@ -1,4 +1,5 @@
 """BCCD as PASCAL VOC: loading, the contract's pre-processing, and microscopy augmentation."""
+import io
 import math
 import os
 import random
@@ -76,7 +77,8 @@ def letterbox(image_uint8, size=INPUT_SIZE):
 class VocDetection(torch.utils.data.Dataset):
     """Images are decoded once and kept in memory: BCCD is 364 small JPEGs."""
 
-    def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None, scale=INPUT_SIZE, mosaic=0.0):
+    def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None, scale=INPUT_SIZE, mosaic=0.0,
+                 robust=False):
         ids = [i for s in splits for i in read_split(voc_dir, s)]
         if limit:
             ids = ids[:limit]
@@ -87,6 +89,7 @@ class VocDetection(torch.utils.data.Dataset):
         self.crop = crop
         self.scale = scale
         self.mosaic = mosaic
+        self.robust = robust
 
     def __len__(self):
         return len(self.ids)
@@ -103,7 +106,7 @@ class VocDetection(torch.utils.data.Dataset):
 
     def _augmented(self, idx):
         image, (boxes, labels) = self.images[idx], self.targets[idx]
-        return augment(image, boxes.clone(), labels.clone(), self.crop, self.scale)
+        return augment(image, boxes.clone(), labels.clone(), self.crop, self.scale, self.robust)
 
 
 def _rot90(image, boxes, k):
@@ -125,10 +128,70 @@ def _stain_jitter(x):
     return x.clamp(0, 255)
 
 
-def augment(image, boxes, labels, crop, reference=INPUT_SIZE):
+# Ruifrok and Johnston's stain vectors (haematoxylin, eosin, DAB) as optical densities, the rows of the
+# matrix that turns stain amounts into RGB optical density (the values scikit-image uses).
+RGB_FROM_HED = torch.tensor([[0.65, 0.70, 0.29], [0.07, 0.99, 0.11], [0.27, 0.57, 0.78]])
+HED_FROM_RGB = torch.linalg.inv(RGB_FROM_HED)
+
+# The microscope-robust recipe (--robust): the range of cell sizes, relative to the reference scale, and the chance
+# of each degradation a scanner other than BCCD's brings.
+ROBUST_SCALE_RANGE = (0.5, 2.0)
+PLAIN_SCALE_RANGE = (0.75, 1.33)
+ROBUST_P = {"hed": 0.8, "blur": 0.3, "noise": 0.3, "jpeg": 0.3}
+
+
+def hed_jitter(x, alpha, beta):
+    """Stain augmentation in HED space (Tellez et al. 2018): each stain's amount is scaled by alpha and shifted by
+    beta, so an image looks stained more or less strongly, or with another haematoxylin/eosin balance.
+
+    x: float RGB [3,H,W] in 0..255; alpha, beta: [3]."""
+    od = -torch.log((x.clamp(0, 255) + 1) / 256)                   # optical density, 0 for white
+    hed = torch.einsum("chw,cs->shw", od, HED_FROM_RGB)
+    hed = hed * alpha.view(3, 1, 1) + beta.view(3, 1, 1)
+    od = torch.einsum("shw,sc->chw", hed, RGB_FROM_HED)
+    return (256 * torch.exp(-od) - 1).clamp(0, 255)
+
+
+def gaussian_blur(x, sigma):
+    """Out of focus: a separable Gaussian of this sigma (pixels), edges replicated."""
+    radius = max(1, int(math.ceil(3 * sigma)))
+    t = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    k = torch.exp(-t ** 2 / (2 * sigma ** 2))
+    k = k / k.sum()
+    y = F.pad(x.unsqueeze(0), (radius, radius, radius, radius), mode="replicate")
+    y = F.conv2d(y, k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
+    y = F.conv2d(y, k.view(1, 1, -1, 1).repeat(3, 1, 1, 1), groups=3)
+    return y[0]
+
+
+def jpeg(x, quality):
+    """The image as a scanner that compresses hard would send it: encoded and decoded at this JPEG quality."""
+    array = x.clamp(0, 255).round().byte().permute(1, 2, 0).numpy()
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="JPEG", quality=int(quality))
+    buffer.seek(0)
+    with Image.open(buffer) as im:
+        return torch.from_numpy(np.asarray(im.convert("RGB")).copy()).permute(2, 0, 1).float()
+
+
+def _microscope_jitter(x):
+    """Other stains, focus, sensor noise and compression (the --robust recipe), each with its ROBUST_P."""
+    if random.random() < ROBUST_P["hed"]:
+        x = hed_jitter(x, torch.empty(3).uniform_(0.7, 1.3), torch.empty(3).uniform_(-0.05, 0.05))
+    if random.random() < ROBUST_P["blur"]:
+        x = gaussian_blur(x, random.uniform(0.5, 2.0))
+    if random.random() < ROBUST_P["noise"]:
+        x = (x + torch.randn_like(x) * random.uniform(2.0, 10.0)).clamp(0, 255)
+    if random.random() < ROBUST_P["jpeg"]:
+        x = jpeg(x, random.randint(30, 95))
+    return x
+
+
+def augment(image, boxes, labels, crop, reference=INPUT_SIZE, robust=False):
     """Flips on both axes, 90° rotations, scale jitter around the reference scale (the image's long side
     letterboxed to `reference` pixels), stain jitter, then a random crop×crop window of the letterboxed
-    canvas (padding = 0 after normalising)."""
+    canvas (padding = 0 after normalising). `robust` widens the scale jitter (ROBUST_SCALE_RANGE) and adds
+    HED stain jitter, blur, noise and JPEG compression."""
     if random.random() < 0.5:
         image = image.flip(2)
         w = image.shape[2]
@@ -140,11 +203,15 @@ def augment(image, boxes, labels, crop, reference=INPUT_SIZE):
     image, boxes = _rot90(image, boxes, random.randrange(4))
 
     _, h, w = image.shape
-    scale = reference / max(w, h) * math.exp(random.uniform(math.log(0.75), math.log(1.33)))
+    low, high = ROBUST_SCALE_RANGE if robust else PLAIN_SCALE_RANGE
+    scale = reference / max(w, h) * math.exp(random.uniform(math.log(low), math.log(high)))
     nh, nw = int(round(h * scale)), int(round(w * scale))
     resized = resize(image, nh, nw)
     boxes = boxes * torch.tensor([nw / w, nh / h, nw / w, nh / h])
-    resized = normalise(_stain_jitter(resized))
+    resized = _stain_jitter(resized)
+    if robust:
+        resized = _microscope_jitter(resized)
+    resized = normalise(resized)
 
     # As at inference, the image sits at the top-left of a square canvas padded with 0: the
     # window is cut from that canvas, so the model learns that the padding is background.

@@ -93,6 +93,9 @@ def main(argv=None):
                         "jittering it by x0.75-1.33; val is monitored at it")
     p.add_argument("--mosaic", type=float, default=0.0,
                    help="probability that a training sample is a mosaic of four (data.mosaic); 0 = never")
+    p.add_argument("--robust", action="store_true",
+                   help="microscope-robust augmentation (data.augment): scale jitter x0.5-2, HED stain jitter, blur, "
+                        "noise and JPEG compression")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=0.01)
     p.add_argument("--warmup-steps", type=int, default=100)
@@ -127,7 +130,8 @@ def main(argv=None):
         with open(os.path.join(a.out, "args.json"), "w") as f:
             json.dump(vars(a), f, indent=2)
 
-    train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit, a.scale, a.mosaic)
+    train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit, a.scale, a.mosaic,
+                             a.robust)
     anchors = generate_anchors(a.crop)
     anchors_on_device = anchors.to(device)
     loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
@@ -180,7 +184,8 @@ def main(argv=None):
         f"batch {a.batch_size}, {a.epochs} epochs = {total_steps} steps on {device}, "
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
         + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else "")
-        + (", quality focal loss" if a.quality_focal else "") + (f", mosaic {a.mosaic}" if a.mosaic else ""))
+        + (", quality focal loss" if a.quality_focal else "") + (f", mosaic {a.mosaic}" if a.mosaic else "")
+        + (", microscope-robust augmentation" if a.robust else ""))
     for epoch in range(first_epoch, a.epochs + 1):
         model.train()
         if frozen_norms:

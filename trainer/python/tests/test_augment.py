@@ -1,9 +1,12 @@
 import random
 import unittest
+from unittest import mock
 
 import torch
 
-from efficientdet.data import _rot90, augment, letterbox, mosaic
+from efficientdet import data
+from efficientdet.data import (HED_FROM_RGB, _rot90, augment, gaussian_blur, hed_jitter, jpeg, letterbox,
+                               mosaic)
 
 
 class AugmentTest(unittest.TestCase):
@@ -50,6 +53,63 @@ class AugmentTest(unittest.TestCase):
             self.assertGreaterEqual(len(sides), 8)
             self.assertTrue(all(0.74 * expected <= s <= 1.34 * expected for s in sides), (reference, sides))
             self.assertGreater(max(sides) / min(sides), 1.3)   # the jitter spans most of x0.75-1.33
+
+    def test_robust_cells_span_half_to_twice_the_reference_scale(self):
+        random.seed(6)
+        torch.manual_seed(6)
+        image = torch.randint(0, 255, (3, 240, 320), dtype=torch.uint8)
+        cell = torch.tensor([[150.0, 110.0, 170.0, 130.0]])
+        sides = []
+        with mock.patch.dict(data.ROBUST_P, {k: 0.0 for k in data.ROBUST_P}):   # the geometry only, fast
+            for _ in range(300):
+                _, b, _ = augment(image, cell.clone(), torch.tensor([0]), 192, 320, robust=True)
+                if len(b) and abs(float(b[0, 2] - b[0, 0]) - float(b[0, 3] - b[0, 1])) < 1e-3:
+                    sides.append(float(b[0, 2] - b[0, 0]))
+        self.assertGreaterEqual(len(sides), 20)
+        self.assertTrue(all(0.49 * 20 <= s <= 2.01 * 20 for s in sides), sides)
+        self.assertLess(min(sides), 0.7 * 20)               # beyond the plain recipe's range on both sides
+        self.assertGreater(max(sides), 1.4 * 20)
+
+
+class MicroscopeJitterTest(unittest.TestCase):
+
+    @staticmethod
+    def stains(x):
+        od = -torch.log((x + 1) / 256)
+        return torch.einsum("chw,cs->shw", od, HED_FROM_RGB).mean((1, 2))
+
+    def test_hed_jitter_without_change_gives_the_image_back(self):
+        x = torch.randint(0, 255, (3, 16, 16)).float()
+        same = hed_jitter(x, torch.ones(3), torch.zeros(3))
+        self.assertLess(float((same - x).abs().max()), 0.01)
+
+    def test_more_haematoxylin_means_more_haematoxylin_and_the_eosin_stays(self):
+        x = torch.tensor([200.0, 120.0, 190.0]).view(3, 1, 1).expand(3, 8, 8).clone()   # a pink-purple stain
+        darker = hed_jitter(x, torch.tensor([1.3, 1.0, 1.0]), torch.zeros(3))
+        before, after = self.stains(x), self.stains(darker)
+        self.assertAlmostEqual(float(after[0] / before[0]), 1.3, places=3)
+        self.assertAlmostEqual(float(after[1]), float(before[1]), places=3)
+        self.assertLess(float(darker.mean()), float(x.mean()))
+
+    def test_blur_keeps_the_mean_and_softens_edges(self):
+        x = torch.zeros(3, 32, 32)
+        x[:, :, 16:] = 255
+        y = gaussian_blur(x, 2.0)
+        self.assertEqual(y.shape, x.shape)
+        self.assertAlmostEqual(float(y.mean()), float(x.mean()), delta=0.5)
+        self.assertTrue(0 < float(y[0, 10, 15]) < 255 and 0 < float(y[0, 10, 16]) < 255)
+        self.assertLess(float((y[:, :, 1:] - y[:, :, :-1]).abs().max()), 255 / 3)
+
+    def test_jpeg_at_quality_30_changes_pixels_but_not_the_picture(self):
+        torch.manual_seed(7)
+        x = gaussian_blur(torch.randint(0, 255, (3, 64, 64)).float(), 3.0)
+        y = jpeg(x, 30)
+        self.assertEqual(y.shape, x.shape)
+        self.assertGreater(float((y - x).abs().max()), 1.0)
+        self.assertLess(float((y - x).abs().mean()), 6.0)
+
+
+class MosaicTest(unittest.TestCase):
 
     def test_a_mosaic_shows_the_top_left_of_each_sample_with_its_cells_in_its_own_quadrant(self):
         random.seed(5)

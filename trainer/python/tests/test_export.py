@@ -1,6 +1,8 @@
 import contextlib
 import io
+import json
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -10,7 +12,7 @@ import torch
 from efficientdet import train
 from efficientdet.config import POST_PROCESSING
 from efficientdet.evaluate import load_checkpoint, onnx_input_size
-from efficientdet.export import export, restamp
+from efficientdet.export import DOMAIN_KEYS, export, read_domain, restamp
 from efficientdet.model import EfficientDetD0
 from tests.test_resume import write_voc
 
@@ -62,6 +64,36 @@ class ExportTest(unittest.TestCase):
             self.assertEqual("1", props["test_time_flips"])    # the model's own value stays
             self.assertEqual(proto.graph.SerializeToString(), onnx.load(old).graph.SerializeToString())
             self.assertEqual(["old.onnx"], os.listdir(tmp))
+
+    def test_restamp_with_a_domain_replaces_those_keys_and_the_version_and_nothing_else(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.onnx")
+            shutil.copy(self.path, path)
+            first = os.path.join(tmp, "first.json")
+            with open(first, "w") as f:
+                json.dump({"input_microns_per_pixel": "0.08", "scale_reference": "RBC:7.5",
+                           "count_thresholds": "WBC:0.5"}, f)
+            restamp(path, domain=read_domain(first))
+            with open(first, "w") as f:
+                json.dump({"count_thresholds": "WBC:0.6"}, f)
+            restamp(path, domain=read_domain(first), version="9.9.9")
+            props = [(p.key, p.value) for p in onnx.load(path).metadata_props]
+            self.assertEqual(1, sum(1 for k, _ in props if k == "count_thresholds"), "replaced, not added twice")
+            props = dict(props)
+            self.assertEqual("WBC:0.6", props["count_thresholds"])
+            self.assertEqual("0.08", props["input_microns_per_pixel"])
+            self.assertEqual("9.9.9", props["model_version"])
+            self.assertEqual(str(POST_PROCESSING["score_threshold"]), props["score_threshold"])
+
+    def test_a_domain_file_with_an_unknown_key_is_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "d.json")
+            with open(path, "w") as f:
+                json.dump({"count_threshold": "WBC:0.5"}, f)
+            with self.assertRaises(ValueError) as e:
+                read_domain(path)
+            self.assertIn("count_threshold", str(e.exception))
+            self.assertIn(DOMAIN_KEYS[0], str(e.exception))
 
 
 class NoValidationRunTest(unittest.TestCase):

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,7 +242,12 @@ public final class CellDetector implements AutoCloseable {
     }
 
     public DetectionResult detect(BufferedImage image) {
-        return detectPrepared(List.of(prepare(image))).get(0);
+        return detect(image, ImageScale.unknown());
+    }
+
+    /** Detects cells in an image of the given scale (see {@link #prepare(BufferedImage, ImageScale)}). */
+    public DetectionResult detect(BufferedImage image, ImageScale scale) {
+        return detectPrepared(List.of(prepare(image, scale))).get(0);
     }
 
     /**
@@ -261,21 +268,79 @@ public final class CellDetector implements AutoCloseable {
         return results;
     }
 
+    /** {@link #prepare(BufferedImage, ImageScale)} for an image whose scale is not known. */
+    public PreparedImage prepare(BufferedImage image) {
+        return prepare(image, ImageScale.unknown());
+    }
+
     /**
      * The first of three steps a pipeline may run on different threads: the image made into this model's input, one
-     * block per view. Needs no model run; any number of threads may prepare at once.
+     * block per view of each tile. Needs no model run; any number of threads may prepare at once.
+     *
+     * <p>A model with a physical scale ({@link ModelDomain#hasScale()}) runs an image of known scale resampled to its
+     * own: padded when it fits one input, cut into overlapping tiles when it does not. An image of unknown scale is
+     * first fitted whole to the input, as a model without a scale runs every image; {@link #finish} then measures its
+     * scale from the cells found (looking again at other magnifications, {@link #SEARCH}, where too few are found)
+     * and, where it differs from the look that measured it by more than {@value #ESTIMATE_TOLERANCE}, runs it again
+     * at the measured scale.
      */
-    public PreparedImage prepare(BufferedImage image) {
+    public PreparedImage prepare(BufferedImage image, ImageScale scale) {
         long started = System.nanoTime();
         RgbImage rgb = RgbImage.of(image);
-        int s = preprocessor.inputSize();
-        int length = preprocessor.tensorLength();
-        float[] chw = new float[length * views.size()];
-        Letterbox letterbox = preprocessor.write(rgb, FloatBuffer.wrap(chw, 0, length));
-        for (int v = 1; v < views.size(); v++) {
-            views.get(v).applyInto(chw, 0, chw, v * length, 3, s, letterbox.resizedWidth(), letterbox.resizedHeight());
+        ModelDomain domain = metadata.domain();
+        if (domain.hasScale() && scale.known()) {
+            return prepareAt(rgb, scale.micronsPerPixel() / domain.inputMicronsPerPixel(), scale, false, null,
+                    started);
         }
-        return new PreparedImage(this, chw, letterbox, System.nanoTime() - started);
+        double fit = Letterbox.of(rgb.width(), rgb.height(), preprocessor.inputSize()).scale();
+        return prepareAt(rgb, fit, scale, true, domain.hasScale() ? rgb : null, started);
+    }
+
+    /** How far an estimated scale may lie from the whole-image fit before the image is run again at it. */
+    static final double ESTIMATE_TOLERANCE = 0.15;
+    /** Confident cells of the reference class needed to estimate a scale. */
+    static final int MIN_REFERENCE_CELLS = 3;
+    /**
+     * Where the whole-image fit finds too few reference cells to tell the scale, the magnifications (relative to the
+     * fit) tried next, in order: half (a magnified field), twice (a wide field, in tiles), a third.
+     */
+    static final double[] SEARCH = {0.5, 2, 1.0 / 3};
+    /** Tiles overlap by this many reference-cell diameters, more than the largest cell (a white cell is about 2). */
+    static final double OVERLAP_DIAMETERS = 2.5;
+
+    private PreparedImage prepareAt(RgbImage rgb, double factor, ImageScale scale, boolean fitWhole, RgbImage pending,
+            long started) {
+        int s = preprocessor.inputSize();
+        int w = rgb.width();
+        int h = rgb.height();
+        ModelDomain domain = metadata.domain();
+        List<TilePlan.Tile> plan = fitWhole
+                ? List.of(new TilePlan.Tile(0, 0, w, h, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                        Integer.MAX_VALUE))
+                // an image pixel covers factor × input µm: the overlap in image pixels follows from the factor alone
+                : TilePlan.plan(w, h, factor, s, (int) Math.ceil(OVERLAP_DIAMETERS * domain.referenceMicrons()
+                        / (factor * domain.inputMicronsPerPixel())));
+        int length = preprocessor.tensorLength();
+        int blocks = plan.size() * views.size();
+        float[] chw = new float[length * blocks];
+        // Bilinear resampling reads 2 source pixels per output pixel: shrink by whole blocks first, so that no
+        // more than half the pixels are skipped.
+        int shrink = factor < 0.5 ? (int) Math.floor(1 / factor) : 1;
+        List<PreparedImage.Placed> placed = new ArrayList<>(plan.size());
+        int offset = 0;
+        for (TilePlan.Tile tile : plan) {
+            Letterbox box = fitWhole ? Letterbox.of(w, h, s) : Letterbox.at(tile.width(), tile.height(), factor, s);
+            preprocessor.write(rgb.crop(tile.x(), tile.y(), tile.width(), tile.height()).shrink(shrink), box,
+                    FloatBuffer.wrap(chw, offset, length));
+            for (int v = 1; v < views.size(); v++) {
+                views.get(v).applyInto(chw, offset, chw, offset + v * length, 3, s, box.resizedWidth(),
+                        box.resizedHeight());
+            }
+            placed.add(new PreparedImage.Placed(tile, box));
+            offset += views.size() * length;
+        }
+        return new PreparedImage(this, chw, placed, blocks, w, h, scale, factor, pending, rgb.meanColour(),
+                System.nanoTime() - started);
     }
 
     /**
@@ -311,7 +376,7 @@ public final class CellDetector implements AutoCloseable {
         long started = System.nanoTime();
         int n = images.size();
         int length = preprocessor.tensorLength();
-        int blocks = n * views.size();
+        int blocks = images.stream().mapToInt(i -> i.blocks).sum();
         FloatBuffer input = inputBuffer(blocks * length);
         for (PreparedImage image : images) {
             input.put(image.input);
@@ -322,20 +387,22 @@ public final class CellDetector implements AutoCloseable {
         // A model with a fixed batch of 1 gets one run per block.
         int perRun = signature.batchable() ? blocks : 1;
         for (int first = 0; first < blocks; first += perRun) {
-            input.position(first * length).limit((first + perRun) * length);
-            infer(input.slice(), perRun, scores, first * anchorCount * classCount, boxes, first * anchorCount * 4);
+            int count = Math.min(perRun, blocks - first);
+            input.position(first * length).limit((first + count) * length);
+            infer(input.slice(), count, scores, first * anchorCount * classCount, boxes, first * anchorCount * 4);
         }
         long share = (System.nanoTime() - started) / n;
-        int scoresPerImage = views.size() * anchorCount * classCount;
-        int boxesPerImage = views.size() * anchorCount * 4;
         if (n == 1) {
             return List.of(new ModelOutputs(this, scores, boxes, share, 1));
         }
         List<ModelOutputs> outputs = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        int at = 0;
+        for (PreparedImage image : images) {
             outputs.add(new ModelOutputs(this,
-                    Arrays.copyOfRange(scores, i * scoresPerImage, (i + 1) * scoresPerImage),
-                    Arrays.copyOfRange(boxes, i * boxesPerImage, (i + 1) * boxesPerImage), share, n));
+                    Arrays.copyOfRange(scores, at * anchorCount * classCount,
+                            (at + image.blocks) * anchorCount * classCount),
+                    Arrays.copyOfRange(boxes, at * anchorCount * 4, (at + image.blocks) * anchorCount * 4), share, n));
+            at += image.blocks;
         }
         return outputs;
     }
@@ -356,8 +423,10 @@ public final class CellDetector implements AutoCloseable {
     }
 
     /**
-     * The third step: one image's outputs turned into its detections and counts (decoding, NMS, voting). Needs no
-     * model run; any number of threads may finish at once.
+     * The third step: one image's outputs turned into its detections and counts (decoding, NMS, voting; tiles merged),
+     * with its scale and the ways it is unlike the model's training images. Needs no model run, except for an image
+     * whose estimated scale differs from the whole-image fit, which runs again here at that scale; any number of
+     * threads may finish at once.
      */
     public DetectionResult finish(PreparedImage image, ModelOutputs outputs) {
         if (image.owner != this || outputs.owner != this) {
@@ -365,11 +434,98 @@ public final class CellDetector implements AutoCloseable {
                     + metadata.name() + " " + metadata.version());
         }
         long started = System.nanoTime();
-        List<Detection> detections = postProcessor.detections(outputs.scores, outputs.boxes, 0, views,
-                image.letterbox);
-        long nanos = image.prepareNanos + outputs.inferenceNanos + System.nanoTime() - started;
-        return new DetectionResult(image.letterbox.imageWidth(), image.letterbox.imageHeight(), detections,
-                postProcessor.counts(detections), Math.round(nanos / 1e6));
+        long earlier = image.prepareNanos + outputs.inferenceNanos;
+        List<Detection> detections = detections(image, outputs);
+        ScaleReport scale = new ScaleReport(image.scale, image.factor, image.tiles.size());
+        if (image.pending != null) {
+            ModelDomain domain = metadata.domain();
+            double mpp = ScaleEstimate.micronsPerPixel(detections, domain, image.imageWidth, image.imageHeight);
+            double ranAt = image.factor;
+            int ranTiles = 1;
+            // Cells far from the model's size are seldom found confidently: look again at other magnifications, the
+            // first that finds enough reference cells tells the scale.
+            for (int i = 0; Double.isNaN(mpp) && i < SEARCH.length; i++) {
+                PreparedImage look = prepareAt(image.pending, image.factor * SEARCH[i], image.scale, false, null,
+                        System.nanoTime());
+                List<Detection> seen = detections(look, infer(List.of(look)).get(0));
+                mpp = ScaleEstimate.micronsPerPixel(seen, domain, image.imageWidth, image.imageHeight);
+                if (!Double.isNaN(mpp)) {
+                    detections = seen;
+                    ranAt = look.factor;
+                    ranTiles = look.tiles.size();
+                }
+            }
+            if (!Double.isNaN(mpp)) {
+                ImageScale estimated = new ImageScale(mpp, ImageScale.Source.ESTIMATED);
+                double factor = mpp / domain.inputMicronsPerPixel();
+                if (Math.abs(factor / ranAt - 1) <= ESTIMATE_TOLERANCE) {
+                    // near enough: the pass that measured it ran the image at about the model's scale
+                    scale = new ScaleReport(estimated, ranAt, ranTiles);
+                } else {
+                    PreparedImage again = prepareAt(image.pending, factor, estimated, false, null, System.nanoTime());
+                    ModelOutputs second = infer(List.of(again)).get(0);
+                    detections = detections(again, second);
+                    scale = new ScaleReport(estimated, factor, again.tiles.size());
+                }
+            }
+        }
+        List<String> unlike = DomainCheck.reasons(metadata.domain(), metadata.settings().scoreThreshold(), scale,
+                image.colour, detections);
+        long nanos = earlier + System.nanoTime() - started;
+        return new DetectionResult(image.imageWidth, image.imageHeight, detections, counts(detections),
+                Math.round(nanos / 1e6), scale, unlike);
+    }
+
+    /** Every tile's detections in image pixels, each cell from the tile whose core holds it, best first. */
+    private List<Detection> detections(PreparedImage image, ModelOutputs outputs) {
+        if (image.tiles.size() == 1) {
+            return postProcessor.detections(outputs.scores, outputs.boxes, 0, views, image.tiles.get(0).letterbox());
+        }
+        List<Detection> all = new ArrayList<>();
+        for (int t = 0; t < image.tiles.size(); t++) {
+            PreparedImage.Placed placed = image.tiles.get(t);
+            TilePlan.Tile tile = placed.tile();
+            for (Detection d : postProcessor.detections(outputs.scores, outputs.boxes, t * views.size(), views,
+                    placed.letterbox())) {
+                Detection moved = new Detection(d.cellClass(), d.score(), d.x1() + tile.x(), d.y1() + tile.y(),
+                        d.x2() + tile.x(), d.y2() + tile.y());
+                if (tile.holds(moved)) {
+                    all.add(moved);
+                }
+            }
+        }
+        all.sort(Comparator.comparing(Detection::score).reversed());
+        return all;
+    }
+
+    /** Detections counted per class: those scoring at least the class's count threshold, zeros included. */
+    private Map<String, Integer> counts(List<Detection> detections) {
+        return counts(detections, settings.scoreThreshold());
+    }
+
+    /**
+     * The counts the model's own settings give these detections, whatever this detector's score threshold: for tools
+     * that detect with COCO's low threshold and must count as the workers do.
+     */
+    public Map<String, Integer> countsAsReleased(List<Detection> detections) {
+        return counts(detections, metadata.settings().scoreThreshold());
+    }
+
+    private Map<String, Integer> counts(List<Detection> detections, double floor) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        metadata.classes().forEach(c -> counts.put(c, 0));
+        ModelDomain domain = metadata.domain();
+        for (Detection d : detections) {
+            if (d.score() >= Math.max(floor, domain.countThreshold(d.cellClass(), floor))) {
+                counts.merge(d.cellClass(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** The model's physical scale, count thresholds and training statistics, where its metadata has them. */
+    public ModelDomain domain() {
+        return metadata.domain();
     }
 
     /** One model run on {@code count} inputs; its outputs are copied into the arrays at the given offsets. */

@@ -9,10 +9,24 @@ import java.util.Map;
  * @param imageWidth      original width in pixels
  * @param imageHeight     original height in pixels
  * @param detections      detections in descending score order, boxes in original pixels
- * @param counts          detections per class, in the model's class order; every class present, zeros included
+ * @param counts          detections counted per class (those scoring at least the class's count threshold), in the
+ *                        model's class order; every class present, zeros included
  * @param inferenceMillis time spent in pre-processing, the model and post-processing; for an image of a batch,
  *                        the batch's time divided by its size
+ * @param scale           the image's scale and how it was brought to the model's
+ * @param outOfDistribution why the image is unlike the images the model was trained on (scale, colour, confidence);
+ *                        empty when nothing is
  */
 public record DetectionResult(int imageWidth, int imageHeight, List<Detection> detections,
-        Map<String, Integer> counts, long inferenceMillis) {
+        Map<String, Integer> counts, long inferenceMillis, ScaleReport scale, List<String> outOfDistribution) {
+
+    public DetectionResult {
+        detections = List.copyOf(detections);
+        outOfDistribution = List.copyOf(outOfDistribution);
+    }
+
+    /** True when the counts should not be read as trustworthy as others: the image is unlike the training images. */
+    public boolean flagged() {
+        return !outOfDistribution.isEmpty();
+    }
 }

@@ -11,9 +11,11 @@ import java.util.Map;
  *
  * @param ratios   aspect ratios as {@code {rx, ry}} pairs
  * @param settings the post-processing the model was released with
+ * @param domain   its physical scale, count thresholds and training statistics, where it has them
  */
 record ModelMetadata(String name, String version, List<String> classes, int inputSize, int[] levels,
-        double anchorScale, double[] scales, double[][] ratios, float[] mean, float[] std, DetectorSettings settings) {
+        double anchorScale, double[] scales, double[][] ratios, float[] mean, float[] std, DetectorSettings settings,
+        ModelDomain domain) {
 
     static final List<String> REQUIRED_KEYS = List.of("model_name", "model_version", "classes", "input_size",
             "levels", "anchor_scale", "scales", "ratios", "mean", "std", "score_threshold", "nms_iou_threshold",
@@ -55,7 +57,8 @@ record ModelMetadata(String name, String version, List<String> classes, int inpu
             }
         }
         return new ModelMetadata(props.get("model_name").trim(), props.get("model_version").trim(), classes,
-                inputSize, levels, anchorScale, scales, ratios.toArray(double[][]::new), mean, std, settings(props));
+                inputSize, levels, anchorScale, scales, ratios.toArray(double[][]::new), mean, std, settings(props),
+                ModelDomain.parse(props, classes));
     }
 
     private static DetectorSettings settings(Map<String, String> props) {
@@ -90,7 +93,7 @@ record ModelMetadata(String name, String version, List<String> classes, int inpu
         return values;
     }
 
-    private static float[] channels(Map<String, String> props, String key) {
+    static float[] channels(Map<String, String> props, String key) {
         String[] values = list(props, key);
         if (values.length != 3) {
             throw new ModelContractException("Model metadata '" + key + "' must have 3 values (R,G,B), was '"
@@ -119,7 +122,7 @@ record ModelMetadata(String name, String version, List<String> classes, int inpu
         }
     }
 
-    private static double positiveNumber(String key, String value) {
+    static double positiveNumber(String key, String value) {
         double parsed = number(key, value);
         if (!(parsed > 0) || Double.isInfinite(parsed)) {
             throw new ModelContractException("Model metadata '" + key + "' must be positive, was '" + value + "'");
@@ -127,7 +130,7 @@ record ModelMetadata(String name, String version, List<String> classes, int inpu
         return parsed;
     }
 
-    private static double number(String key, String value) {
+    static double number(String key, String value) {
         try {
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {

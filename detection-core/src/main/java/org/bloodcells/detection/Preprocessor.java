@@ -48,6 +48,16 @@ final class Preprocessor {
      */
     Letterbox write(RgbImage image, FloatBuffer target) {
         Letterbox box = letterbox(image);
+        write(image, box, target);
+        return box;
+    }
+
+    /**
+     * Writes {@code source} resampled to {@code box}'s resized size at the buffer's position and advances it by
+     * {@link #tensorLength()}. The source may be a shrunk copy of the image the box describes.
+     */
+    void write(RgbImage source, Letterbox box, FloatBuffer target) {
+        RgbImage image = source;
         int start = target.position();
         if (target.hasArray()) {
             writeInto(image, box, target.array(), target.arrayOffset() + start);
@@ -57,7 +67,6 @@ final class Preprocessor {
             target.put(chw);
         }
         target.position(start + tensorLength());
-        return box;
     }
 
     /**

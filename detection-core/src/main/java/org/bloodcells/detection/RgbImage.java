@@ -98,6 +98,66 @@ record RgbImage(int width, int height, byte[] pixels) {
         return new RgbImage(w, h, rgb);
     }
 
+    /** The pixels of a rectangle of this image, copied. */
+    RgbImage crop(int x, int y, int w, int h) {
+        if (x == 0 && y == 0 && w == width && h == height) {
+            return this;
+        }
+        if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > width || y + h > height) {
+            throw new IllegalArgumentException("no " + w + "x" + h + " region at " + x + "," + y + " in a " + width
+                    + "x" + height + " image");
+        }
+        byte[] out = new byte[w * h * 3];
+        for (int row = 0; row < h; row++) {
+            System.arraycopy(pixels, ((y + row) * width + x) * 3, out, row * w * 3, w * 3);
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    /**
+     * Every k×k block averaged into one pixel (a partial block at the right or bottom edge averages what it has): a
+     * downscale without aliasing, before a bilinear resize that must not shrink by more than 2.
+     */
+    RgbImage shrink(int k) {
+        if (k <= 1) {
+            return this;
+        }
+        int w = (width + k - 1) / k;
+        int h = (height + k - 1) / k;
+        int[] sums = new int[w * h * 3];
+        int[] counts = new int[w * h];
+        for (int y = 0; y < height; y++) {
+            int oy = y / k;
+            for (int x = 0; x < width; x++) {
+                int o = oy * w + x / k;
+                int i = (y * width + x) * 3;
+                sums[o * 3] += pixels[i] & 0xFF;
+                sums[o * 3 + 1] += pixels[i + 1] & 0xFF;
+                sums[o * 3 + 2] += pixels[i + 2] & 0xFF;
+                counts[o]++;
+            }
+        }
+        byte[] out = new byte[w * h * 3];
+        for (int o = 0; o < counts.length; o++) {
+            for (int c = 0; c < 3; c++) {
+                out[o * 3 + c] = (byte) Math.round((float) sums[o * 3 + c] / counts[o]);
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    /** Mean R, G and B over the whole image, 0..255. */
+    float[] meanColour() {
+        long[] sums = new long[3];
+        for (int i = 0; i < pixels.length; i += 3) {
+            sums[0] += pixels[i] & 0xFF;
+            sums[1] += pixels[i + 1] & 0xFF;
+            sums[2] += pixels[i + 2] & 0xFF;
+        }
+        double n = (double) width * height;
+        return new float[] {(float) (sums[0] / n), (float) (sums[1] / n), (float) (sums[2] / n)};
+    }
+
     private static boolean isCmyk(ColorModel model) {
         return model.getColorSpace().getType() == ColorSpace.TYPE_CMYK && model.getNumComponents() == 4
                 && model.getComponentSize(0) == 8;

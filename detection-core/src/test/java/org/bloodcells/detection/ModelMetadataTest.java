@@ -3,6 +3,7 @@ package org.bloodcells.detection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,9 +24,25 @@ class ModelMetadataTest {
 
     /** The example column of CONTRACT.md's metadata table, as the document has it. */
     static Map<String, String> contractExample() {
+        return example("## Metadata");
+    }
+
+    /** From the heading to the next one. */
+    private static String section(String doc, String heading) {
+        String from = doc.substring(doc.indexOf(heading));
+        int next = from.indexOf("\n## ", 1);
+        return next < 0 ? from : from.substring(0, next);
+    }
+
+    /** The example column of CONTRACT.md's optional metadata table. */
+    static Map<String, String> optionalExample() {
+        return example("## Optional metadata");
+    }
+
+    /** The key and example columns of the table under a heading of CONTRACT.md. */
+    private static Map<String, String> example(String heading) {
         try {
-            String doc = Files.readString(CONTRACT);
-            String table = doc.substring(doc.indexOf("## Metadata"));
+            String table = section(Files.readString(CONTRACT), heading);
             Map<String, String> props = new LinkedHashMap<>();
             Matcher row = Pattern.compile("^\\| `([a-z_]+)` \\| `([^`]*)` \\|", Pattern.MULTILINE).matcher(table);
             while (row.find()) {
@@ -38,6 +55,36 @@ class ModelMetadataTest {
     }
 
     @Test
+    void theContractDocumentsEveryOptionalKeyAndItsExampleParses() {
+        Map<String, String> optional = optionalExample();
+        assertEquals(ModelDomain.KEYS, List.copyOf(optional.keySet()));
+        Map<String, String> props = new HashMap<>(contractExample());
+        props.putAll(optional);
+        ModelDomain domain = ModelMetadata.parse(props).domain();
+        assertTrue(domain.hasScale());
+        assertEquals(0.08013, domain.inputMicronsPerPixel());
+        assertEquals("RBC", domain.referenceClass());
+        assertEquals(7.5, domain.referenceMicrons());
+        assertEquals(0.575, domain.countThreshold("WBC", 0.3));
+        assertEquals(0.4, domain.countThreshold("RBC", 0.4), "never below the detector's threshold");
+        assertArrayEquals(new float[] {187.96f, 177.45f, 182.39f}, domain.colourMean());
+        assertEquals(0.65, domain.uncertainShareLimit());
+    }
+
+    @Test
+    void aModelWithoutTheOptionalKeysHasNoDomainAndMalformedOnesAreRefused() {
+        assertEquals(ModelDomain.NONE.toString(), ModelMetadata.parse(contractExample()).domain().toString());
+        assertRefused("scale_reference", "RBC:7.5", "Model metadata must have both 'input_microns_per_pixel' and "
+                + "'scale_reference', or neither");
+        assertRefused("count_thresholds", "Monocyte:0.5", "Model metadata 'count_thresholds' entries must be "
+                + "CLASS:SCORE with one of [RBC, WBC, Platelets], was 'Monocyte:0.5'");
+        assertRefused("count_thresholds", "WBC:1.5", "Model metadata 'count_thresholds' scores must be within 0..1, "
+                + "was 'WBC:1.5'");
+        assertRefused("colour_mean", "1,2,3", "Model metadata must have both 'colour_mean' and 'colour_std', or "
+                + "neither");
+    }
+
+    @Test
     void theContractDocumentsEveryKeyTheCoreRequires() {
         assertEquals(ModelMetadata.REQUIRED_KEYS, List.copyOf(contractExample().keySet()));
     }
@@ -45,7 +92,7 @@ class ModelMetadataTest {
     @Test
     void parsesTheContractsExample() {
         ModelMetadata m = ModelMetadata.parse(contractExample());
-        assertEquals(new ModelInfo("efficientdet-d0-bccd", "1.2.0", List.of("RBC", "WBC", "Platelets"), 576), m.info());
+        assertEquals(new ModelInfo("efficientdet-d0-bccd", "1.3.0", List.of("RBC", "WBC", "Platelets"), 576), m.info());
         assertArrayEquals(new int[] {3, 4, 5, 6, 7}, m.levels());
         assertEquals(4.0, m.anchorScale());
         assertArrayEquals(new double[] {1.0, 1.2599, 1.5874}, m.scales());

@@ -55,6 +55,21 @@ final class OnnxProto {
 
     // --- ONNX messages ---
 
+    /**
+     * A copy of an ONNX model with more {@code metadata_props} (ModelProto field 14): protobuf merges a repeated field
+     * written after the message's end into the message, so the entries are appended to the file's bytes.
+     */
+    static java.nio.file.Path withMetadata(java.nio.file.Path model, java.util.Map<String, String> extra,
+            java.nio.file.Path copy) throws java.io.IOException {
+        OnnxProto more = new OnnxProto();
+        extra.forEach((key, value) -> more.message(14, new OnnxProto().string(1, key).string(2, value)));
+        byte[] original = java.nio.file.Files.readAllBytes(model);
+        byte[] added = more.bytes();
+        byte[] all = java.util.Arrays.copyOf(original, original.length + added.length);
+        System.arraycopy(added, 0, all, original.length, added.length);
+        return java.nio.file.Files.write(copy, all);
+    }
+
     /** TensorProto with little-endian raw data. */
     static OnnxProto floatTensor(String name, long[] dims, float[] values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -101,7 +101,7 @@ class ConfigurationDocumentationTest {
             } else {
                 WithDefault fallback = method.getAnnotation(WithDefault.class);
                 settings.add(new Setting(property, Optional.ofNullable(fallback).map(WithDefault::value),
-                        type == Optional.class));
+                        type == Optional.class || type == Map.class));
             }
         }
         return settings;

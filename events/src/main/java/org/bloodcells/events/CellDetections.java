@@ -17,6 +17,11 @@ import java.util.Map;
  * @param inferenceMillis time the worker spent in pre-processing, the model and post-processing
  * @param workerId        the worker instance that ran the model
  * @param detectedAt      when the worker finished
+ * @param scale           the image's scale as the worker used it (declared, from the scanner or file, estimated, or
+ *                        unknown); null from workers before physical scale
+ * @param tiles           how many tiles of the model's input the image was cut into (1: whole)
+ * @param outOfDistribution why the image is unlike the model's training images (scale, colour, confidence); empty
+ *                        when it is not, and its counts are as trustworthy as the model's card says
  */
 public record CellDetections(
         String imageId,
@@ -28,5 +33,21 @@ public record CellDetections(
         Map<String, Integer> counts,
         long inferenceMillis,
         String workerId,
-        Instant detectedAt) {
+        Instant detectedAt,
+        Scale scale,
+        int tiles,
+        List<String> outOfDistribution) {
+
+    public CellDetections {
+        outOfDistribution = outOfDistribution == null ? List.of() : List.copyOf(outOfDistribution);
+        tiles = Math.max(1, tiles);
+    }
+
+    /** A run without a scale or out-of-distribution check: one whole image, nothing flagged. */
+    public CellDetections(String imageId, String modelName, String modelVersion, int imageWidth, int imageHeight,
+            List<DetectedCell> cells, Map<String, Integer> counts, long inferenceMillis, String workerId,
+            Instant detectedAt) {
+        this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
+                detectedAt, null, 1, List.of());
+    }
 }

@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param slideId     the slide the image belongs to
  * @param batchId     the upload batch
  * @param uploadedAt  when ingest accepted the image
+ * @param scale       the image's physical scale where the upload, the scanner's settings or the file tell it; null
+ *                    when none does (the worker then estimates it)
  */
 public record ImageUploaded(
         String imageId,
@@ -24,5 +26,12 @@ public record ImageUploaded(
         String scannerId,
         String slideId,
         String batchId,
-        Instant uploadedAt) {
+        Instant uploadedAt,
+        Scale scale) {
+
+    /** An upload whose scale nothing tells. */
+    public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
+            String scannerId, String slideId, String batchId, Instant uploadedAt) {
+        this(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId, uploadedAt, null);
+    }
 }

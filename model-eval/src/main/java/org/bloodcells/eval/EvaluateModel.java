@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import javax.imageio.ImageIO;
@@ -50,7 +51,8 @@ public final class EvaluateModel implements Callable<Integer> {
     /** What {@code --json} writes. */
     public record Summary(String model, String version, String split, int images, int batchSize, int threads,
             double scoreThreshold, double nmsIouThreshold, int maxDetections, int testTimeFlips, double boxVotingIou,
-            double softNmsSigma, double meanInferenceMillis, CocoMetrics metrics) {
+            double softNmsSigma, double meanInferenceMillis, CocoMetrics metrics,
+            Map<String, CountErrors.ClassCounts> counts) {
     }
 
     @Option(names = "--model", required = true, paramLabel = "FILE.onnx", description = "the model to evaluate")
@@ -164,6 +166,7 @@ public final class EvaluateModel implements Callable<Integer> {
                     model.name(), model.version(), options.model, dataset.directory(), options.dataset.split, images.size(),
                     batch, options.dataset.threads, settings.describe());
             CocoEvaluator evaluator = new CocoEvaluator(model.classes());
+            CountErrors counts = new CountErrors(model.classes());
             long modelNanos = 0;
             int timedImages = 0;
             for (int start = 0; start < images.size(); start += batch) {
@@ -185,6 +188,7 @@ public final class EvaluateModel implements Callable<Integer> {
                     AnnotatedImage image = chunk.get(i);
                     DetectionResult result = results.get(i);
                     evaluator.add(image.boxes(), result.detections());
+                    counts.add(CountErrors.truthCounts(image.boxes()), detector.countsAsReleased(result.detections()));
                     int index = start + i;
                     out.printf(Locale.ROOT, "[%d/%d] %s: %d ground truth, %d detections, %.0f ms%n", index + 1,
                             images.size(), image.id(), image.boxes().size(), result.detections().size(),
@@ -198,11 +202,13 @@ public final class EvaluateModel implements Callable<Integer> {
             CocoMetrics metrics = evaluator.evaluate();
             double meanMillis = timedImages == 0 ? Double.NaN : modelNanos / 1e6 / timedImages;
             out.print(table(metrics));
+            out.print(countTable(counts.perClass()));
             out.printf(Locale.ROOT, "Mean inference %.1f ms per image (batch %d, %d intra-op threads, "
                     + "decode excluded, first run excluded)%n", meanMillis, batch, options.dataset.threads);
             Summary summary = new Summary(model.name(), model.version(), options.dataset.split, images.size(), batch,
                     options.dataset.threads, settings.scoreThreshold(), settings.nmsIouThreshold(), settings.maxDetections(),
-                    settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma(), meanMillis, metrics);
+                    settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma(), meanMillis, metrics,
+                    counts.perClass());
             if (options.json != null) {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.json.toFile(), summary);
                 out.println("Summary written to " + options.json);
@@ -234,6 +240,15 @@ public final class EvaluateModel implements Callable<Integer> {
                 f(m.ap()), f(m.ar100()), gt));
         t.append(String.format(Locale.ROOT, "AP@[.5:.95] small %s  medium %s  large %s   (%d images)%n",
                 f(m.apSmall()), f(m.apMedium()), f(m.apLarge()), m.images()));
+        return t.toString();
+    }
+
+    /** Counts as the workers count them (the model's count thresholds) against the labels, per class. */
+    static String countTable(Map<String, CountErrors.ClassCounts> counts) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-12s %12s %8s %8s %8s%n", "counts", "exact",
+                "MAE", "found", "true"));
+        counts.forEach((name, c) -> t.append(String.format(Locale.ROOT, "%-12s %12s %8.3f %8d %8d%n", name,
+                c.exact() + "/" + c.images(), c.meanAbsoluteError(), c.found(), c.truth())));
         return t.toString();
     }
 

@@ -40,5 +40,13 @@ class ReleasedModelAccuracyTest {
                 "AP@0.5 " + measured.metrics().ap50() + " fell below the card's " + cardAp50 + " - 0.01");
         assertTrue(measured.metrics().ap() >= cardAp - 0.01,
                 "AP@[.5:.95] " + measured.metrics().ap() + " fell below the card's " + cardAp + " - 0.01");
+        // the calibrated count table: per class, the mean absolute count error no more than 0.05 above the card's
+        card.path("counts").fields().forEachRemaining(c -> {
+            double cardError = c.getValue().path("meanAbsoluteError").asDouble();
+            double error = measured.counts().get(c.getKey()).meanAbsoluteError();
+            assertTrue(error <= cardError + 0.05, c.getKey() + " count error " + error + " against the card's "
+                    + cardError);
+        });
+        assertTrue(card.path("counts").size() == 3, "the card has no count table");
     }
 }

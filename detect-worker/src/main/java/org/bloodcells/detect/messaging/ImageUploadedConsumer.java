@@ -163,8 +163,9 @@ public class ImageUploadedConsumer {
             String record = where(batch.get(i));
             metrics.time(Stage.PUBLISH, publishNanos / outcomes.size());
             if (outcomes.get(i) instanceof DetectionOutcome.Detected detected) {
-                metrics.detected();
                 CellDetections cells = detected.detections();
+                metrics.detected(cells.scale() == null ? "UNKNOWN" : cells.scale().source(),
+                        !cells.outOfDistribution().isEmpty());
                 LOG.debugf("Image %s: %s (model %d ms) from %s", cells.imageId(), cells.counts(),
                         cells.inferenceMillis(), record);
             } else if (outcomes.get(i) instanceof DetectionOutcome.DeadLettered parked) {

@@ -35,8 +35,13 @@ public class WorkerMetrics {
     private final DistributionSummary kafkaBatch;
     private final DistributionSummary modelBatch;
     private final MultiGauge model;
+    private final MeterRegistry registry;
+    private final Counter flaggedImages;
 
     public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        flaggedImages = Counter.builder("bloodcells.worker.out.of.distribution")
+                .description("images detected but flagged as unlike the model's training images").register(registry);
         detected = Counter.builder("bloodcells.worker.images").tag("outcome", "detected")
                 .description("images whose detections were published").register(registry);
         deadLettered = Counter.builder("bloodcells.worker.images").tag("outcome", "dead_lettered")
@@ -57,6 +62,19 @@ public class WorkerMetrics {
 
     public void detected() {
         detected.increment();
+    }
+
+    /**
+     * An image whose counts were published flagged as unlike the model's training images, and how its scale was
+     * known: ops see how much of the load the model was not made for, and which scanners declare no scale.
+     */
+    public void detected(String scaleSource, boolean flagged) {
+        detected();
+        Counter.builder("bloodcells.worker.scale").tag("source", scaleSource)
+                .description("images detected, by where their scale came from").register(registry).increment();
+        if (flagged) {
+            flaggedImages.increment();
+        }
     }
 
     public void deadLettered() {

@@ -25,6 +25,7 @@ import org.bloodcells.detect.storage.ImageMissingException;
 import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.detection.ImageScale;
 import org.bloodcells.detection.InferenceException;
 import org.bloodcells.detection.ModelInfo;
 import org.bloodcells.detection.ModelOutputs;
@@ -34,6 +35,7 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Scale;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;
@@ -301,7 +303,7 @@ public class ImageDetectionService {
             return parked(index, event, raw, "Unusable image (" + e.reason() + "): " + e.getMessage());
         }
         metrics.time(Stage.DECODE, System.nanoTime() - began);
-        PreparedImage prepared = detector.prepare(image);
+        PreparedImage prepared = detector.prepare(image, scaleOf(event));
         metrics.time(Stage.PREPARE, prepared.prepareNanos());
         return new Prepared(index, event, raw, prepared, null, null);
     }
@@ -348,9 +350,12 @@ public class ImageDetectionService {
         for (String cellClass : model.classes()) {
             counts.put(cellClass, result.counts().getOrDefault(cellClass, 0));
         }
+        ImageScale used = result.scale().scale();
         return new CellDetections(imageId, model.name(), model.version(),
                 result.imageWidth(), result.imageHeight(), cells, Collections.unmodifiableMap(counts),
-                result.inferenceMillis(), workerId, clock.instant());
+                result.inferenceMillis(), workerId, clock.instant(),
+                new Scale(used.known() ? used.micronsPerPixel() : null, used.source().name()), result.scale().tiles(),
+                result.outOfDistribution());
     }
 
     private ImageUploaded parse(String rawEvent) throws InvalidEventException {
@@ -372,7 +377,25 @@ public class ImageDetectionService {
         if (event.objectKey() == null || event.objectKey().isBlank()) {
             throw new InvalidEventException("Event has no objectKey", event.imageId());
         }
+        Scale scale = event.scale();
+        if (scale != null && scale.micronsPerPixel() != null) {
+            double mpp = scale.micronsPerPixel();
+            if (!(mpp > 0) || Double.isInfinite(mpp) || !GIVEN_SCALES.contains(scale.source())) {
+                throw new InvalidEventException("Event has an impossible scale " + scale + " (microns per pixel must "
+                        + "be positive, source one of " + GIVEN_SCALES + ")", event.imageId());
+            }
+        }
         return event;
+    }
+
+    /** Where an upload's scale may come from; the worker adds ESTIMATED itself. */
+    private static final List<String> GIVEN_SCALES = List.of(ImageScale.Source.DECLARED.name(),
+            ImageScale.Source.SCANNER.name(), ImageScale.Source.FILE.name());
+
+    private static ImageScale scaleOf(ImageUploaded event) {
+        Scale scale = event.scale();
+        return scale == null || scale.micronsPerPixel() == null ? ImageScale.unknown()
+                : new ImageScale(scale.micronsPerPixel(), ImageScale.Source.valueOf(scale.source()));
     }
 
     private Prepared parked(int index, ImageUploaded event, String raw, String reason) {

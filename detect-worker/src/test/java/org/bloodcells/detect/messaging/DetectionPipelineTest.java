@@ -33,6 +33,11 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Scale;
+import org.bloodcells.detection.ImageScale;
+import org.bloodcells.images.BccdImages;
+import org.bloodcells.images.ImageDecoder;
+import org.bloodcells.images.ImageLimits;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.StorageConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -92,16 +97,9 @@ class DetectionPipelineTest {
     void uploadedImageIsPublishedWithTheCountsTheDetectorFinds() throws Exception {
         byte[] bytes = bccd("BloodImage_00007.jpg");
         ImageUploaded event = images.put(bytes, "image/jpeg");
-        Instant sent = Instant.now();
 
-        publish(event.imageId(), json.writeValueAsString(event));
-
-        CellDetections published = awaitRecord(detections,
-                d -> d.imageId().equals(event.imageId()) && !d.detectedAt().isBefore(sent));
-        DetectionResult direct;
-        try (ModelLease lease = model.lease()) {
-            direct = lease.detector().detect(bytes);
-        }
+        CellDetections published = publishAndAwait(event);
+        DetectionResult direct = detectDirectly(bytes, ImageScale.unknown());
         assertEquals(direct.counts(), published.counts());
         assertEquals(direct.detections().stream()
                 .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
@@ -111,6 +109,36 @@ class DetectionPipelineTest {
         assertEquals(640, published.imageWidth());
         assertEquals(480, published.imageHeight());
         assertEquals("detect-worker-test", published.workerId());
+        ImageScale used = direct.scale().scale();
+        assertEquals(new Scale(used.known() ? used.micronsPerPixel() : null, used.source().name()), published.scale());
+        assertEquals(direct.scale().tiles(), published.tiles());
+        assertEquals(direct.outOfDistribution(), published.outOfDistribution());
+    }
+
+    @Test
+    void aDeclaredScaleReachesTheDetectorAndTravelsWithTheDetections() throws Exception {
+        byte[] bytes = BccdImages.uniqueVariant("BloodImage_00011");
+        ImageUploaded stored = images.put(bytes, "image/jpeg");
+        ImageUploaded event = new ImageUploaded(stored.imageId(), stored.bucket(), stored.objectKey(),
+                stored.contentType(), stored.sizeBytes(), "scanner-test", "slide-test", "batch-test", Instant.now(),
+                new Scale(0.0721, "DECLARED"));
+        CellDetections published = publishAndAwait(event);
+        DetectionResult direct = detectDirectly(bytes, new ImageScale(0.0721, ImageScale.Source.DECLARED));
+        assertEquals(new Scale(0.0721, "DECLARED"), published.scale());
+        assertEquals(direct.counts(), published.counts());
+    }
+
+    @Test
+    void anEventWithAnImpossibleScaleIsDeadLetteredWithItsReason() throws Exception {
+        // bytes of its own: other tests check that BloodImage_00011 itself is never dead-lettered
+        ImageUploaded stored = images.put(BccdImages.uniqueVariant("BloodImage_00011"), "image/jpeg");
+        String event = json.writeValueAsString(new ImageUploaded(stored.imageId(), stored.bucket(),
+                stored.objectKey(), stored.contentType(), stored.sizeBytes(), "scanner-test", "slide-test",
+                "batch-test", Instant.now(), new Scale(-1.0, "DECLARED")));
+        publish(stored.imageId(), event);
+
+        DeadLetter letter = awaitRecord(deadLetters, l -> event.equals(l.payload()));
+        assertTrue(letter.reason().contains("impossible scale"), letter.reason());
     }
 
     @Test
@@ -144,6 +172,8 @@ class DetectionPipelineTest {
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
             assertTrue(metrics.contains("bloodcells_worker_images_total{outcome=\"detected\"}"), metrics);
             assertTrue(metrics.contains("bloodcells_worker_images_total{outcome=\"dead_lettered\"}"), metrics);
+            assertTrue(metrics.contains("bloodcells_worker_scale_total{source="), metrics);
+            assertTrue(metrics.contains("bloodcells_worker_out_of_distribution_total"), metrics);
             for (String stage : List.of("fetch", "decode", "prepare", "inference", "postprocess", "publish")) {
                 assertTrue(metrics.contains("bloodcells_worker_stage_seconds_count{stage=\"" + stage + "\"}"),
                         stage);
@@ -185,6 +215,20 @@ class DetectionPipelineTest {
 
         DeadLetter letter = awaitRecord(deadLetters, l -> imageId.equals(l.imageId()));
         assertTrue(letter.reason().contains("does not exist"), letter.reason());
+    }
+
+    /** Publishes the event and waits for the detections the worker publishes for it. */
+    private CellDetections publishAndAwait(ImageUploaded event) throws Exception {
+        Instant sent = Instant.now();
+        publish(event.imageId(), json.writeValueAsString(event));
+        return awaitRecord(detections, d -> d.imageId().equals(event.imageId()) && !d.detectedAt().isBefore(sent));
+    }
+
+    /** What the worker's own model finds in the image, detected here directly. */
+    private DetectionResult detectDirectly(byte[] bytes, ImageScale scale) throws Exception {
+        try (ModelLease lease = model.lease()) {
+            return lease.detector().detect(ImageDecoder.decode(bytes, ImageLimits.PLATFORM), scale);
+        }
     }
 
     private void publish(String key, String value) throws Exception {

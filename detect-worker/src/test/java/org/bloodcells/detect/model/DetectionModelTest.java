@@ -115,7 +115,7 @@ class DetectionModelTest {
         assertEquals("2.0.0-synthetic", run.version());
         assertEquals(detectedBy(modelFile), run.detections());
         assertNotEquals(released, run.detections());
-        assertEquals(List.of("1.2.0", "2.0.0-synthetic"), loaded, "told of every model it loaded");
+        assertEquals(List.of("1.3.0", "2.0.0-synthetic"), loaded, "told of every model it loaded");
         assertFalse(model.reloadIfChanged());
     }
 

@@ -16,6 +16,7 @@ import org.bloodcells.ingest.service.ImageFile;
 import org.bloodcells.ingest.service.ImageIngestion;
 import org.bloodcells.ingest.service.ImageOrigin;
 import org.bloodcells.ingest.service.IngestedImage;
+import org.bloodcells.ingest.service.InvalidUpload;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -34,30 +35,48 @@ public class ImageUploadResource {
         this.ingestion = ingestion;
     }
 
-    /** One or more images as multipart parts named {@code file}, with form fields scannerId, slideId, batchId. */
+    /**
+     * One or more images as multipart parts named {@code file}, with form fields scannerId, slideId, batchId and,
+     * optionally, micronsPerPixel (the images' physical scale).
+     */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response uploadMultipart(@RestForm("file") List<FileUpload> files,
-            @RestForm String scannerId, @RestForm String slideId, @RestForm String batchId) {
+            @RestForm String scannerId, @RestForm String slideId, @RestForm String batchId,
+            @RestForm String micronsPerPixel) {
         ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId);
         List<ImageFile> images = files.stream()
                 .map(upload -> new ImageFile(upload.fileName(), read(upload)))
                 .toList();
-        return answer(ingestion.ingest(images, origin));
+        return answer(ingestion.ingest(images, origin, scale(micronsPerPixel)));
     }
 
     /**
      * One image as the raw request body (any image/* type or application/octet-stream; the
-     * format is detected from the bytes), with scannerId, slideId, batchId and an optional
-     * fileName as query parameters.
+     * format is detected from the bytes), with scannerId, slideId, batchId and optional
+     * fileName and micronsPerPixel as query parameters.
      */
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     public Response uploadRaw(byte[] body, @RestQuery String scannerId, @RestQuery String slideId,
-            @RestQuery String batchId, @RestQuery String fileName) {
+            @RestQuery String batchId, @RestQuery String fileName, @RestQuery String micronsPerPixel) {
         ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId);
         String name = fileName == null || fileName.isBlank() ? "body" : fileName;
-        return answer(ingestion.ingest(List.of(new ImageFile(name, body == null ? new byte[0] : body)), origin));
+        return answer(ingestion.ingest(List.of(new ImageFile(name, body == null ? new byte[0] : body)), origin,
+                scale(micronsPerPixel)));
+    }
+
+    /** The declared scale, null when none is; text that is no number is a bad request. */
+    private static Double scale(String micronsPerPixel) {
+        if (micronsPerPixel == null || micronsPerPixel.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.valueOf(micronsPerPixel.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidUpload("micronsPerPixel must be a number (microns per image pixel), was '"
+                    + micronsPerPixel + "'");
+        }
     }
 
     private static Response answer(List<IngestedImage> images) {

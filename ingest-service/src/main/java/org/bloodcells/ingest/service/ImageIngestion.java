@@ -3,10 +3,13 @@ package org.bloodcells.ingest.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Scale;
+import org.bloodcells.images.FileScale;
 import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.metrics.IngestMetrics;
 import org.bloodcells.ingest.messaging.ImageUploadedPublisher;
@@ -59,8 +62,21 @@ public class ImageIngestion {
      * @throws org.bloodcells.ingest.messaging.PublishFailed       when Kafka does not acknowledge
      */
     public List<IngestedImage> ingest(List<ImageFile> files, ImageOrigin origin) {
+        return ingest(files, origin, null);
+    }
+
+    /**
+     * @param micronsPerPixel the images' scale as the upload declares it, or null; it wins over the scanner's
+     *                        configured scale, which wins over the one the file records
+     * @throws InvalidUpload when there is no file, or the declared scale is not a microscope's
+     */
+    public List<IngestedImage> ingest(List<ImageFile> files, ImageOrigin origin, Double micronsPerPixel) {
         if (files.isEmpty()) {
             throw new InvalidUpload("no image: send one or more multipart parts named 'file'");
+        }
+        if (micronsPerPixel != null && !FileScale.plausible(micronsPerPixel)) {
+            throw new InvalidUpload("micronsPerPixel must be between " + FileScale.MIN_MICRONS + " and "
+                    + FileScale.MAX_MICRONS + " (microns per image pixel), was " + micronsPerPixel);
         }
         List<InspectedImage> images = new ArrayList<>(files.size());
         List<ImageRejected> rejections = new ArrayList<>();
@@ -75,10 +91,23 @@ public class ImageIngestion {
         if (!rejections.isEmpty()) {
             throw new UploadRejected(rejections, files.size());
         }
-        return images.stream().map(image -> storeAndAnnounce(image, origin)).toList();
+        return images.stream().map(image -> storeAndAnnounce(image, origin, micronsPerPixel)).toList();
     }
 
-    private IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin) {
+    /** Declared, else the scanner's, else the file's; null when none tells it (the worker estimates it then). */
+    Scale scaleOf(InspectedImage image, ImageOrigin origin, Double declared) {
+        if (declared != null) {
+            return new Scale(declared, "DECLARED");
+        }
+        Double scanner = config.upload().scannerMicronsPerPixel().get(origin.scannerId());
+        if (scanner != null) {
+            return new Scale(scanner, "SCANNER");
+        }
+        OptionalDouble file = FileScale.micronsPerPixel(image.bytes());
+        return file.isPresent() ? new Scale(file.getAsDouble(), "FILE") : null;
+    }
+
+    private IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin, Double micronsPerPixel) {
         String objectKey = ObjectKeys.image(image.imageId(), image.format());
         String markerKey = ObjectKeys.publishedMarker(image.imageId());
         String contentType = image.format().mediaType();
@@ -86,7 +115,8 @@ public class ImageIngestion {
         if (created) {
             store.put(objectKey, image.bytes(), contentType);
             ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType,
-                    image.bytes().length, origin.scannerId(), origin.slideId(), origin.batchId(), Instant.now());
+                    image.bytes().length, origin.scannerId(), origin.slideId(), origin.batchId(), Instant.now(),
+                    scaleOf(image, origin, micronsPerPixel));
             publisher.publishAndAwaitAck(event, config.upload().publishTimeout());
             store.put(markerKey, toJson(event), "application/json");
             LOG.infof("Image %s (%s) stored as %s and announced", image.imageId(), image.fileName(), objectKey);

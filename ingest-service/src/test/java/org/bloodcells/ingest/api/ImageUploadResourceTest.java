@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import jakarta.inject.Inject;
 
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Scale;
 import org.bloodcells.http.Problem;
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
@@ -241,6 +243,39 @@ class ImageUploadResourceTest {
         List<ImageUploaded> events = topic.eventsFor(imageId);
         assertEquals(1, events.size());
         assertEquals("slide-7", events.get(0).slideId());
+    }
+
+    @Test
+    void theScaleTravelsWithTheImageDeclaredElseTheScannersElseNone() throws Exception {
+        byte[] declared = uniqueVariant(IMAGE_7);
+        given().multiPart("file", "d.jpg", declared, "image/jpeg").multiPart("scannerId", "scanner-scaled")
+                .multiPart("slideId", "slide-s").multiPart("batchId", "batch-s").multiPart("micronsPerPixel", "0.1")
+                .when().post("/images").then().statusCode(201);
+        byte[] scanner = uniqueVariant(IMAGE_7);
+        given().multiPart("file", "s.jpg", scanner, "image/jpeg").multiPart("scannerId", "scanner-scaled")
+                .multiPart("slideId", "slide-s").multiPart("batchId", "batch-s")
+                .when().post("/images").then().statusCode(201);
+        byte[] unknown = uniqueVariant(IMAGE_7);
+        given().contentType("image/jpeg").body(unknown).queryParam("scannerId", "scanner-7")
+                .queryParam("slideId", "slide-s").queryParam("batchId", "batch-s")
+                .when().post("/images").then().statusCode(201);
+
+        assertEquals(new Scale(0.1, "DECLARED"), topic.eventsFor(ImageId.of(declared)).get(0).scale());
+        assertEquals(new Scale(0.2, "SCANNER"), topic.eventsFor(ImageId.of(scanner)).get(0).scale());
+        assertNull(topic.eventsFor(ImageId.of(unknown)).get(0).scale(), "BCCD's JPEGs record no scale");
+    }
+
+    @Test
+    void aScaleNoMicroscopeHasIsABadRequest() {
+        for (String scale : List.of("-1", "300", "fine")) {
+            given().multiPart("file", "x.jpg", uniqueVariant(IMAGE_7), "image/jpeg")
+                    .multiPart("scannerId", "scanner-7").multiPart("slideId", "slide-8").multiPart("batchId", "batch-8")
+                    .multiPart("micronsPerPixel", scale)
+                    .when().post("/images")
+                    .then().statusCode(400)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("detail", containsString("micronsPerPixel must be"));
+        }
     }
 
     @Test

@@ -39,6 +39,11 @@ class InspectorProducerTest {
             }
 
             @Override
+            public java.util.Map<String, Double> scannerMicronsPerPixel() {
+                return java.util.Map.of();
+            }
+
+            @Override
             public Duration publishTimeout() {
                 return Duration.ofSeconds(15);
             }

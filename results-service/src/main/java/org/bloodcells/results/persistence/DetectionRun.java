@@ -1,6 +1,7 @@
 package org.bloodcells.results.persistence;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,16 @@ public class DetectionRun extends PanacheEntityBase {
     public Map<String, Integer> counts = new LinkedHashMap<>();
 
     public long inferenceMillis;
+
+    /** Microns per pixel the worker ran the image at; null when unknown. */
+    public Double micronsPerPixel;
+    /** DECLARED, SCANNER, FILE, ESTIMATED or UNKNOWN; null for runs from workers before physical scale. */
+    public String scaleSource;
+    public int tiles = 1;
+
+    /** Why the image is unlike the model's training images; empty when it is not. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> outOfDistribution = new ArrayList<>();
     public String workerId;
     public Instant detectedAt;
     public Instant receivedAt;

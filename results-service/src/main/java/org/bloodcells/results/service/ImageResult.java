@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.Scale;
 
 /**
  * What an analyst sees for one image.
@@ -18,8 +19,15 @@ public record ImageResult(String imageId, ImageStatus status, String scannerId, 
     public record Failure(String stage, String reason, Instant failedAt) {
     }
 
+    /**
+     * @param scale             the image's microns per pixel as the worker ran it, and where the figure came from
+     *                          (DECLARED, SCANNER, FILE, ESTIMATED, UNKNOWN); null for runs before physical scale
+     * @param tiles             tiles of the model's input the image was cut into
+     * @param flagged           true when the image is unlike the model's training images: read its counts with care
+     * @param outOfDistribution why it is flagged
+     */
     public record Detection(String modelName, String modelVersion, int imageWidth, int imageHeight,
             Map<String, Integer> counts, List<DetectedCell> cells, long inferenceMillis, String workerId,
-            Instant detectedAt) {
+            Instant detectedAt, Scale scale, int tiles, boolean flagged, List<String> outOfDistribution) {
     }
 }

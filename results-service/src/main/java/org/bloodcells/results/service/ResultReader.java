@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.bloodcells.events.Scale;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
 import org.bloodcells.results.persistence.ResultQueries;
@@ -52,7 +53,9 @@ public class ResultReader {
         ImageResult.Detection detection = run == null ? null
                 : new ImageResult.Detection(run.modelName, run.modelVersion, run.imageWidth, run.imageHeight,
                         new TreeMap<>(run.counts), List.copyOf(run.cells), run.inferenceMillis, run.workerId,
-                        run.detectedAt);
+                        run.detectedAt, run.scaleSource == null ? null : new Scale(run.micronsPerPixel,
+                                run.scaleSource), run.tiles, !run.outOfDistribution.isEmpty(),
+                        List.copyOf(run.outOfDistribution));
         return new ImageResult(image.imageId, image.status, image.scannerId, image.slideId, image.batchId,
                 image.objectKey, image.uploadedAt, failure, detection);
     }

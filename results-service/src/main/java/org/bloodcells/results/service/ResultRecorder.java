@@ -72,6 +72,12 @@ public class ResultRecorder {
         run.cells = new ArrayList<>(event.cells());
         run.counts = new LinkedHashMap<>(event.counts());
         run.inferenceMillis = event.inferenceMillis();
+        if (event.scale() != null) {
+            run.micronsPerPixel = event.scale().micronsPerPixel();
+            run.scaleSource = event.scale().source();
+        }
+        run.tiles = event.tiles();
+        run.outOfDistribution = new ArrayList<>(event.outOfDistribution());
         run.workerId = event.workerId();
         run.detectedAt = event.detectedAt();
         run.receivedAt = Instant.now();

@@ -15,10 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.events.CellDetections;
+import org.bloodcells.events.Scale;
 import org.bloodcells.events.Topics;
 import org.bloodcells.http.Problem;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
@@ -86,6 +89,36 @@ class ResultsFromEventsTest {
                 .body("detection.cells[0].cellClass", equalTo("RBC"))
                 .body("detection.inferenceMillis", equalTo(42))
                 .body("detection.workerId", equalTo("worker-1")));
+    }
+
+    @Test
+    void aFlaggedImageShowsItsCountsWithItsScaleAndWhyItIsUnlikeTheTrainingImages() {
+        String id = newImageId();
+        events.publish(uploaded(id, slide, batch));
+        CellDetections plain = detections(id, "1.3.0", 30, 1, 2, T1);
+        events.publish(new CellDetections(id, plain.modelName(), plain.modelVersion(), 2400, 1800, plain.cells(),
+                plain.counts(), 900, "worker-2", T1, new Scale(0.036, "ESTIMATED"), 16,
+                List.of("colour unlike the training images: mean RGB 150,170,180 against 188,177,182")));
+        String flaggedId = id;
+        String plainId = newImageId();
+        events.publish(uploaded(plainId, slide, batch));
+        events.publish(detections(plainId, "1.0.0", 3, 1, 2, T1));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", flaggedId)
+                .then().statusCode(200)
+                .body("status", equalTo("DONE"))
+                .body("detection.counts.RBC", equalTo(30))
+                .body("detection.scale.micronsPerPixel", equalTo(0.036f))
+                .body("detection.scale.source", equalTo("ESTIMATED"))
+                .body("detection.tiles", equalTo(16))
+                .body("detection.flagged", equalTo(true))
+                .body("detection.outOfDistribution[0]", startsWith("colour unlike the training images")));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/images/{id}", plainId)
+                .then().statusCode(200)
+                .body("detection.flagged", equalTo(false))
+                .body("detection.outOfDistribution", hasSize(0))
+                .body("detection.scale", nullValue())
+                .body("detection.tiles", equalTo(1)));
     }
 
     @Test

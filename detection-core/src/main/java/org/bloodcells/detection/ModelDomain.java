@@ -1,0 +1,122 @@
+package org.bloodcells.detection;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model knows about the images it was trained on, from its optional metadata ({@code models/CONTRACT.md}):
+ * the physical scale it runs at, the score each class is counted from, and the range of colour and confidence its
+ * training images showed. A model without these keys runs as before: whole images letterboxed to its input, counts at
+ * its score threshold, and no out-of-distribution check but the ones it has figures for.
+ *
+ * @param inputMicronsPerPixel     microns one pixel of the model's input covers when it runs at its trained scale
+ *                                 ({@code input_microns_per_pixel}); NaN when the model has no physical scale
+ * @param referenceClass           the class whose size tells an image's scale ({@code scale_reference}, "RBC:7.5"),
+ *                                 null without one
+ * @param referenceMicrons         that class's typical diameter in microns
+ * @param countThresholds          per class, the score from which a detection is counted ({@code count_thresholds});
+ *                                 classes not named are counted from the score threshold
+ * @param colourMean               mean of the training images' mean R, G, B (0..255; {@code colour_mean}), or null
+ * @param colourStd                their standard deviation ({@code colour_std}), or null
+ * @param uncertainShareLimit      the largest share of detections scored below {@link #CONFIDENT} that its training
+ *                                 images showed ({@code uncertain_share_limit}); NaN without one
+ */
+public record ModelDomain(double inputMicronsPerPixel, String referenceClass, double referenceMicrons,
+        Map<String, Double> countThresholds, float[] colourMean, float[] colourStd, double uncertainShareLimit) {
+
+    /** Metadata keys this record reads; all optional. */
+    public static final List<String> KEYS = List.of("input_microns_per_pixel", "scale_reference", "count_thresholds",
+            "colour_mean", "colour_std", "uncertain_share_limit");
+
+    /** A detection scored below this is uncertain, for the confidence profile. */
+    public static final double CONFIDENT = 0.5;
+
+    static final ModelDomain NONE = new ModelDomain(Double.NaN, null, Double.NaN, Map.of(), null, null, Double.NaN);
+
+    public ModelDomain {
+        countThresholds = Map.copyOf(countThresholds);
+    }
+
+    public boolean hasScale() {
+        return !Double.isNaN(inputMicronsPerPixel) && referenceClass != null;
+    }
+
+    /**
+     * The score from which a detection of this class is counted: its count threshold, never below the detector's
+     * score threshold (which counts the classes without one).
+     */
+    public double countThreshold(String cellClass, double scoreThreshold) {
+        return Math.max(scoreThreshold, countThresholds.getOrDefault(cellClass, scoreThreshold));
+    }
+
+    static ModelDomain parse(Map<String, String> props, List<String> classes) {
+        double mpp = optionalPositive(props, "input_microns_per_pixel");
+        String referenceClass = null;
+        double referenceMicrons = Double.NaN;
+        String reference = props.get("scale_reference");
+        if (reference != null && !reference.isBlank()) {
+            String[] parts = reference.split(":");
+            if (parts.length != 2 || !classes.contains(parts[0].trim())) {
+                throw new ModelContractException("Model metadata 'scale_reference' must be CLASS:MICRONS with one of "
+                        + classes + ", was '" + reference + "'");
+            }
+            referenceClass = parts[0].trim();
+            referenceMicrons = ModelMetadata.positiveNumber("scale_reference", parts[1].trim());
+        }
+        if (Double.isNaN(mpp) != (referenceClass == null)) {
+            throw new ModelContractException(
+                    "Model metadata must have both 'input_microns_per_pixel' and 'scale_reference', or neither");
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        String counts = props.get("count_thresholds");
+        if (counts != null && !counts.isBlank()) {
+            for (String entry : counts.split(",")) {
+                String[] parts = entry.split(":");
+                if (parts.length != 2 || !classes.contains(parts[0].trim())) {
+                    throw new ModelContractException("Model metadata 'count_thresholds' entries must be CLASS:SCORE "
+                            + "with one of " + classes + ", was '" + entry + "'");
+                }
+                double score = ModelMetadata.number("count_thresholds", parts[1].trim());
+                if (!(score >= 0 && score <= 1)) {
+                    throw new ModelContractException("Model metadata 'count_thresholds' scores must be within 0..1, "
+                            + "was '" + entry + "'");
+                }
+                thresholds.put(parts[0].trim(), score);
+            }
+        }
+        float[] mean = optionalChannels(props, "colour_mean");
+        float[] std = optionalChannels(props, "colour_std");
+        if ((mean == null) != (std == null)) {
+            throw new ModelContractException("Model metadata must have both 'colour_mean' and 'colour_std', or neither");
+        }
+        double uncertain = optionalPositive(props, "uncertain_share_limit");
+        return new ModelDomain(mpp, referenceClass, referenceMicrons, thresholds, mean, std, uncertain);
+    }
+
+    private static double optionalPositive(Map<String, String> props, String key) {
+        String value = props.get(key);
+        return value == null || value.isBlank() ? Double.NaN : ModelMetadata.positiveNumber(key, value.trim());
+    }
+
+    private static float[] optionalChannels(Map<String, String> props, String key) {
+        String value = props.get(key);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        float[] parsed = ModelMetadata.channels(props, key);
+        if (key.endsWith("std") && !(parsed[0] > 0 && parsed[1] > 0 && parsed[2] > 0)) {
+            throw new ModelContractException("Model metadata '" + key + "' must be positive, was '" + value + "'");
+        }
+        return parsed;
+    }
+
+    @Override
+    public String toString() {
+        return "ModelDomain[inputMicronsPerPixel=" + inputMicronsPerPixel + ", reference=" + referenceClass + ":"
+                + referenceMicrons + ", countThresholds=" + countThresholds + ", colourMean="
+                + Arrays.toString(colourMean) + ", colourStd=" + Arrays.toString(colourStd)
+                + ", uncertainShareLimit=" + uncertainShareLimit + "]";
+    }
+}

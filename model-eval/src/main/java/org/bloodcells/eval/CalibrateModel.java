@@ -1,0 +1,223 @@
+package org.bloodcells.eval;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import org.bloodcells.detection.CellDetector;
+import org.bloodcells.detection.Detection;
+import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.detection.ModelDomain;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What a model should know about the images it was trained on, measured with the workers' own detection core and
+ * written as the model's optional metadata ({@code models/CONTRACT.md}), for
+ * {@code python3 -m efficientdet.export --domain FILE.json}:
+ * <ul>
+ * <li>its physical scale: the training images' microns per pixel from their labelled red cells
+ * ({@link LabelledScale}), on the model's input as the workers fit those images to it;
+ * <li>per class, the score from which a cell is counted, chosen on {@code --fit-split} to minimise the mean absolute
+ * count error (not AP);
+ * <li>the training images' colour (mean and spread of each image's mean R, G, B) and the largest share of unsure
+ * detections any of them had, for the out-of-distribution flag.
+ * </ul>
+ *
+ * <pre>
+ * mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.CalibrateModel \
+ *   -Dexec.args="--model runs/new.onnx --out runs/new.domain.json"
+ * </pre>
+ */
+@Command(name = "CalibrateModel", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures a model's physical scale, count thresholds and training statistics on BCCD and writes "
+                + "them as metadata for the exporter (--domain).")
+public final class CalibrateModel implements Callable<Integer> {
+
+    /** The count thresholds tried, from the model's own score threshold up. */
+    static final double STEP = 0.025;
+    static final double HIGHEST = 0.9;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE.onnx")
+    Path model;
+
+    @Option(names = "--voc", defaultValue = "datasets/bccd", paramLabel = "DIR")
+    Path voc;
+
+    @Option(names = "--fit-split", defaultValue = "val",
+            description = "where the count thresholds are chosen (default: ${DEFAULT-VALUE}); never test")
+    String fitSplit;
+
+    @Option(names = "--stats-splits", defaultValue = "train,val", split = ",",
+            description = "the training images, for scale, colour and confidence (default: ${DEFAULT-VALUE})")
+    List<String> statsSplits;
+
+    @Option(names = "--count-classes", split = ",", paramLabel = "CLASS",
+            description = "the classes whose count threshold is fitted (default: all); the others count from the "
+                    + "score threshold. BCCD's labels miss many red cells (datasets/bccd/README.md), so fitting RBC "
+                    + "to them would teach the workers to under-count")
+    List<String> countClasses;
+
+    @Option(names = "--threads", defaultValue = "2", paramLabel = "N")
+    int threads;
+
+    @Option(names = "--limit", paramLabel = "N", description = "only the first N images of each split (smoke runs)")
+    Integer limit;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "the metadata to write")
+    Path out;
+
+    private CalibrateModel() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new CalibrateModel()).execute(args));
+    }
+
+    public static CalibrateModel parse(String... args) {
+        CalibrateModel options = new CalibrateModel();
+        new CommandLine(options).parseArgs(args);
+        return options;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        run(System.out);
+        return 0;
+    }
+
+    public Map<String, String> run(PrintStream log) throws IOException {
+        if ("test".equals(fitSplit) || statsSplits.contains("test")) {
+            throw new IllegalArgumentException("test is for reporting only: calibrate on val and train");
+        }
+        VocDataset dataset = VocDataset.open(voc);
+        List<AnnotatedImage> stats = new ArrayList<>();
+        statsSplits.forEach(s -> stats.addAll(limited(dataset.split(s))));
+        List<AnnotatedImage> fit = limited(dataset.split(fitSplit));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        try (CellDetector detector = CellDetector.load(model, threads)) {
+            int inputSize = detector.model().inputSize();
+            double mpp = LabelledScale.micronsPerPixel(stats);
+            int longSide = stats.stream().mapToInt(i -> Math.max(i.width(), i.height())).max().orElseThrow();
+            double inputMpp = mpp * longSide / inputSize;
+            log.printf(Locale.ROOT, "Scale: median whole labelled %s %.1f px over %d images = %.4f µm per pixel at "
+                    + "%.1f µm; fitted %d px to %d: %.4f µm per input pixel%n", LabelledScale.REFERENCE_CLASS,
+                    LabelledScale.medianDiameter(stats), stats.size(), mpp, LabelledScale.RBC_MICRONS, longSide,
+                    inputSize, inputMpp);
+            metadata.put("input_microns_per_pixel", String.format(Locale.ROOT, "%.5f", inputMpp));
+            metadata.put("scale_reference", LabelledScale.REFERENCE_CLASS + ":" + LabelledScale.RBC_MICRONS);
+
+            double floor = detector.modelSettings().scoreThreshold();
+            List<String> classes = detector.model().classes();
+            List<Map<String, Integer>> truth = new ArrayList<>();
+            List<List<Detection>> found = new ArrayList<>();
+            for (AnnotatedImage image : fit) {
+                truth.add(CountErrors.truthCounts(image.boxes()));
+                found.add(detector.detect(EvaluateModel.decode(image)).detections());
+            }
+            List<String> thresholds = new ArrayList<>();
+            log.printf(Locale.ROOT, "Count thresholds on %s (%d images), mean absolute error:%n", fitSplit, fit.size());
+            for (String c : classes) {
+                if (countClasses != null && !countClasses.contains(c)) {
+                    log.printf(Locale.ROOT, "  %-10s not fitted: counted from %.3f (MAE %.3f)%n", c, floor,
+                            countError(c, floor, truth, found));
+                    continue;
+                }
+                double best = floor;
+                double bestError = countError(c, floor, truth, found);
+                for (double t = floor + STEP; t <= HIGHEST + 1e-9; t += STEP) {
+                    double error = countError(c, t, truth, found);
+                    if (error < bestError - 1e-9) {
+                        best = t;
+                        bestError = error;
+                    }
+                }
+                log.printf(Locale.ROOT, "  %-10s at %.3f: %.3f  ->  at %.3f: %.3f%n", c, floor, countError(c, floor,
+                        truth, found), best, bestError);
+                thresholds.add(String.format(Locale.ROOT, "%s:%.3f", c, best));
+            }
+            metadata.put("count_thresholds", String.join(",", thresholds));
+
+            double[][] means = new double[stats.size()][];
+            double worstShare = 0;
+            for (int i = 0; i < stats.size(); i++) {
+                BufferedImage image = EvaluateModel.decode(stats.get(i));
+                means[i] = meanColour(image);
+                DetectionResult result = detector.detect(image);
+                long n = result.detections().stream().filter(d -> d.score() >= floor).count();
+                long unsure = result.detections().stream().filter(d -> d.score() >= floor
+                        && d.score() < ModelDomain.CONFIDENT).count();
+                if (n >= 10) {
+                    worstShare = Math.max(worstShare, unsure / (double) n);
+                }
+                if ((i + 1) % 50 == 0) {
+                    log.printf(Locale.ROOT, "  statistics: %d/%d images%n", i + 1, stats.size());
+                }
+            }
+            double[] mean = new double[3];
+            double[] sd = new double[3];
+            for (int c = 0; c < 3; c++) {
+                for (double[] m : means) {
+                    mean[c] += m[c] / means.length;
+                }
+                for (double[] m : means) {
+                    sd[c] += (m[c] - mean[c]) * (m[c] - mean[c]) / Math.max(1, means.length - 1);
+                }
+                sd[c] = Math.sqrt(sd[c]);
+            }
+            metadata.put("colour_mean", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", mean[0], mean[1], mean[2]));
+            metadata.put("colour_std", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", sd[0], sd[1], sd[2]));
+            metadata.put("uncertain_share_limit", String.format(Locale.ROOT, "%.3f", worstShare));
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), metadata);
+        log.println(metadata.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n")));
+        log.println("Written to " + out);
+        return metadata;
+    }
+
+    private List<AnnotatedImage> limited(List<AnnotatedImage> images) {
+        return limit == null ? images : images.subList(0, Math.min(limit, images.size()));
+    }
+
+    static double countError(String cls, double threshold, List<Map<String, Integer>> truth,
+            List<List<Detection>> found) {
+        double sum = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            long n = found.get(i).stream().filter(d -> d.cellClass().equals(cls) && d.score() >= threshold).count();
+            sum += Math.abs(n - truth.get(i).getOrDefault(cls, 0));
+        }
+        return sum / truth.size();
+    }
+
+    static double[] meanColour(BufferedImage image) {
+        double[] sum = new double[3];
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int p : row) {
+                sum[0] += p >> 16 & 0xFF;
+                sum[1] += p >> 8 & 0xFF;
+                sum[2] += p & 0xFF;
+            }
+        }
+        double n = (double) w * h;
+        return new double[] {sum[0] / n, sum[1] / n, sum[2] / n};
+    }
+}

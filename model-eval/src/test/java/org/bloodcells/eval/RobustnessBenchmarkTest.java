@@ -1,0 +1,53 @@
+package org.bloodcells.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.bloodcells.images.BccdImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The robustness benchmark and the calibrator run end to end on a few images with the released model. */
+class RobustnessBenchmarkTest {
+
+    static final String MODEL = "../models/efficientdet-d0-bccd.onnx";
+
+    @Test
+    void theBenchmarkReportsARowPerModelAndDataSetWithAPAndCountErrors() throws Exception {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        List<RobustnessBenchmark.Row> rows = RobustnessBenchmark.parse("--models", MODEL, "--voc",
+                BccdImages.directory().toString(), "--transforms", "clean,zoom-0.5", "--other-lab",
+                OtherLabDatasetTest.DIR.toString(), "--limit", "1", "--no-declared")
+                .run(new PrintStream(text, true, StandardCharsets.UTF_8));
+        assertEquals(List.of("BCCD test clean", "BCCD test zoom-0.5", "other lab"),
+                rows.stream().map(RobustnessBenchmark.Row::data).toList());
+        for (RobustnessBenchmark.Row row : rows) {
+            assertEquals(1, row.images());
+            assertTrue(row.ap50() > 0 && row.ap50() <= 1, row.toString());
+        }
+        assertEquals(List.of("RBC", "WBC"), List.copyOf(rows.get(2).counts().keySet()), "no platelet labels there");
+        assertTrue(text.toString(StandardCharsets.UTF_8).contains("| BCCD test zoom-0.5 |"));
+    }
+
+    @Test
+    void theCalibratorMeasuresTheScaleAndFitsCountThresholdsButNeverOnTest(@TempDir Path dir) throws Exception {
+        Map<String, String> domain = CalibrateModel.parse("--model", MODEL, "--voc",
+                BccdImages.directory().toString(), "--limit", "2", "--count-classes", "WBC", "--out",
+                dir.resolve("d.json").toString()).run(new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8));
+        assertEquals(List.of("input_microns_per_pixel", "scale_reference", "count_thresholds", "colour_mean",
+                "colour_std", "uncertain_share_limit"), List.copyOf(domain.keySet()));
+        assertEquals("RBC:7.5", domain.get("scale_reference"));
+        assertTrue(domain.get("count_thresholds").matches("WBC:0\\.\\d{3}"), domain.get("count_thresholds"));
+        assertThrows(IllegalArgumentException.class, () -> CalibrateModel.parse("--model", MODEL, "--fit-split",
+                "test", "--out", dir.resolve("x.json").toString()).run(System.out));
+    }
+}
