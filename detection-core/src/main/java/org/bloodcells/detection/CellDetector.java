@@ -296,6 +296,9 @@ public final class CellDetector implements AutoCloseable {
         return prepareAt(rgb, fit, scale, true, domain.hasScale() ? rgb : null, started);
     }
 
+    /** Most input blocks (images × tiles × views) one model run takes: a GPU's batch, not a tiled field's all. */
+    static final int MAX_BLOCKS_PER_RUN = 64;
+
     /** How far an estimated scale may lie from the whole-image fit before the image is run again at it. */
     static final double ESTIMATE_TOLERANCE = 0.15;
     /** Confident cells of the reference class needed to estimate a scale. */
@@ -307,6 +310,14 @@ public final class CellDetector implements AutoCloseable {
     static final double[] SEARCH = {0.5, 2, 1.0 / 3};
     /** Tiles overlap by this many reference-cell diameters, more than the largest cell (a white cell is about 2). */
     static final double OVERLAP_DIAMETERS = 2.5;
+    /**
+     * Most tiles one image may take (a 2 400 × 1 800 field at BCCD's scale takes 30); an image that would take more
+     * is fitted whole and flagged.
+     */
+    static final int MAX_TILES = 36;
+    /** Neighbouring tiles may both find a cell near their shared core edge: same-class boxes overlapping this much
+     * are one cell. */
+    static final double CROSS_TILE_IOU = 0.6;
 
     private PreparedImage prepareAt(RgbImage rgb, double factor, ImageScale scale, boolean fitWhole, RgbImage pending,
             long started) {
@@ -320,12 +331,21 @@ public final class CellDetector implements AutoCloseable {
                 // an image pixel covers factor × input µm: the overlap in image pixels follows from the factor alone
                 : TilePlan.plan(w, h, factor, s, (int) Math.ceil(OVERLAP_DIAMETERS * domain.referenceMicrons()
                         / (factor * domain.inputMicronsPerPixel())));
+        if (plan.size() > MAX_TILES) {
+            // A coarse scale on a large image would take more model runs and memory than one image may: run it
+            // fitted whole, and say why its counts are not to be trusted.
+            PreparedImage whole = prepareAt(rgb, Letterbox.of(w, h, s).scale(), scale, true, null, started);
+            return whole.withNote(String.format(java.util.Locale.ROOT, "scale not applied: at %.3f µm per pixel "
+                    + "the image would take %d tiles (at most %d)", factor * domain.inputMicronsPerPixel(),
+                    plan.size(), MAX_TILES));
+        }
         int length = preprocessor.tensorLength();
         int blocks = plan.size() * views.size();
-        float[] chw = new float[length * blocks];
-        // Bilinear resampling reads 2 source pixels per output pixel: shrink by whole blocks first, so that no
-        // more than half the pixels are skipped.
-        int shrink = factor < 0.5 ? (int) Math.floor(1 / factor) : 1;
+        float[] chw = new float[Math.multiplyExact(length, blocks)];
+        // Bilinear resampling reads 2 source pixels per output pixel: at the model's scale, shrink by whole blocks
+        // first, so that no more than half the pixels are skipped. (The whole-image fit resamples as the contract
+        // and the trainer do, without it.)
+        int shrink = !fitWhole && factor < 0.5 ? (int) Math.floor(1 / factor) : 1;
         List<PreparedImage.Placed> placed = new ArrayList<>(plan.size());
         int offset = 0;
         for (TilePlan.Tile tile : plan) {
@@ -384,8 +404,8 @@ public final class CellDetector implements AutoCloseable {
         int classCount = metadata.classes().size();
         float[] scores = new float[blocks * anchorCount * classCount];
         float[] boxes = new float[blocks * anchorCount * 4];
-        // A model with a fixed batch of 1 gets one run per block.
-        int perRun = signature.batchable() ? blocks : 1;
+        // A model with a fixed batch of 1 gets one run per block; a batchable one at most MAX_BLOCKS_PER_RUN.
+        int perRun = signature.batchable() ? Math.min(blocks, MAX_BLOCKS_PER_RUN) : 1;
         for (int first = 0; first < blocks; first += perRun) {
             int count = Math.min(perRun, blocks - first);
             input.position(first * length).limit((first + count) * length);
@@ -469,8 +489,9 @@ public final class CellDetector implements AutoCloseable {
                 }
             }
         }
-        List<String> unlike = DomainCheck.reasons(metadata.domain(), metadata.settings().scoreThreshold(), scale,
-                image.colour, detections);
+        List<String> unlike = new ArrayList<>(image.notes);
+        unlike.addAll(DomainCheck.reasons(metadata.domain(), metadata.settings().scoreThreshold(), scale,
+                image.colour, detections));
         long nanos = earlier + System.nanoTime() - started;
         return new DetectionResult(image.imageWidth, image.imageHeight, detections, counts(detections),
                 Math.round(nanos / 1e6), scale, unlike);
@@ -495,7 +516,25 @@ public final class CellDetector implements AutoCloseable {
             }
         }
         all.sort(Comparator.comparing(Detection::score).reversed());
-        return all;
+        // A cell near a core edge may come out of both tiles, its two boxes' centres a pixel apart on either side:
+        // keep the better-scored one.
+        List<Detection> kept = new ArrayList<>(all.size());
+        for (Detection d : all) {
+            if (kept.stream().noneMatch(k -> k.cellClass().equals(d.cellClass()) && iou(k, d) > CROSS_TILE_IOU)) {
+                kept.add(d);
+            }
+        }
+        return kept;
+    }
+
+    private static double iou(Detection a, Detection b) {
+        double w = Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1());
+        double h = Math.min(a.y2(), b.y2()) - Math.max(a.y1(), b.y1());
+        if (w <= 0 || h <= 0) {
+            return 0;
+        }
+        double inter = w * h;
+        return inter / ((double) a.width() * a.height() + (double) b.width() * b.height() - inter);
     }
 
     /** Detections counted per class: those scoring at least the class's count threshold, zeros included. */

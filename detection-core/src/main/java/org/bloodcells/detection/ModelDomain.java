@@ -21,7 +21,7 @@ import java.util.Map;
  * @param colourMean               mean of the training images' mean R, G, B (0..255; {@code colour_mean}), or null
  * @param colourStd                their standard deviation ({@code colour_std}), or null
  * @param uncertainShareLimit      the largest share of detections scored below {@link #CONFIDENT} that its training
- *                                 images showed ({@code uncertain_share_limit}); NaN without one
+ *                                 images showed ({@code uncertain_share_limit}, 0..1); NaN without one
  */
 public record ModelDomain(double inputMicronsPerPixel, String referenceClass, double referenceMicrons,
         Map<String, Double> countThresholds, float[] colourMean, float[] colourStd, double uncertainShareLimit) {
@@ -91,7 +91,13 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
         if ((mean == null) != (std == null)) {
             throw new ModelContractException("Model metadata must have both 'colour_mean' and 'colour_std', or neither");
         }
-        double uncertain = optionalPositive(props, "uncertain_share_limit");
+        String share = props.get("uncertain_share_limit");
+        double uncertain = share == null || share.isBlank() ? Double.NaN
+                : ModelMetadata.number("uncertain_share_limit", share.trim());
+        if (!Double.isNaN(uncertain) && !(uncertain >= 0 && uncertain <= 1)) {
+            throw new ModelContractException("Model metadata 'uncertain_share_limit' must be within 0..1, was '" + share
+                    + "'");
+        }
         return new ModelDomain(mpp, referenceClass, referenceMicrons, thresholds, mean, std, uncertain);
     }
 

@@ -25,9 +25,18 @@ public final class PreparedImage {
     final RgbImage pending;
     final float[] colour;
     final long prepareNanos;
+    /** Why the image is not run as its scale asks (it would take too many tiles); empty when it is. */
+    final List<String> notes;
 
     PreparedImage(CellDetector owner, float[] input, List<Placed> tiles, int blocks, int imageWidth, int imageHeight,
             ImageScale scale, double factor, RgbImage pending, float[] colour, long prepareNanos) {
+        this(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, colour, prepareNanos,
+                List.of());
+    }
+
+    private PreparedImage(CellDetector owner, float[] input, List<Placed> tiles, int blocks, int imageWidth,
+            int imageHeight, ImageScale scale, double factor, RgbImage pending, float[] colour, long prepareNanos,
+            List<String> notes) {
         this.owner = owner;
         this.input = input;
         this.tiles = List.copyOf(tiles);
@@ -39,6 +48,14 @@ public final class PreparedImage {
         this.pending = pending;
         this.colour = colour;
         this.prepareNanos = prepareNanos;
+        this.notes = List.copyOf(notes);
+    }
+
+    PreparedImage withNote(String note) {
+        List<String> more = new java.util.ArrayList<>(notes);
+        more.add(note);
+        return new PreparedImage(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, colour,
+                prepareNanos, more);
     }
 
     public int imageWidth() {

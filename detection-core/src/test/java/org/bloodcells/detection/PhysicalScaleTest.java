@@ -98,7 +98,7 @@ class PhysicalScaleTest {
         assertEquals(576.0 / 640, result.scale().inputPixelsPerImagePixel(), 1e-9);
         assertTrue(result.scale().tiles() >= 4, "tiles: " + result.scale().tiles());
         // Tiles show the cells in other surroundings than the single images did, which moves a few unsure red cells
-        // (scores near the threshold) either way; a cell counted in two tiles would show as far more.
+        // (scores near the threshold) either way.
         assertClose(sum, result.counts(), 0.15, "the field against its four images");
 
         DetectionResult finer = detector.detect(field, new ImageScale(BCCD_MPP / 2, ImageScale.Source.DECLARED));
@@ -115,6 +115,20 @@ class PhysicalScaleTest {
         assertEquals(BCCD_MPP / 2, zoomed.scale().scale().micronsPerPixel(), 0.15 * BCCD_MPP / 2);
         assertEquals(0.45, zoomed.scale().inputPixelsPerImagePixel(), 0.07, "run again at the measured scale");
         assertClose(original, zoomed.counts(), 0.1, "the image at twice the magnification");
+    }
+
+    @Test
+    void anImageThatWouldTakeTooManyTilesIsFittedWholeAndFlagged() throws Exception {
+        Path model = new SyntheticModel().metadata("input_microns_per_pixel", "0.1")
+                .metadata("scale_reference", "RBC:7.5").writeTo(dir.resolve("coarse.onnx"));
+        try (CellDetector coarse = CellDetector.load(model, 1)) {
+            // 1 µm per pixel on a model of 0.1 µm per input pixel: 10 input pixels per image pixel, 6-px tiles
+            DetectionResult result = coarse.detect(new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR),
+                    new ImageScale(1.0, ImageScale.Source.DECLARED));
+            assertEquals(1, result.scale().tiles());
+            assertTrue(result.outOfDistribution().get(0).startsWith("scale not applied: at 1.000 µm per pixel the "
+                    + "image would take"), result.outOfDistribution().toString());
+        }
     }
 
     @Test

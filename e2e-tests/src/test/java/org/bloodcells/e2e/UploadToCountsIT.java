@@ -161,7 +161,7 @@ class UploadToCountsIT {
         List<String> bases = List.of("BloodImage_00007", "BloodImage_00011", "BloodImage_00015", "BloodImage_00016");
         List<Upload> uploads = new ArrayList<>();
         Map<String, String> baseOf = new LinkedHashMap<>();
-        for (int i = 0; i < 48; i++) {
+        for (int i = 0; i < 32; i++) {
             byte[] variant = BccdImages.uniqueVariant(bases.get(i % bases.size()));
             uploads.add(new Upload("variant-" + i + ".jpg", variant));
             baseOf.put(ImageId.of(variant), bases.get(i % bases.size()));

@@ -29,6 +29,26 @@ class EventJsonTest {
     }
 
     @Test
+    void theScaleAndTheFlagRoundTripAndEventsWrittenBeforeThemStillRead() throws Exception {
+        var uploaded = new ImageUploaded("ab".repeat(32), "images", "k", "image/tiff", 1, "scanner-7", "slide-1",
+                "batch-9", AT, new Scale(0.25, "FILE"));
+        assertEquals(uploaded, json.readValue(json.writeValueAsString(uploaded), ImageUploaded.class));
+        var detected = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.3.0", 2400, 1800, List.of(),
+                Map.of("RBC", 0), 900, "worker-1", AT, new Scale(0.036, "ESTIMATED"), 16,
+                List.of("colour unlike the training images"));
+        assertEquals(detected, json.readValue(json.writeValueAsString(detected), CellDetections.class));
+
+        String before = "{\"imageId\":\"" + "cd".repeat(32) + "\",\"modelName\":\"m\",\"modelVersion\":\"1.2.0\","
+                + "\"imageWidth\":640,\"imageHeight\":480,\"cells\":[],\"counts\":{\"RBC\":0},\"inferenceMillis\":1,"
+                + "\"workerId\":\"w\",\"detectedAt\":\"2026-11-23T10:15:30.123Z\"}";
+        CellDetections old = json.readValue(before, CellDetections.class);
+        assertEquals(null, old.scale());
+        assertEquals(1, old.tiles());
+        assertEquals(List.of(), old.outOfDistribution());
+        assertEquals(null, json.readValue("{\"imageId\":\"x\",\"objectKey\":\"k\"}", ImageUploaded.class).scale());
+    }
+
+    @Test
     void cellDetectionsRoundTripThroughJson() throws Exception {
         var event = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.0.0", 640, 480,
                 List.of(new DetectedCell("RBC", 0.93, 10.5, 20.25, 110.0, 120.75),

@@ -39,7 +39,11 @@ public final class FileScale {
             return standard;
         }
         boolean jpeg = bytes.length > 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
-        return jpeg ? fromExif(bytes) : OptionalDouble.empty();
+        try {
+            return jpeg ? fromExif(bytes) : OptionalDouble.empty();
+        } catch (RuntimeException e) {
+            return OptionalDouble.empty();   // a malformed EXIF block: the scale is simply not known from the file
+        }
     }
 
     private static OptionalDouble fromStandardMetadata(byte[] bytes) {
@@ -91,10 +95,11 @@ public final class FileScale {
 
     private static OptionalDouble exifResolution(byte[] b, int tiff, int end) {
         boolean little = b[tiff] == 'I';
-        int ifd = tiff + (int) read(b, tiff + 4, 4, little);
-        if (ifd + 2 > end) {
+        long ifdAt = tiff + read(b, tiff + 4, 4, little);   // offsets are unsigned 32-bit: kept in a long
+        if (ifdAt < tiff || ifdAt + 2 > end) {
             return OptionalDouble.empty();
         }
+        int ifd = (int) ifdAt;
         int entries = (int) read(b, ifd, 2, little);
         double resolution = Double.NaN;
         int unit = 2;   // EXIF's default: inches
@@ -105,8 +110,9 @@ public final class FileScale {
             }
             int tag = (int) read(b, at, 2, little);
             if (tag == 0x011A) {
-                int value = tiff + (int) read(b, at + 8, 4, little);
-                if (value + 8 <= end) {
+                long valueAt = tiff + read(b, at + 8, 4, little);
+                if (valueAt >= tiff && valueAt + 8 <= end) {
+                    int value = (int) valueAt;
                     long denominator = read(b, value + 4, 4, little);
                     resolution = denominator == 0 ? Double.NaN : read(b, value, 4, little) / (double) denominator;
                 }

@@ -177,7 +177,8 @@ public final class CalibrateModel implements Callable<Integer> {
                 for (double[] m : means) {
                     sd[c] += (m[c] - mean[c]) * (m[c] - mean[c]) / Math.max(1, means.length - 1);
                 }
-                sd[c] = Math.sqrt(sd[c]);
+                // at least one grey level: a spread of 0 (one image) would flag every other image
+                sd[c] = Math.max(1, Math.sqrt(sd[c]));
             }
             metadata.put("colour_mean", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", mean[0], mean[1], mean[2]));
             metadata.put("colour_std", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", sd[0], sd[1], sd[2]));

@@ -380,7 +380,8 @@ public class ImageDetectionService {
         Scale scale = event.scale();
         if (scale != null && scale.micronsPerPixel() != null) {
             double mpp = scale.micronsPerPixel();
-            if (!(mpp > 0) || Double.isInfinite(mpp) || !GIVEN_SCALES.contains(scale.source())) {
+            if (!(mpp > 0) || Double.isInfinite(mpp) || scale.source() == null
+                    || !GIVEN_SCALES.contains(scale.source())) {
                 throw new InvalidEventException("Event has an impossible scale " + scale + " (microns per pixel must "
                         + "be positive, source one of " + GIVEN_SCALES + ")", event.imageId());
             }

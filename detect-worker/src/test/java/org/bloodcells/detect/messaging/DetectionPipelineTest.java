@@ -121,11 +121,14 @@ class DetectionPipelineTest {
         ImageUploaded stored = images.put(bytes, "image/jpeg");
         ImageUploaded event = new ImageUploaded(stored.imageId(), stored.bucket(), stored.objectKey(),
                 stored.contentType(), stored.sizeBytes(), "scanner-test", "slide-test", "batch-test", Instant.now(),
-                new Scale(0.0721, "DECLARED"));
+                new Scale(0.036, "DECLARED"));
         CellDetections published = publishAndAwait(event);
-        DetectionResult direct = detectDirectly(bytes, new ImageScale(0.0721, ImageScale.Source.DECLARED));
-        assertEquals(new Scale(0.0721, "DECLARED"), published.scale());
+        // half BCCD's microns per pixel: the worker runs the image at half the whole-image fit
+        DetectionResult direct = detectDirectly(bytes, new ImageScale(0.036, ImageScale.Source.DECLARED));
+        assertEquals(0.45, direct.scale().inputPixelsPerImagePixel(), 0.01);
+        assertEquals(new Scale(0.036, "DECLARED"), published.scale());
         assertEquals(direct.counts(), published.counts());
+        assertEquals(direct.detections().size(), published.cells().size());
     }
 
     @Test

@@ -53,6 +53,13 @@ public class ImageIngestion {
         this.json = json;
         this.config = config;
         this.metrics = metrics;
+        config.upload().scannerMicronsPerPixel().forEach((scanner, mpp) -> {
+            if (mpp == null || !FileScale.plausible(mpp)) {
+                throw new IllegalStateException("bloodcells.upload.scanner-microns-per-pixel.\"" + scanner + "\" is "
+                        + mpp + ": a scanner's microns per pixel lie between " + FileScale.MIN_MICRONS + " and "
+                        + FileScale.MAX_MICRONS);
+            }
+        });
     }
 
     /**
