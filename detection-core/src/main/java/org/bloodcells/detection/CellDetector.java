@@ -457,6 +457,7 @@ public final class CellDetector implements AutoCloseable {
         long earlier = image.prepareNanos + outputs.inferenceNanos;
         List<Detection> detections = detections(image, outputs);
         ScaleReport scale = new ScaleReport(image.scale, image.factor, image.tiles.size());
+        List<String> unlike = new ArrayList<>(image.notes);
         if (image.pending != null) {
             ModelDomain domain = metadata.domain();
             double mpp = ScaleEstimate.micronsPerPixel(detections, domain, image.imageWidth, image.imageHeight);
@@ -485,11 +486,12 @@ public final class CellDetector implements AutoCloseable {
                     PreparedImage again = prepareAt(image.pending, factor, estimated, false, null, System.nanoTime());
                     ModelOutputs second = infer(List.of(again)).get(0);
                     detections = detections(again, second);
-                    scale = new ScaleReport(estimated, factor, again.tiles.size());
+                    // again.factor is the fit where the measured scale would take too many tiles (its note says so)
+                    scale = new ScaleReport(estimated, again.factor, again.tiles.size());
+                    unlike.addAll(again.notes);
                 }
             }
         }
-        List<String> unlike = new ArrayList<>(image.notes);
         unlike.addAll(DomainCheck.reasons(metadata.domain(), metadata.settings().scoreThreshold(), scale,
                 image.colour, detections));
         long nanos = earlier + System.nanoTime() - started;
