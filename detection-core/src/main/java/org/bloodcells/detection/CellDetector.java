@@ -519,24 +519,21 @@ public final class CellDetector implements AutoCloseable {
         }
         all.sort(Comparator.comparing(Detection::score).reversed());
         // A cell near a core edge may come out of both tiles, its two boxes' centres a pixel apart on either side:
-        // keep the better-scored one.
+        // per class, greedy NMS keeps the better-scored one.
         List<Detection> kept = new ArrayList<>(all.size());
-        for (Detection d : all) {
-            if (kept.stream().noneMatch(k -> k.cellClass().equals(d.cellClass()) && iou(k, d) > CROSS_TILE_IOU)) {
-                kept.add(d);
+        for (String cls : metadata.classes()) {
+            List<Detection> ofClass = all.stream().filter(d -> d.cellClass().equals(cls)).toList();
+            float[] boxes = new float[ofClass.size() * 4];
+            for (int i = 0; i < ofClass.size(); i++) {
+                Detection d = ofClass.get(i);
+                System.arraycopy(new float[] {d.x1(), d.y1(), d.x2(), d.y2()}, 0, boxes, i * 4, 4);
+            }
+            for (int i : NonMaxSuppression.select(boxes, ofClass.size(), CROSS_TILE_IOU, ofClass.size())) {
+                kept.add(ofClass.get(i));
             }
         }
+        kept.sort(Comparator.comparing(Detection::score).reversed());
         return kept;
-    }
-
-    private static double iou(Detection a, Detection b) {
-        double w = Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1());
-        double h = Math.min(a.y2(), b.y2()) - Math.max(a.y1(), b.y1());
-        if (w <= 0 || h <= 0) {
-            return 0;
-        }
-        double inter = w * h;
-        return inter / ((double) a.width() * a.height() + (double) b.width() * b.height() - inter);
     }
 
     /** Detections counted per class: those scoring at least the class's count threshold, zeros included. */

@@ -15,9 +15,6 @@ final class DomainCheck {
     static final double COARSEST = 2.5;
     /** A mean colour further than this many standard deviations from the training images' is unlike them. */
     static final double COLOUR_Z = 4.0;
-    /** Fewer detections than this say nothing about the confidence profile. */
-    static final int PROFILE_MIN_DETECTIONS = 10;
-
     private DomainCheck() {
     }
 
@@ -52,15 +49,12 @@ final class DomainCheck {
             }
         }
         if (!Double.isNaN(domain.uncertainShareLimit())) {
-            List<Detection> found = detections.stream().filter(d -> d.score() >= floor).toList();
-            if (found.size() >= PROFILE_MIN_DETECTIONS) {
-                double share = found.stream().filter(d -> d.score() < ModelDomain.CONFIDENT).count()
-                        / (double) found.size();
-                if (share > domain.uncertainShareLimit()) {
-                    reasons.add(String.format(Locale.ROOT, "confidence unlike the training images: %.0f%% of %d "
-                            + "cells scored below %.1f (training images at most %.0f%%)", 100 * share, found.size(),
-                            ModelDomain.CONFIDENT, 100 * domain.uncertainShareLimit()));
-                }
+            double share = ModelDomain.uncertainShare(detections, floor);
+            if (share > domain.uncertainShareLimit()) {
+                long found = detections.stream().filter(d -> d.score() >= floor).count();
+                reasons.add(String.format(Locale.ROOT, "confidence unlike the training images: %.0f%% of %d "
+                        + "cells scored below %.1f (training images at most %.0f%%)", 100 * share, found,
+                        ModelDomain.CONFIDENT, 100 * domain.uncertainShareLimit()));
             }
         }
         return reasons;

@@ -33,6 +33,30 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
     /** A detection scored below this is uncertain, for the confidence profile. */
     public static final double CONFIDENT = 0.5;
 
+    /** Fewer detections than this say nothing about the confidence profile. */
+    public static final int PROFILE_MIN_DETECTIONS = 10;
+
+    /**
+     * The confidence profile the out-of-distribution check compares with {@code uncertain_share_limit}: of the
+     * detections scoring at least {@code floor} (the model's score threshold), the share scored below
+     * {@link #CONFIDENT}; NaN when there are fewer than {@link #PROFILE_MIN_DETECTIONS}.
+     */
+    public static double uncertainShare(List<Detection> detections, double floor) {
+        List<Detection> found = detections.stream().filter(d -> d.score() >= floor).toList();
+        if (found.size() < PROFILE_MIN_DETECTIONS) {
+            return Double.NaN;
+        }
+        return found.stream().filter(d -> d.score() < CONFIDENT).count() / (double) found.size();
+    }
+
+    /**
+     * Mean R, G and B (0..255) of an image as the detection core reads it (grey, indexed and CMYK made RGB as for the
+     * model): what the out-of-distribution check compares with {@code colour_mean}.
+     */
+    public static float[] meanColour(java.awt.image.BufferedImage image) {
+        return RgbImage.of(image).meanColour();
+    }
+
     static final ModelDomain NONE = new ModelDomain(Double.NaN, null, Double.NaN, Map.of(), null, null, Double.NaN);
 
     public ModelDomain {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,6 @@ import java.util.stream.Collectors;
 
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.Detection;
-import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.ModelDomain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -125,9 +125,11 @@ public final class CalibrateModel implements Callable<Integer> {
             List<String> classes = detector.model().classes();
             List<Map<String, Integer>> truth = new ArrayList<>();
             List<List<Detection>> found = new ArrayList<>();
+            // val is among the statistics' images too: each image is decoded and detected once
+            Map<String, Seen> seen = new HashMap<>();
             for (AnnotatedImage image : fit) {
                 truth.add(CountErrors.truthCounts(image.boxes()));
-                found.add(detector.detect(EvaluateModel.decode(image)).detections());
+                found.add(seen(detector, image, seen).detections());
             }
             List<String> thresholds = new ArrayList<>();
             log.printf(Locale.ROOT, "Count thresholds on %s (%d images), mean absolute error:%n", fitSplit, fit.size());
@@ -155,14 +157,11 @@ public final class CalibrateModel implements Callable<Integer> {
             double[][] means = new double[stats.size()][];
             double worstShare = 0;
             for (int i = 0; i < stats.size(); i++) {
-                BufferedImage image = EvaluateModel.decode(stats.get(i));
-                means[i] = meanColour(image);
-                DetectionResult result = detector.detect(image);
-                long n = result.detections().stream().filter(d -> d.score() >= floor).count();
-                long unsure = result.detections().stream().filter(d -> d.score() >= floor
-                        && d.score() < ModelDomain.CONFIDENT).count();
-                if (n >= 10) {
-                    worstShare = Math.max(worstShare, unsure / (double) n);
+                Seen image = seen(detector, stats.get(i), seen);
+                means[i] = new double[] {image.colour()[0], image.colour()[1], image.colour()[2]};
+                double share = ModelDomain.uncertainShare(image.detections(), floor);
+                if (!Double.isNaN(share)) {
+                    worstShare = Math.max(worstShare, share);
                 }
                 if ((i + 1) % 50 == 0) {
                     log.printf(Locale.ROOT, "  statistics: %d/%d images%n", i + 1, stats.size());
@@ -205,20 +204,17 @@ public final class CalibrateModel implements Callable<Integer> {
         return sum / truth.size();
     }
 
-    static double[] meanColour(BufferedImage image) {
-        double[] sum = new double[3];
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
-            for (int p : row) {
-                sum[0] += p >> 16 & 0xFF;
-                sum[1] += p >> 8 & 0xFF;
-                sum[2] += p & 0xFF;
-            }
+    /** What the calibration needs of one image: the detections at the model's own settings, and its mean colour. */
+    private record Seen(List<Detection> detections, float[] colour) {
+    }
+
+    private static Seen seen(CellDetector detector, AnnotatedImage image, Map<String, Seen> seen) throws IOException {
+        Seen known = seen.get(image.id());
+        if (known == null) {
+            BufferedImage decoded = EvaluateModel.decode(image);
+            known = new Seen(detector.detect(decoded).detections(), ModelDomain.meanColour(decoded));
+            seen.put(image.id(), known);
         }
-        double n = (double) w * h;
-        return new double[] {sum[0] / n, sum[1] / n, sum[2] / n};
+        return known;
     }
 }
