@@ -51,7 +51,7 @@ class ConfigurationDocumentationTest {
     /** Rows for settings the services read through Quarkus itself, not through a mapping of ours. */
     private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS",
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
-            "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS");
+            "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS", "BLOODCELLS_TRAINER_URL");
     private static final List<String> SERVICES = List.of("ingest-service", "detect-worker", "results-service",
             "trainer");
 

@@ -55,7 +55,7 @@ class HelmChartTest {
 
     @Test
     void everyServiceGetsEachVariableItsProductionProfileRequires() throws Exception {
-        for (String service : List.of("ingest-service", "detect-worker", "results-service")) {
+        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
             String properties = Files.readString(root.resolve(service).resolve("src/main/resources/application.properties"));
             String configMap = document("kind: ConfigMap", "name: " + service + "-config");
             String deployment = document("kind: Deployment", "name: " + service);

@@ -4,6 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +62,11 @@ class UploadToCountsIT {
     @BeforeAll
     static void startPlatform() throws Exception {
         layout = RepositoryLayout.locate();
+        // The trainer measures versions on the held-back split's first images only: enough to tell a smoke-trained
+        // model from the release, in seconds.
         platform = LocalPlatform.start(layout, new LocalPlatform.Options(LocalPlatform.Ports.free(), 2,
-                LocalPlatform.Options.DEFAULT_PARTITIONS), LocalPlatform.Progress.toStderr());
+                LocalPlatform.Options.DEFAULT_PARTITIONS).withTrainerSetting("bloodcells.evaluation.limit", "4"),
+                LocalPlatform.Progress.toStderr());
         client = platform.client();
         topics = new TopicProbe(platform.infrastructure().kafka().bootstrapServers());
         try (Stream<Path> files = Files.list(layout.demoImages())) {
@@ -202,6 +208,222 @@ class UploadToCountsIT {
                 "an image detected twice: the stopped worker did not commit its batch " + timesDetected);
         assertEquals(Set.of("local-worker-1", "local-worker-2"),
                 published.stream().map(d -> d.path("workerId").asText()).collect(Collectors.toSet()));
+    }
+
+    /**
+     * A model version's way through the platform: a smoke training run registers a candidate, the gate refuses it
+     * (it is far worse than the release on the held-back split), ops override with a reason while a batch is
+     * flowing, every worker swaps between batches, no image is lost or counted twice, the batch is re-processed with
+     * the release and the two versions compared, and the release is promoted back (a rollback). Runs before the
+     * worker-stopping test, which needs both workers and the release.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aTrainedVersionIsGatedPromotedSwappedInWhileABatchFlowsReprocessedComparedAndRolledBack() throws Exception {
+        long began = System.nanoTime();
+        Map<String, Long> timings = new LinkedHashMap<>();
+        String releasedVersion;
+        String modelName;
+        try (CellDetector detector = CellDetector.load(layout.releasedModel(), 1)) {
+            releasedVersion = detector.model().version();
+            modelName = detector.model().name();
+        }
+
+        // 1. a smoke training run: a few steps on a few images, exported, evaluated in Java, registered
+        PlatformClient.Answer started = client.startTraining(Map.of("dataset", "bccd", "epochs", 1, "imageLimit", 4,
+                "maxSteps", 2, "batchSize", 2, "crop", 256, "seed", 5, "startedBy", "e2e"));
+        assertEquals(202, started.status(), started.body().toString());
+        long runId = started.body().path("id").asLong();
+        JsonNode run = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> client.trainingRun(runId), r -> !r.path("status").asText().equals("RUNNING"));
+        assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
+        String candidate = run.path("modelVersion").asText();
+        assertEquals(releasedVersion, run.path("progress").path("promoted").asText(), run.toString());
+        timings.put("training run (train, export, Java evaluation, registration)", elapsed(began));
+
+        JsonNode registered = find(client.models(), modelName, candidate);
+        assertEquals("CANDIDATE", registered.path("status").asText());
+        assertEquals(releasedVersion, registered.path("parentVersion").asText());
+        assertEquals(4, registered.path("heldBack").path("images").asInt(), registered.toString());
+
+        // 2. the gate refuses it, with both versions' figures
+        PlatformClient.Answer refused = client.promote(modelName, candidate, Map.of("by", "ops-e2e"));
+        assertEquals(409, refused.status(), refused.body().toString());
+        assertTrue(refused.body().path("candidateHeldBack").path("ap50").asDouble()
+                < refused.body().path("promotedHeldBack").path("ap50").asDouble(), refused.body().toString());
+        assertTrue(refused.body().path("overridable").asBoolean());
+
+        // 3. a batch starts flowing on the release; the override lands in the middle of it
+        Origin origin = new Origin("scanner-e2e", "slide-rollout", "batch-rollout");
+        List<String> bases = List.of("BloodImage_00007", "BloodImage_00011", "BloodImage_00015", "BloodImage_00016");
+        Map<String, String> baseOf = new LinkedHashMap<>();
+        List<Upload> firstHalf = variants(bases, 8, baseOf);
+        assertEquals(201, client.upload(firstHalf, origin).status());
+        await().atMost(PROCESSING).pollInterval(Duration.ofMillis(100)).until(() -> detectionsOf(List.copyOf(baseOf
+                .keySet())).size() >= 1);
+        long promoting = System.nanoTime();
+        PlatformClient.Answer promoted = client.promote(modelName, candidate, Map.of("by", "ops-e2e", "override", true,
+                "reason", "e2e: rollout drill with a smoke-trained model"));
+        assertEquals(200, promoted.status(), promoted.body().toString());
+        assertTrue(promoted.body().path("overridden").asBoolean());
+        assertEquals(releasedVersion, promoted.body().path("previous").asText());
+        awaitEveryWorkerRuns(candidate);
+        timings.put("promotion to every worker running it", elapsed(promoting));
+        List<Upload> secondHalf = variants(bases, 8, baseOf);
+        assertEquals(201, client.upload(secondHalf, origin).status());
+        List<String> ids = List.copyOf(baseOf.keySet());
+        Map<String, JsonNode> stored = awaitDone(ids);
+
+        // 4. nothing lost, nothing detected twice, every count is what its version finds in the file
+        Map<String, Long> timesDetected = new LinkedHashMap<>();
+        detectionsOf(ids).forEach(d -> timesDetected.merge(d.path("imageId").asText(), 1L, Long::sum));
+        assertEquals(ids.size(), timesDetected.size(), "every image detected");
+        assertTrue(timesDetected.values().stream().allMatch(n -> n == 1), "an image detected twice " + timesDetected);
+        Path candidateFile = download(find(client.models(), modelName, candidate));
+        Map<String, Map<String, Map<String, Integer>>> expected = new LinkedHashMap<>();
+        expected.put(releasedVersion, directCounts(layout.releasedModel(), bases));
+        expected.put(candidate, directCounts(candidateFile, bases));
+        Set<String> versionsRun = new java.util.TreeSet<>();
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        for (String id : ids) {
+            JsonNode detection = stored.get(id).path("detection");
+            String version = detection.path("modelVersion").asText();
+            versionsRun.add(version);
+            Map<String, Integer> counts = expected.get(version).get(baseOf.get(id));
+            assertEquals(counts, counts(detection), "counts of " + id + " by " + version);
+            counts.forEach((k, v) -> totals.merge(k, v, Integer::sum));
+        }
+        assertEquals(Set.of(releasedVersion, candidate), versionsRun, "the batch ran on both versions, in turn");
+        JsonNode batch = client.batch(origin.batchId());
+        assertEquals(ids.size(), batch.path("images").path("total").asInt());
+        assertEquals(totals, counts(batch), "batch totals: each image once, by its own run");
+        assertEquals(candidate, batch.path("promoted").path(0).path("version").asText(), batch.toString());
+
+        // 5. re-processed with each version in turn: the images the release ran get a run of the candidate and those
+        // the candidate ran one of the release; the comparison then covers every image
+        long reprocessing = System.nanoTime();
+        for (String version : List.of(releasedVersion, candidate)) {
+            long announcedBefore = topics.endOffset(Topics.IMAGES_UPLOADED);
+            PlatformClient.Answer again = client.reprocess(origin.batchId(), version);
+            assertEquals(202, again.status(), again.body().toString());
+            assertEquals(ids.size(), again.body().path("images").asInt());
+            assertEquals(announcedBefore + ids.size(), topics.endOffset(Topics.IMAGES_UPLOADED),
+                    "each image announced again on " + Topics.IMAGES_UPLOADED);
+        }
+        JsonNode comparison = await().atMost(PROCESSING).pollInterval(Duration.ofMillis(300))
+                .until(() -> client.compare(origin.batchId(), releasedVersion, candidate),
+                        c -> c.path("pending").isEmpty());
+        timings.put("re-processing the batch with both versions until the comparison is complete",
+                elapsed(reprocessing));
+        assertEquals(ids.size(), comparison.path("images").size());
+        Map<String, Integer> releasedTotals = new LinkedHashMap<>();
+        Map<String, Integer> candidateTotals = new LinkedHashMap<>();
+        for (JsonNode image : comparison.path("images")) {
+            String base = baseOf.get(image.path("imageId").asText());
+            Map<String, Integer> from = expected.get(releasedVersion).get(base);
+            Map<String, Integer> to = expected.get(candidate).get(base);
+            assertEquals(from, fields(image.path("from")));
+            assertEquals(to, fields(image.path("to")));
+            from.forEach((k, v) -> {
+                assertEquals(to.get(k) - v, image.path("difference").path(k).asInt(), k + " of " + base);
+                releasedTotals.merge(k, v, Integer::sum);
+                candidateTotals.merge(k, to.get(k), Integer::sum);
+            });
+        }
+        assertEquals(releasedTotals, fields(comparison.path("totals").path("from")));
+        assertEquals(candidateTotals, fields(comparison.path("totals").path("to")));
+        // the candidate is in force: now that every image has a run of it, the batch counts those runs
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(candidateTotals,
+                counts(client.batch(origin.batchId())), "the batch counts the promoted version's runs"));
+
+        // 6. rolling back is promoting the release again: through the gate, and every worker swaps back
+        long rollingBack = System.nanoTime();
+        PlatformClient.Answer rollback = client.promote(modelName, releasedVersion, Map.of("by", "ops-e2e"));
+        assertEquals(200, rollback.status(), rollback.body().toString());
+        assertTrue(!rollback.body().path("overridden").asBoolean());
+        awaitEveryWorkerRuns(releasedVersion);
+        timings.put("rollback to every worker running the release", elapsed(rollingBack));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode after = client.batch(origin.batchId());
+            assertEquals(releasedVersion, after.path("promoted").path(0).path("version").asText());
+            assertEquals(releasedTotals, counts(after), "after the rollback the batch counts the release's runs");
+        });
+        timings.put("whole journey", elapsed(began));
+        timings.forEach((step, millis) -> System.err.printf("[journey] %-60s %6d ms%n", step, millis));
+    }
+
+    private static List<Upload> variants(List<String> bases, int n, Map<String, String> baseOf) {
+        List<Upload> uploads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String base = bases.get(i % bases.size());
+            byte[] variant = BccdImages.uniqueVariant(base);
+            uploads.add(new Upload("rollout-" + baseOf.size() + ".jpg", variant));
+            baseOf.put(ImageId.of(variant), base);
+        }
+        return uploads;
+    }
+
+    private static Map<String, Map<String, Integer>> directCounts(Path model, List<String> bases) throws Exception {
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        try (CellDetector detector = CellDetector.load(model, 2)) {
+            for (String base : bases) {
+                counts.put(base, detector.detect(BccdImages.bytes(base)).counts());
+            }
+        }
+        return counts;
+    }
+
+    private static JsonNode find(JsonNode models, String name, String version) {
+        for (JsonNode model : models) {
+            if (model.path("name").asText().equals(name) && model.path("version").asText().equals(version)) {
+                return model;
+            }
+        }
+        throw new AssertionError("no " + name + " " + version + " in the registry: " + models);
+    }
+
+    /** The registry's file of a version, from the models bucket. */
+    private static Path download(JsonNode model) throws Exception {
+        MinioClient s3 = MinioClient.builder().endpoint(platform.infrastructure().s3().endpoint())
+                .credentials(platform.infrastructure().s3().accessKey(), platform.infrastructure().s3().secretKey())
+                .build();
+        Path file = Files.createTempFile("candidate", ".onnx");
+        try (var in = s3.getObject(io.minio.GetObjectArgs.builder().bucket(model.path("bucket").asText())
+                .object(model.path("objectKey").asText()).build())) {
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    /** Waits until every worker's readiness names this version as the model it runs. */
+    private static void awaitEveryWorkerRuns(String version) {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (ServiceProcess worker : platform.workers()) {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(worker.baseUri().resolve("/q/health/ready"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                boolean runs = false;
+                for (JsonNode check : JSON.readTree(ready.body()).path("checks")) {
+                    runs |= check.path("name").asText().equals("model")
+                            && check.path("data").path("version").asText().equals(version);
+                }
+                if (!runs) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private static long elapsed(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    private static Map<String, Integer> fields(JsonNode node) {
+        Map<String, Integer> values = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asInt()));
+        return values;
     }
 
     /** The CellDetections published so far for these images. */

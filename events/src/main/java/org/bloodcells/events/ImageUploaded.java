@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param uploadedAt  when ingest accepted the image
  * @param scale       the image's physical scale where the upload, the scanner's settings or the file tell it; null
  *                    when none does (the worker then estimates it)
+ * @param model       the model version to search it with, set when a batch is re-processed with a chosen version;
+ *                    null for an upload, which the promoted version searches
  */
 public record ImageUploaded(
         String imageId,
@@ -27,7 +29,20 @@ public record ImageUploaded(
         String slideId,
         String batchId,
         Instant uploadedAt,
-        Scale scale) {
+        Scale scale,
+        ModelRef model) {
+
+    /** An upload: the promoted version searches it. */
+    public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
+            String scannerId, String slideId, String batchId, Instant uploadedAt, Scale scale) {
+        this(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId, uploadedAt, scale, null);
+    }
+
+    /** The same image announced again, for the given model version. */
+    public ImageUploaded forModel(ModelRef version) {
+        return new ImageUploaded(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId,
+                uploadedAt, scale, version);
+    }
 
     /** An upload whose scale nothing tells. */
     public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,

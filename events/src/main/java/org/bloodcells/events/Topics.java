@@ -1,5 +1,7 @@
 package org.bloodcells.events;
 
+import java.util.Map;
+
 /**
  * Kafka topic names, the one place they are spelled. Producers, consumers and tests import these.
  * Channels are named after the topic they read or write, so {@code mp.messaging.*} keys carry the
@@ -16,6 +18,21 @@ public final class Topics {
 
     /** {@link DeadLetter}: an image that a stage could not process, with the reason. */
     public static final String DEAD_LETTERS = "dead-letters";
+
+    /**
+     * {@link ModelPromoted}: the version every worker runs from now on. One partition, keyed by model name, so
+     * its last record is the version in force; every worker replica reads all of it (no shared consumer group).
+     */
+    public static final String MODELS_PROMOTED = "models-promoted";
+
+    /**
+     * The settings {@link #MODELS_PROMOTED} is created with wherever it is created: compacted by model name, so the
+     * version in force is kept for good (a plain topic would delete it after its retention).
+     */
+    public static final Map<String, String> MODELS_PROMOTED_CONFIG = Map.of("cleanup.policy", "compact");
+
+    /** {@link ModelRejected}: a worker could not load a version it was told to run, and kept its own. */
+    public static final String MODELS_REJECTED = "models-rejected";
 
     private Topics() {
     }

@@ -49,6 +49,21 @@ class EventJsonTest {
     }
 
     @Test
+    void aReprocessingAnnouncementCarriesItsModelVersionAndPromotionsRoundTrip() throws Exception {
+        ModelRef model = new ModelRef("efficientdet-d0-bccd", "1.3.0", "models", "efficientdet-d0-bccd/1.3.0/model.onnx",
+                "9f".repeat(32));
+        var uploaded = new ImageUploaded("ab".repeat(32), "images", "k", "image/jpeg", 1, "scanner-7", "slide-1",
+                "batch-9", AT, new Scale(0.1, "DECLARED")).forModel(model);
+        ImageUploaded read = json.readValue(json.writeValueAsString(uploaded), ImageUploaded.class);
+        assertEquals(model, read.model());
+        assertEquals(uploaded, read);
+        var promoted = new ModelPromoted(model, "1.2.0", "ops-1", "rollback", AT);
+        assertEquals(promoted, json.readValue(json.writeValueAsString(promoted), ModelPromoted.class));
+        var rejected = new ModelRejected(model, "worker-1", "efficientdet-d0-bccd 1.2.0", "checksum", AT);
+        assertEquals(rejected, json.readValue(json.writeValueAsString(rejected), ModelRejected.class));
+    }
+
+    @Test
     void cellDetectionsRoundTripThroughJson() throws Exception {
         var event = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.0.0", 640, 480,
                 List.of(new DetectedCell("RBC", 0.93, 10.5, 20.25, 110.0, 120.75),

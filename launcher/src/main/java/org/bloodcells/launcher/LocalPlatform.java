@@ -13,7 +13,7 @@ import org.bloodcells.events.Topics;
 import org.bloodcells.infra.LocalInfrastructure;
 
 /**
- * The whole platform on this machine: real Kafka, PostgreSQL and S3 (local-infra) plus the three
+ * The whole platform on this machine: real Kafka, PostgreSQL and S3 (local-infra) plus the four
  * packaged services, each in its own JVM, wired to them. Used by the demo and the end-to-end tests.
  */
 public final class LocalPlatform implements AutoCloseable {
@@ -23,14 +23,17 @@ public final class LocalPlatform implements AutoCloseable {
     private final ServiceProcess ingest;
     private final List<ServiceProcess> workers;
     private final ServiceProcess results;
+    private final ServiceProcess trainer;
 
     private LocalPlatform(LocalInfrastructure infrastructure, ServiceProcess ingest, List<ServiceProcess> workers,
-            ServiceProcess results) {
+            ServiceProcess results, ServiceProcess trainer) {
         this.infrastructure = infrastructure;
         this.ingest = ingest;
         this.workers = List.copyOf(workers);
         this.results = results;
+        this.trainer = trainer;
         List<ServiceProcess> all = new ArrayList<>();
+        all.add(trainer);
         all.add(ingest);
         all.addAll(workers);
         all.add(results);
@@ -42,8 +45,13 @@ public final class LocalPlatform implements AutoCloseable {
      *
      * @param workers    detect-worker processes, one consumer group: they share the partitions of images-uploaded
      * @param partitions partitions of each topic; more workers than partitions of images-uploaded sit idle
+     * @param trainer    settings for the trainer beyond the wiring (for example {@code bloodcells.evaluation.limit})
      */
-    public record Options(Ports ports, int workers, int partitions) {
+    public record Options(Ports ports, int workers, int partitions, Map<String, String> trainer) {
+
+        public Options(Ports ports, int workers, int partitions) {
+            this(ports, workers, partitions, Map.of());
+        }
 
         /** The local run's partition count: room for a few workers to share a backlog. */
         public static final int DEFAULT_PARTITIONS = 6;
@@ -55,6 +63,7 @@ public final class LocalPlatform implements AutoCloseable {
             if (partitions < 1) {
                 throw new IllegalArgumentException("at least one partition, was " + partitions);
             }
+            trainer = Map.copyOf(trainer);
         }
 
         public static Options defaults() {
@@ -62,18 +71,27 @@ public final class LocalPlatform implements AutoCloseable {
         }
 
         public Options withWorkers(int count) {
-            return new Options(ports, count, partitions);
+            return new Options(ports, count, partitions, trainer);
+        }
+
+        public Options withTrainerSetting(String key, String value) {
+            Map<String, String> settings = new LinkedHashMap<>(trainer);
+            settings.put(key, value);
+            return new Options(ports, workers, partitions, settings);
         }
     }
 
-    /** Ports for ingest-service, the first detect-worker (the others take free ones) and results-service; 0 picks a free one. */
-    public record Ports(int ingest, int worker, int results) {
+    /**
+     * Ports for ingest-service, the first detect-worker (the others take free ones), results-service and the trainer;
+     * 0 picks a free one.
+     */
+    public record Ports(int ingest, int worker, int results, int trainer) {
         public static Ports defaults() {
-            return new Ports(8081, 8082, 8083);
+            return new Ports(8081, 8082, 8083, 8084);
         }
 
         public static Ports free() {
-            return new Ports(0, 0, 0);
+            return new Ports(0, 0, 0, 0);
         }
     }
 
@@ -85,13 +103,25 @@ public final class LocalPlatform implements AutoCloseable {
         try {
             infrastructure.kafka().createTopics(options.partitions(), Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
                     Topics.DEAD_LETTERS);
+            infrastructure.kafka().createTopics(1, Topics.MODELS_PROMOTED_CONFIG, Topics.MODELS_PROMOTED);
+            infrastructure.kafka().createTopics(1, Topics.MODELS_REJECTED);
             Map<String, String> common = infrastructure.quarkusProperties();
             var runDir = layout.runDirectory();
             Ports ports = options.ports();
 
-            progress.step("starting ingest-service, " + options.workers() + " detect-worker"
-                    + (options.workers() > 1 ? "s" : "") + " and results-service (" + options.partitions()
-                    + " partitions per topic)");
+            progress.step("starting the trainer (model registry), ingest-service, " + options.workers()
+                    + " detect-worker" + (options.workers() > 1 ? "s" : "") + " and results-service ("
+                    + options.partitions() + " partitions per topic)");
+            Map<String, String> trainerConfig = new LinkedHashMap<>(common);
+            trainerConfig.put("bloodcells.models.dir", layout.releasedModel().getParent().toString());
+            trainerConfig.put("bloodcells.training.datasets-dir", layout.root().resolve("datasets").toString());
+            trainerConfig.put("bloodcells.training.python-sources", layout.root().resolve("trainer/python").toString());
+            trainerConfig.put("bloodcells.training.work-dir", runDir.resolve("training").toString());
+            trainerConfig.putAll(options.trainer());
+            int trainerPort = portOrFree(ports.trainer());
+            ServiceProcess trainer = ServiceProcess.start("trainer", layout.serviceJar("trainer"), trainerPort,
+                    trainerConfig, runDir);
+            started.add(trainer);
             ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
                     portOrFree(ports.ingest()), common, runDir);
             started.add(ingest);
@@ -100,20 +130,24 @@ public final class LocalPlatform implements AutoCloseable {
                 Map<String, String> workerConfig = new LinkedHashMap<>(common);
                 workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
                 workerConfig.put("bloodcells.worker.id", "local-worker-" + i);
+                workerConfig.put("bloodcells.detector.model-cache-dir",
+                        runDir.resolve("worker-" + i + "-models").toString());
                 ServiceProcess worker = ServiceProcess.start(i == 1 ? "detect-worker" : "detect-worker-" + i,
                         layout.serviceJar("detect-worker"), portOrFree(i == 1 ? ports.worker() : 0), workerConfig,
                         runDir);
                 started.add(worker);
                 workers.add(worker);
             }
+            Map<String, String> resultsConfig = new LinkedHashMap<>(common);
+            resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
-                    portOrFree(ports.results()), common, runDir);
+                    portOrFree(ports.results()), resultsConfig, runDir);
             started.add(results);
             for (ServiceProcess service : started) {
                 service.awaitReady(Duration.ofSeconds(120));
                 progress.step(service.name() + " ready at " + service.baseUri() + " (log: " + service.log() + ")");
             }
-            return new LocalPlatform(infrastructure, ingest, workers, results);
+            return new LocalPlatform(infrastructure, ingest, workers, results, trainer);
         } catch (IOException | RuntimeException e) {
             for (ServiceProcess service : started) {
                 service.close();
@@ -149,8 +183,12 @@ public final class LocalPlatform implements AutoCloseable {
         return results.baseUri();
     }
 
+    public URI trainerUri() {
+        return trainer.baseUri();
+    }
+
     public PlatformClient client() {
-        return new PlatformClient(ingest.baseUri(), results.baseUri());
+        return new PlatformClient(ingest.baseUri(), results.baseUri(), trainer.baseUri());
     }
 
     /** Stops the services first (so they commit their offsets against a live broker), then the servers. */

@@ -19,7 +19,10 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** What a scanner and an analyst do over HTTP: upload images, read back images and batches. */
+/**
+ * What a scanner, an analyst and ops do over HTTP: upload images, read back images and batches, train, promote and
+ * re-process with model versions.
+ */
 public final class PlatformClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,10 +30,12 @@ public final class PlatformClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI ingest;
     private final URI results;
+    private final URI trainer;
 
-    public PlatformClient(URI ingest, URI results) {
+    public PlatformClient(URI ingest, URI results, URI trainer) {
         this.ingest = ingest;
         this.results = results;
+        this.trainer = trainer;
     }
 
     /** Where an image came from, as a scanner reports it. */
@@ -94,6 +99,47 @@ public final class PlatformClient {
     /** GET /slides/{id}/counts. */
     public JsonNode slideCounts(String slideId) {
         return ok(send(HttpRequest.newBuilder(results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
+    }
+
+    /** POST /training-runs on the trainer: 202 with the run. */
+    public Answer startTraining(Object request) {
+        return send(post(trainer.resolve("/training-runs"), request));
+    }
+
+    /** GET /training-runs/{id}. */
+    public JsonNode trainingRun(long id) {
+        return ok(send(HttpRequest.newBuilder(trainer.resolve("/training-runs/" + id)).GET().build()));
+    }
+
+    /** GET /models: the registry. */
+    public JsonNode models() {
+        return ok(send(HttpRequest.newBuilder(trainer.resolve("/models")).GET().build()));
+    }
+
+    /** POST /models/{name}/{version}/promote; 409 when the gate refuses. */
+    public Answer promote(String name, String version, Object request) {
+        return send(post(trainer.resolve("/models/" + encode(name) + "/" + encode(version) + "/promote"), request));
+    }
+
+    /** POST /batches/{id}/reprocess?version= on results-service: 202. */
+    public Answer reprocess(String batchId, String version) {
+        return send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId) + "/reprocess?version="
+                + encode(version))).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** GET /batches/{id}/compare?from=&to=. */
+    public JsonNode compare(String batchId, String from, String to) {
+        return ok(send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId) + "/compare?from="
+                + encode(from) + "&to=" + encode(to))).GET().build()));
+    }
+
+    private static HttpRequest post(URI uri, Object body) {
+        try {
+            return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String encode(String pathSegment) {

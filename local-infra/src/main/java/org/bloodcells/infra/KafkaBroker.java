@@ -90,7 +90,13 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Creates topics with {@code partitions} partitions each; topics that exist already are left as they are. */
     public void createTopics(int partitions, String... names) {
-        List<NewTopic> topics = Arrays.stream(names).map(name -> new NewTopic(name, partitions, (short) 1)).toList();
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /** As {@link #createTopics(int, String...)}, with topic settings such as {@code cleanup.policy}. */
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
+        List<NewTopic> topics = Arrays.stream(names)
+                .map(name -> new NewTopic(name, partitions, (short) 1).configs(configs)).toList();
         for (var result : admin.createTopics(topics).values().entrySet()) {
             try {
                 result.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -21,6 +21,13 @@ public interface StorageConfig {
     String bucket();
 
     /**
+     * The model registry's files: each version's ONNX file, card and metrics under {@code <name>/<version>/}
+     * (ModelObjects). The trainer writes them; workers read the versions they are told to run.
+     */
+    @WithDefault("models")
+    String modelsBucket();
+
+    /**
      * Read and write timeout of one storage call; with the connect timeout, also the longest the
      * whole call may take. MinIO's own default is five minutes: an upload would hang instead of
      * answering 503, and a worker would hold its partition.

@@ -40,6 +40,20 @@ public interface DetectWorkerConfig {
         Duration reloadEvery();
 
         /**
+         * Where versions promoted through the registry (and those a re-processed batch asks for) are kept once
+         * fetched from the models bucket and checked against their SHA-256.
+         */
+        @WithDefault("/tmp/bloodcells-models")
+        Path modelCacheDir();
+
+        /**
+         * How long a starting worker waits for Kafka to tell the promoted version, before it takes any image. Past
+         * it, the worker runs {@code model-path} and swaps in the promoted version as soon as it reads it.
+         */
+        @WithDefault("20s")
+        Duration promotionWait();
+
+        /**
          * Threads ONNX Runtime may use for one model run. With {@code parallel-runs} runs at once,
          * beside {@code bloodcells.worker.prepare-threads} decoding and post-processing: on a CPU
          * they all share the worker's cores. On 2 cores two runs of one thread each do more than

@@ -3,6 +3,7 @@ package org.bloodcells.detect.health;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bloodcells.detect.model.DetectionModel;
+import org.bloodcells.detect.model.ModelPromotions;
 import org.bloodcells.detection.ModelInfo;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -17,21 +18,30 @@ import org.eclipse.microprofile.health.Readiness;
 public class ModelHealthCheck implements HealthCheck {
 
     private final DetectionModel model;
+    private final ModelPromotions promotions;
 
-    public ModelHealthCheck(DetectionModel model) {
+    public ModelHealthCheck(DetectionModel model, ModelPromotions promotions) {
         this.model = model;
+        this.promotions = promotions;
     }
 
     @Override
     public HealthCheckResponse call() {
         DetectionModel.Running running = model.running();
         ModelInfo info = running.model();
-        return HealthCheckResponse.named("model")
-                .up()
+        var response = HealthCheckResponse.named("model").up();
+        String rejected = promotions.lastRejection();
+        if (rejected != null) {
+            // still up: the running version serves; ops see which version was refused, and why
+            response = response.withData("rejected", rejected);
+        }
+        return response
                 .withData("name", info.name())
                 .withData("version", info.version())
                 .withData("classes", String.join(",", info.classes()))
                 .withData("inputSize", info.inputSize())
+                .withData("sha256", running.sha256())
+                .withData("source", running.source())
                 .withData("postProcessing", running.settings().describe())
                 .withData("executionProvider", running.provider().used().label())
                 .withData("executionProviderRequested", running.provider().requested().label())

@@ -93,6 +93,13 @@ public class WorkerMetrics {
         modelBatch.record(images);
     }
 
+    /** A model version this worker was told to run (promoted, or for a re-processed batch) and could not. */
+    public void modelRejected(String name, String version) {
+        Counter.builder("bloodcells.worker.model.rejected").tag("name", name).tag("version", version)
+                .description("model versions this worker refused to run (checksum, contract, storage)")
+                .register(registry).increment();
+    }
+
     /** The model now running; the previous one's gauge goes. */
     public void modelInUse(ModelInfo info, String executionProvider) {
         model.register(List.of(MultiGauge.Row.of(Tags.of("name", info.name(), "version", info.version(),

@@ -23,6 +23,8 @@ import org.bloodcells.detection.ExecutionProvider;
 import org.bloodcells.detection.ModelContractException;
 import org.bloodcells.detection.ModelInfo;
 import org.bloodcells.detection.SessionSettings;
+import org.bloodcells.events.ModelRef;
+import org.bloodcells.storage.ModelObjects;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
@@ -42,6 +44,12 @@ import io.quarkus.runtime.Startup;
  * that does not load (half copied, not following the contract) leaves the old model running and is
  * logged once; it is tried again when it changes. Publish a new model by writing it next to the old
  * one and renaming it over it.
+ *
+ * <p>Where a trainer promotes versions through the registry ({@link ModelPromotions}), the promoted version rules:
+ * a starting worker asks Kafka for the version in force before it runs any image, and every later promotion is
+ * fetched, checked (SHA-256, contract, name and version) and swapped in the same way, between batches. The file
+ * watch stops once a promotion is in force. A version that fails its checks is reported and the running one stays.
+ * A re-processed batch may ask for another version: it is leased from a cache of one extra session.
  */
 @Startup
 @ApplicationScoped
@@ -59,11 +67,17 @@ public class DetectionModel implements ModelLease.Source {
     }
 
     private final Path modelFile;
+    private final ModelPromotions promotions;
+    private final Object otherLock = new Object();
+    private CellDetector other;
+    private String otherSha;
+    private volatile boolean promotedInForce;
     private final SessionSettings runtime;
     private final UnaryOperator<DetectorSettings> overrides;
     private final Consumer<CellDetector> onLoad;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private CellDetector detector;
+    private volatile String runningSha;
     private FileStamp loaded;
     private FileStamp rejected;
     /**
@@ -75,14 +89,21 @@ public class DetectionModel implements ModelLease.Source {
     private boolean closed;
 
     @Inject
-    public DetectionModel(DetectWorkerConfig config, WorkerMetrics metrics) {
+    public DetectionModel(DetectWorkerConfig config, WorkerMetrics metrics, ModelPromotions promotions) {
         this(config.detector().modelPath(), runtime(config.detector()), config.detector().overrides(),
-                loaded -> metrics.modelInUse(loaded.model(), loaded.executionProvider().used().label()));
+                loaded -> metrics.modelInUse(loaded.model(), loaded.executionProvider().used().label()), promotions);
+        promotions.inForce(config.detector().promotionWait()).ifPresent(promotion -> apply(promotion.model()));
     }
 
     /** @param onLoad told of every model this loads, the first and every swapped-in one */
     DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
             Consumer<CellDetector> onLoad) {
+        this(modelPath, runtime, overrides, onLoad, null);
+    }
+
+    private DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
+            Consumer<CellDetector> onLoad, ModelPromotions promotions) {
+        this.promotions = promotions;
         this.modelFile = modelPath.toAbsolutePath().normalize();
         this.runtime = runtime;
         this.overrides = overrides;
@@ -94,6 +115,7 @@ public class DetectionModel implements ModelLease.Source {
         try {
             this.loaded = FileStamp.of(modelFile);
             this.detector = CellDetector.load(modelFile, runtime, overrides);
+            this.runningSha = ModelObjects.sha256(modelFile);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read model file " + modelFile + ": " + e.getMessage(), e);
         } catch (ModelContractException e) {
@@ -102,7 +124,7 @@ public class DetectionModel implements ModelLease.Source {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid bloodcells.detector settings: " + e.getMessage(), e);
         }
-        running = Running.of(detector);
+        running = Running.of(detector, runningSha, modelFile.toString());
         ModelInfo info = detector.model();
         LOG.infof("Loaded model %s %s from %s (classes %s, input %dx%d; %s) on %s", info.name(), info.version(),
                 modelFile, info.classes(), info.inputSize(), info.inputSize(), detector.settings().describe(),
@@ -128,12 +150,18 @@ public class DetectionModel implements ModelLease.Source {
     public ModelLease lease() {
         lock.readLock().lock();
         CellDetector leased = detector;
+        String leasedSha = runningSha;
         return new ModelLease() {
             private boolean open = true;
 
             @Override
             public CellDetector detector() {
                 return leased;
+            }
+
+            @Override
+            public String sha256() {
+                return leasedSha;
             }
 
             @Override
@@ -154,10 +182,11 @@ public class DetectionModel implements ModelLease.Source {
      * The model this replica runs and the post-processing it detects with (its own settings, with ops' overrides),
      * read together, so a swap in between cannot pair one model's name with another's settings.
      */
-    public record Running(ModelInfo model, DetectorSettings settings, ExecutionProvider.Selection provider) {
+    public record Running(ModelInfo model, DetectorSettings settings, ExecutionProvider.Selection provider,
+            String sha256, String source) {
 
-        static Running of(CellDetector detector) {
-            return new Running(detector.model(), detector.settings(), detector.executionProvider());
+        static Running of(CellDetector detector, String sha256, String source) {
+            return new Running(detector.model(), detector.settings(), detector.executionProvider(), sha256, source);
         }
     }
 
@@ -172,6 +201,9 @@ public class DetectionModel implements ModelLease.Source {
 
     /** @return whether a new model was swapped in */
     public boolean reloadIfChanged() {
+        if (promotedInForce) {
+            return false;
+        }
         FileStamp stamp;
         try {
             stamp = FileStamp.of(modelFile);
@@ -183,12 +215,121 @@ public class DetectionModel implements ModelLease.Source {
             return false;
         }
         CellDetector fresh;
+        String sha;
         try {
             fresh = CellDetector.load(modelFile, runtime, overrides);
-        } catch (RuntimeException e) {
+            sha = ModelObjects.sha256(modelFile);
+        } catch (RuntimeException | IOException e) {
             logRejected(stamp, "does not load: " + e.getMessage());
             return false;
         }
+        if (swap(fresh, sha, modelFile.toString())) {
+            loaded = stamp;
+            rejected = null;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Runs {@code model} from the next batch on: fetched from the models bucket, checked against its SHA-256, loaded
+     * (the contract), and checked to be the name and version the registry says. A version that fails is reported
+     * ({@link ModelPromotions#rejected}) and the running one stays.
+     *
+     * @return whether it was swapped in (false also when it is running already)
+     */
+    public boolean apply(ModelRef model) {
+        if (model.sha256().equalsIgnoreCase(runningSha)) {
+            promotedInForce = true;
+            return false;
+        }
+        CellDetector fresh;
+        try {
+            fresh = loadVersion(model);
+        } catch (RuntimeException e) {
+            ModelInfo running = info();
+            promotions.rejected(model, running.name() + " " + running.version(), e.getMessage());
+            return false;
+        }
+        boolean swapped = swap(fresh, model.sha256(), "registry " + model.bucket() + "/" + model.objectKey());
+        promotedInForce = swapped || promotedInForce;
+        return swapped;
+    }
+
+    /** A registry version's detector: the checked file, loaded, and the name and version it claims. */
+    private CellDetector loadVersion(ModelRef model) {
+        if (promotions == null) {
+            throw new IllegalStateException("no model registry configured");
+        }
+        Path file = promotions.download(model);
+        CellDetector fresh;
+        try {
+            fresh = CellDetector.load(file, runtime, overrides);
+        } catch (ModelContractException e) {
+            throw new IllegalStateException("does not follow models/CONTRACT.md: " + e.getMessage(), e);
+        }
+        ModelInfo info = fresh.model();
+        if (!info.name().equals(model.name()) || !info.version().equals(model.version())) {
+            fresh.close();
+            throw new IllegalStateException("the file says it is " + info.name() + " " + info.version());
+        }
+        return fresh;
+    }
+
+    /**
+     * The given version for one batch: the running model when it is that version, else a session of its own (one
+     * kept at a time, for the batches of a re-processing).
+     */
+    @Override
+    public ModelLease lease(ModelRef version) {
+        ModelLease running = lease();
+        if (version == null || version.sha256().equalsIgnoreCase(running.sha256())) {
+            return running;
+        }
+        running.close();
+        synchronized (otherLock) {
+            if (otherSha == null || !otherSha.equalsIgnoreCase(version.sha256())) {
+                if (other != null) {
+                    other.close();
+                    other = null;
+                    otherSha = null;
+                }
+                try {
+                    other = loadVersion(version);
+                    otherSha = version.sha256();
+                    LOG.infof("Loaded %s %s beside the running model, for the batches that ask for it", version.name(),
+                            version.version());
+                } catch (RuntimeException e) {
+                    ModelInfo info = info();
+                    if (promotions != null) {
+                        promotions.rejected(version, info.name() + " " + info.version(), e.getMessage());
+                    }
+                    throw new ModelLease.ModelUnavailableException(version, e.getMessage());
+                }
+            }
+            CellDetector leased = other;
+            String leasedSha = otherSha;
+            return new ModelLease() {
+                @Override
+                public CellDetector detector() {
+                    return leased;
+                }
+
+                @Override
+                public String sha256() {
+                    return leasedSha;
+                }
+
+                @Override
+                public void close() {
+                    // kept for the next batch of the same re-processing; replaced by the next version asked for
+                }
+            };
+        }
+    }
+
+    /** @return whether it was swapped in (false while shutting down) */
+    private boolean swap(CellDetector fresh, String sha, String source) {
         CellDetector old;
         lock.writeLock().lock();
         try {
@@ -199,9 +340,8 @@ public class DetectionModel implements ModelLease.Source {
             }
             old = detector;
             detector = fresh;
-            running = Running.of(fresh);
-            loaded = stamp;
-            rejected = null;
+            runningSha = sha;
+            running = Running.of(fresh, sha, source);
             generation++;
         } finally {
             lock.writeLock().unlock();
@@ -209,8 +349,7 @@ public class DetectionModel implements ModelLease.Source {
         ModelInfo was = old.model();
         old.close();
         ModelInfo now = fresh.model();
-        LOG.infof("Switched model %s %s to %s %s from %s", was.name(), was.version(), now.name(), now.version(),
-                modelFile);
+        LOG.infof("Switched model %s %s to %s %s from %s", was.name(), was.version(), now.name(), now.version(), source);
         onLoad.accept(fresh);
         return true;
     }
@@ -231,6 +370,12 @@ public class DetectionModel implements ModelLease.Source {
             detector.close();
         } finally {
             lock.writeLock().unlock();
+        }
+        synchronized (otherLock) {
+            if (other != null) {
+                other.close();
+                other = null;
+            }
         }
     }
 }

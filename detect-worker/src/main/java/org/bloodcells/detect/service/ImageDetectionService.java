@@ -35,11 +35,14 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Scale;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;
 import org.bloodcells.storage.StorageUnavailableException;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +66,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public class ImageDetectionService {
 
+    private static final Logger LOG = Logger.getLogger(ImageDetectionService.class);
     private static final String STAGE = "detect";
 
     private final ImageStore store;
@@ -131,21 +135,34 @@ public class ImageDetectionService {
         metrics.kafkaBatch(rawEvents.size());
         DetectionOutcome[] outcomes = new DetectionOutcome[rawEvents.size()];
         long fetchDeadline = System.nanoTime() + pipeline.fetchBudget().toNanos();
-        try (ModelLease lease = models.lease()) {
-            CellDetector detector = lease.detector();
-            AtomicBoolean abandoned = new AtomicBoolean();
-            List<CompletableFuture<Void>> started = new ArrayList<>();
+        // Uploads run on the running model; events of a re-processed batch name their version. Each group runs on
+        // its own lease, one after the other.
+        Map<ModelRef, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < rawEvents.size(); i++) {
+            groups.computeIfAbsent(requestedModel(rawEvents.get(i)), k -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<ModelRef, List<Integer>> group : groups.entrySet()) {
+            List<Integer> indices = group.getValue();
+            List<String> raws = indices.stream().map(rawEvents::get).toList();
+            DetectionOutcome[] groupOutcomes = new DetectionOutcome[raws.size()];
+            ModelLease lease;
             try {
-                detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started);
-            } catch (RuntimeException | Error e) {
-                // What is still queued is skipped, what is running ends before the model's lease does.
-                abandoned.set(true);
-                settle(started);
-                throw e;
+                lease = group.getKey() == null ? models.lease() : models.lease(group.getKey());
+            } catch (ModelLease.ModelUnavailableException e) {
+                for (int j = 0; j < raws.size(); j++) {
+                    groupOutcomes[j] = deadLetter(imageIdOf(raws.get(j)), e.getMessage(), raws.get(j));
+                }
+                copy(groupOutcomes, indices, outcomes);
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while detecting a batch", e);
+            try (lease) {
+                if (group.getKey() != null) {
+                    ModelInfo info = lease.detector().model();
+                    LOG.infof("Re-processing %d images with %s %s", raws.size(), info.name(), info.version());
+                }
+                detectGroup(raws, groupOutcomes, lease.detector(), fetchDeadline);
+            }
+            copy(groupOutcomes, indices, outcomes);
         }
         for (int i = 0; i < outcomes.length; i++) {
             if (outcomes[i] == null) {
@@ -153,6 +170,48 @@ public class ImageDetectionService {
             }
         }
         return Collections.unmodifiableList(Arrays.asList(outcomes));
+    }
+
+    private void detectGroup(List<String> rawEvents, DetectionOutcome[] outcomes, CellDetector detector,
+            long fetchDeadline) {
+        AtomicBoolean abandoned = new AtomicBoolean();
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        try {
+            detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started);
+        } catch (RuntimeException | Error e) {
+            // What is still queued is skipped, what is running ends before the model's lease does.
+            abandoned.set(true);
+            settle(started);
+            throw e;
+        } catch (InterruptedException e) {
+            abandoned.set(true);
+            settle(started);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while detecting a batch", e);
+        }
+    }
+
+    private static void copy(DetectionOutcome[] from, List<Integer> indices, DetectionOutcome[] to) {
+        for (int j = 0; j < from.length; j++) {
+            to[indices.get(j)] = from[j];
+        }
+    }
+
+    /** The version an event asks for; null for an upload, or an event that does not parse (dead-lettered later). */
+    private ModelRef requestedModel(String raw) {
+        try {
+            return parse(raw).model();
+        } catch (InvalidEventException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private String imageIdOf(String raw) {
+        try {
+            return parse(raw).imageId();
+        } catch (InvalidEventException | RuntimeException e) {
+            return null;
+        }
     }
 
     private void detectAll(List<String> rawEvents, DetectionOutcome[] outcomes, CellDetector detector, long fetchDeadline,
@@ -376,6 +435,12 @@ public class ImageDetectionService {
         }
         if (event.objectKey() == null || event.objectKey().isBlank()) {
             throw new InvalidEventException("Event has no objectKey", event.imageId());
+        }
+        ModelRef model = event.model();
+        if (model != null && (model.name() == null || model.version() == null || model.bucket() == null
+                || model.objectKey() == null || model.sha256() == null || !model.sha256().matches("[0-9a-fA-F]{64}"))) {
+            throw new InvalidEventException("Event asks for an incomplete model version " + model
+                    + " (name, version, bucket, objectKey and a SHA-256 are needed)", event.imageId());
         }
         Scale scale = event.scale();
         if (scale != null && scale.micronsPerPixel() != null) {

@@ -158,6 +158,10 @@ class StorageBudgetTest {
                 return "images";
             }
 
+            public String modelsBucket() {
+                return "models";
+            }
+
             public Duration timeout() {
                 return read;
             }

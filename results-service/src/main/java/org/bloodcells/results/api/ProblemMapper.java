@@ -4,6 +4,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Problem;
+import org.bloodcells.results.service.Reprocessing;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -16,5 +17,11 @@ public class ProblemMapper {
     public Response databaseDown(PersistenceException e) {
         LOG.warn("Query failed", e);
         return Problem.unavailable("Results unavailable", "the results database did not answer; retry");
+    }
+
+    @ServerExceptionMapper
+    public Response registryDown(Reprocessing.RegistryUnavailableException e) {
+        LOG.warn("Registry call failed", e);
+        return Problem.unavailable("Model registry unavailable", e.getMessage());
     }
 }

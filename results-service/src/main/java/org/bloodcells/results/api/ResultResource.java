@@ -1,26 +1,37 @@
 package org.bloodcells.results.api;
 
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.results.service.BatchComparison;
 import org.bloodcells.results.service.BatchSummary;
+import org.bloodcells.results.service.Reprocessing;
 import org.bloodcells.results.service.ImageResult;
 import org.bloodcells.results.service.ResultReader;
 import org.bloodcells.results.service.SlideCounts;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
-/** Analysts' read API: one image, a slide's counts, a batch's progress and counts. */
+/**
+ * Analysts' API: one image, a slide's counts, a batch's progress and counts; a batch re-processed with another model
+ * version, and the two versions' counts compared.
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class ResultResource {
 
     private final ResultReader reader;
+    private final Reprocessing reprocessing;
 
-    public ResultResource(ResultReader reader) {
+    public ResultResource(ResultReader reader, Reprocessing reprocessing) {
         this.reader = reader;
+        this.reprocessing = reprocessing;
     }
 
     @GET
@@ -39,5 +50,28 @@ public class ResultResource {
     @Path("batches/{batchId}")
     public BatchSummary batch(@RestPath String batchId) {
         return reader.batch(batchId).orElseThrow(() -> new NotFoundException("no image of batch " + batchId));
+    }
+
+    /**
+     * Announces the batch's images again for a registry version ({@code model} defaults to the batch's model): 202,
+     * the new runs arrive beside the old ones, and {@code compare} shows what changed.
+     */
+    @POST
+    @Path("batches/{batchId}/reprocess")
+    public Response reprocess(@RestPath String batchId, @RestQuery String version, @RestQuery String model) {
+        return Response.accepted(reprocessing.reprocess(batchId, model, version)).build();
+    }
+
+    /** The per-class count differences {@code to − from}, per image of the batch and in total. */
+    @GET
+    @Path("batches/{batchId}/compare")
+    public BatchComparison compare(@RestPath String batchId, @RestQuery String from, @RestQuery String to,
+            @RestQuery String model) {
+        if (from == null || to == null || from.isBlank() || to.isBlank()) {
+            throw new BadRequestException("from and to name the two versions to compare");
+        }
+        String name = model != null && !model.isBlank() ? model : reprocessing.defaultModel(batchId);
+        return reader.compare(batchId, name, from, to)
+                .orElseThrow(() -> new NotFoundException("no image of batch " + batchId));
     }
 }

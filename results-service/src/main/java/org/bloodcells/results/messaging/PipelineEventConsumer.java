@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.Topics;
 import org.bloodcells.results.messaging.EventReader.Reading;
 import org.bloodcells.results.messaging.EventReader.Storable;
@@ -74,6 +75,14 @@ public class PipelineEventConsumer {
     @Blocking
     public void onCellDetections(ConsumerRecord<String, String> record) {
         storeOr(record, CellDetections.class, EventCheck::problemWith, recorder::recordDetections, this::park);
+    }
+
+    @Incoming(Topics.MODELS_PROMOTED)
+    @Blocking
+    public void onModelPromoted(ConsumerRecord<String, String> record) {
+        storeOr(record, ModelPromoted.class, EventCheck::problemWith, recorder::recordPromotion,
+                (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
+                        skipped.offset(), letter.reason()));
     }
 
     @Incoming(Topics.DEAD_LETTERS)

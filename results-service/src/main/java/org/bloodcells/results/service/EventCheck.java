@@ -6,6 +6,7 @@ import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.ModelPromoted;
 
 /**
  * What makes an event storable. An event that fails these checks can never be stored, however
@@ -37,6 +38,17 @@ public final class EventCheck {
                 event.counts() != null && event.counts().values().stream().anyMatch(c -> c == null || c < 0)
                         ? Optional.of("counts must be zero or more")
                         : Optional.empty());
+    }
+
+    public static Optional<String> problemWith(ModelPromoted event) {
+        if (event.model() == null) {
+            return Optional.of("model missing");
+        }
+        return firstOf(requiredId("model.name", event.model().name()),
+                requiredId("model.version", event.model().version()),
+                event.model().sha256() == null || !event.model().sha256().matches("[0-9a-f]{64}")
+                        ? Optional.of("model.sha256 must be 64 lower-case hex digits") : Optional.empty(),
+                event.promotedAt() == null ? Optional.of("promotedAt missing") : Optional.empty());
     }
 
     public static Optional<String> problemWith(DeadLetter event) {

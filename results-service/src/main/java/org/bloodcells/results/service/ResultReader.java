@@ -1,8 +1,13 @@
 package org.bloodcells.results.service;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -10,7 +15,10 @@ import jakarta.transaction.Transactional;
 import org.bloodcells.events.Scale;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
+import org.bloodcells.results.persistence.PromotedModel;
 import org.bloodcells.results.persistence.ResultQueries;
+
+import io.quarkus.panache.common.Parameters;
 
 /** Answers analysts' questions from the stored results. */
 @ApplicationScoped
@@ -33,7 +41,7 @@ public class ResultReader {
             return Optional.empty();
         }
         return Optional.of(new SlideCounts(slideId, queries.slideDoneImages(slideId), queries.slideCounts(slideId),
-                queries.slideModelVersions(slideId)));
+                queries.slideModelVersions(slideId), promoted()));
     }
 
     @Transactional
@@ -43,7 +51,65 @@ public class ResultReader {
             return Optional.empty();
         }
         return Optional.of(new BatchSummary(batchId, progress, queries.batchCounts(batchId),
-                queries.batchModelVersions(batchId)));
+                queries.batchModelVersions(batchId), promoted()));
+    }
+
+    /** The versions in force, which the totals follow where an image has a run of them. */
+    private static List<ModelVersion> promoted() {
+        return PromotedModel.all().stream().map(p -> new ModelVersion(p.modelName, p.modelVersion))
+                .sorted(java.util.Comparator.comparing(ModelVersion::name)).toList();
+    }
+
+    /**
+     * Per image and in total, the counts of two versions of a model over a batch's images that have runs of both.
+     * Empty when the batch is unknown.
+     */
+    @Transactional
+    public Optional<BatchComparison> compare(String batchId, String model, String from, String to) {
+        List<String> ids = Image.getEntityManager().createQuery(
+                "select i.imageId from Image i where i.batchId = :batch order by i.imageId", String.class)
+                .setParameter("batch", batchId).getResultList();
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Map<String, DetectionRun>> runs = new HashMap<>();
+        for (DetectionRun run : DetectionRun.<DetectionRun>list("""
+                modelName = :model and modelVersion in (:versions)
+                and imageId in (select i.imageId from Image i where i.batchId = :batch)""",
+                Parameters.with("model", model).and("versions", List.of(from, to)).and("batch", batchId))) {
+            runs.computeIfAbsent(run.imageId, k -> new HashMap<>()).put(run.modelVersion, run);
+        }
+        List<BatchComparison.ImageComparison> images = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        Map<String, Long> fromTotals = new TreeMap<>();
+        Map<String, Long> toTotals = new TreeMap<>();
+        for (String id : ids) {
+            Map<String, DetectionRun> both = runs.getOrDefault(id, Map.of());
+            DetectionRun a = both.get(from);
+            DetectionRun b = both.get(to);
+            if (a == null || b == null) {
+                pending.add(id);
+                continue;
+            }
+            Map<String, Integer> difference = new TreeMap<>();
+            Set<String> classes = new TreeSet<>(a.counts.keySet());
+            classes.addAll(b.counts.keySet());
+            for (String cls : classes) {
+                int x = a.counts.getOrDefault(cls, 0);
+                int y = b.counts.getOrDefault(cls, 0);
+                difference.put(cls, y - x);
+                fromTotals.merge(cls, (long) x, Long::sum);
+                toTotals.merge(cls, (long) y, Long::sum);
+            }
+            images.add(new BatchComparison.ImageComparison(id, new TreeMap<>(a.counts), new TreeMap<>(b.counts),
+                    difference));
+        }
+        Map<String, Long> totalDifference = new TreeMap<>();
+        Set<String> classes = new TreeSet<>(fromTotals.keySet());
+        classes.addAll(toTotals.keySet());
+        classes.forEach(c -> totalDifference.put(c, toTotals.getOrDefault(c, 0L) - fromTotals.getOrDefault(c, 0L)));
+        return Optional.of(new BatchComparison(batchId, model, from, to, images, pending,
+                new BatchComparison.Totals(images.size(), fromTotals, toTotals, totalDifference)));
     }
 
     private static ImageResult toResult(Image image) {

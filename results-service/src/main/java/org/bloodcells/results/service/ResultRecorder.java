@@ -12,6 +12,10 @@ import jakarta.transaction.Transactional;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.ModelRef;
+import org.bloodcells.results.persistence.PromotedModel;
+import jakarta.persistence.LockModeType;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
 import org.jboss.logging.Logger;
@@ -82,11 +86,64 @@ public class ResultRecorder {
         run.detectedAt = event.detectedAt();
         run.receivedAt = Instant.now();
         run.persist();
-        if (image.currentRun == null || !run.detectedAt.isBefore(image.currentRun.detectedAt)) {
+        if (takesOver(run, image.currentRun)) {
             image.currentRun = run;
         }
         image.status = image.status.afterDetections();
         image.updatedAt = Instant.now();
+        return true;
+    }
+
+    /**
+     * Whether a new run becomes the image's current one: a run of its model's promoted version always does, and
+     * one of another version only over a run that is not the promoted version's (the latest such run then counts).
+     */
+    static boolean takesOver(DetectionRun run, DetectionRun current) {
+        if (current == null) {
+            return true;
+        }
+        String promoted = PromotedModel.of(run.modelName).map(p -> p.modelVersion).orElse(null);
+        boolean runPromoted = run.modelVersion.equals(promoted);
+        boolean currentPromoted = current.modelName.equals(run.modelName) && current.modelVersion.equals(promoted);
+        if (runPromoted != currentPromoted) {
+            return runPromoted;
+        }
+        return !run.detectedAt.isBefore(current.detectedAt);
+    }
+
+    /**
+     * A promotion: the version in force for its model, and every image with a run of that version counts that run
+     * from now on.
+     *
+     * @return whether the promotion was new (false: a re-delivery of the one in force)
+     */
+    @Transactional
+    public boolean recordPromotion(ModelPromoted event) {
+        ModelRef model = event.model();
+        PromotedModel promoted = PromotedModel.<PromotedModel>findByIdOptional(model.name(), LockModeType.PESSIMISTIC_WRITE)
+                .orElse(null);
+        if (promoted != null && promoted.modelVersion.equals(model.version()) && promoted.sha256.equals(model.sha256())) {
+            return false;
+        }
+        boolean first = promoted == null;
+        if (first) {
+            promoted = new PromotedModel();
+            promoted.modelName = model.name();
+        }
+        promoted.modelVersion = model.version();
+        promoted.sha256 = model.sha256();
+        promoted.promotedAt = event.promotedAt();
+        promoted.promotedBy = event.promotedBy();
+        if (first) {
+            promoted.persist();
+        }
+        int moved = Image.getEntityManager().createNativeQuery("""
+                update image i set current_run_id = r.id, updated_at = now()
+                from detection_run r
+                where r.image_id = i.image_id and r.model_name = :name and r.model_version = :version
+                  and i.current_run_id is distinct from r.id""")
+                .setParameter("name", model.name()).setParameter("version", model.version()).executeUpdate();
+        LOG.infof("Model %s %s promoted: %d images now count its runs", model.name(), model.version(), moved);
         return true;
     }
 

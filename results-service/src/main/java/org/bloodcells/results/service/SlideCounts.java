@@ -7,8 +7,13 @@ import java.util.Map;
  * Cells counted on one slide.
  *
  * @param images        number of the slide's DONE images the totals are summed over
- * @param counts        cells per class over those images, each image counted by its latest run
+ * @param counts        cells per class over those images, each image counted by its run of the
+ *                      promoted version, else its latest run
  * @param modelVersions the model versions whose counts make up the totals
+ * @param promoted      the versions in force (models-promoted): an image with a run of its model's promoted
+ *                      version counts that run, any other image its latest run; when {@code modelVersions} lists
+ *                      more than the promoted ones, some images have not been run by the promoted version yet
  */
-public record SlideCounts(String slideId, long images, Map<String, Long> counts, List<ModelVersion> modelVersions) {
+public record SlideCounts(String slideId, long images, Map<String, Long> counts, List<ModelVersion> modelVersions,
+        List<ModelVersion> promoted) {
 }

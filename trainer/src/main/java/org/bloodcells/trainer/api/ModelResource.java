@@ -1,31 +1,94 @@
 package org.bloodcells.trainer.api;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.bloodcells.trainer.config.TrainerConfig;
-import org.bloodcells.trainer.registry.ReleasedModel;
-import org.bloodcells.trainer.registry.ReleasedModels;
+import org.bloodcells.trainer.registry.ModelRegistry;
+import org.bloodcells.trainer.registry.ModelRegistry.Promotion;
+import org.bloodcells.trainer.registry.ModelRegistry.PromotionRequest;
+import org.bloodcells.trainer.registry.ModelStatus;
+import org.bloodcells.trainer.registry.ModelVersion;
+import org.bloodcells.trainer.registry.StatusChange;
+import org.jboss.resteasy.reactive.RestPath;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 
-/** The released models with their metadata, checksum and evaluation: what ops deploy to workers. */
+/** The model registry: its versions, their figures and history, and promotion through the gate. */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
 
-    private final ReleasedModels models;
+    /** A version as the registry describes it; {@code heldBack} is null until it has been measured. */
+    public record ModelView(String name, String version, String parentVersion, ModelStatus status, String bucket,
+            String objectKey, String sha256, long sizeBytes, List<String> classes, int inputSize, String dataset,
+            String datasetFingerprint, String trainingCommand, Map<String, Object> trainingSettings, String origin,
+            Instant createdAt, String createdBy, Instant statusChangedAt, String statusChangedBy,
+            Map<String, Object> heldBack) {
+    }
 
-    public ModelResource(TrainerConfig config, ObjectMapper json) {
-        this.models = new ReleasedModels(config.models().dir(), json);
+    /** One status change of a version. */
+    public record ChangeView(ModelStatus from, ModelStatus to, Instant at, String by, boolean overridden, String reason,
+            JsonNode figures) {
+    }
+
+    /** What a promotion did. */
+    public record PromotionView(ModelView promoted, String previous, boolean alreadyPromoted, boolean overridden,
+            String reason, List<String> gateFailures, Map<String, Object> heldBack, Map<String, Object> previousHeldBack) {
+    }
+
+    private final ModelRegistry registry;
+
+    public ModelResource(ModelRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Every version of every model, from the registry (no model file is opened to answer). */
+    @GET
+    public List<ModelView> list() {
+        return registry.list().stream().map(this::view).toList();
     }
 
     @GET
-    public List<ReleasedModel> list() {
-        return models.list();
+    @Path("{name}/{version}")
+    public ModelView get(@RestPath String name, @RestPath String version) {
+        return view(registry.get(name, version));
+    }
+
+    @GET
+    @Path("{name}/{version}/history")
+    public List<ChangeView> history(@RestPath String name, @RestPath String version) {
+        return registry.history(registry.get(name, version)).stream().map(ModelResource::view).toList();
+    }
+
+    /**
+     * Promotes the version through the gate; 409 with both versions' figures when the gate refuses. Rolling back is
+     * promoting an earlier version (through the same gate, or with an override and its reason).
+     */
+    @POST
+    @Path("{name}/{version}/promote")
+    public PromotionView promote(@RestPath String name, @RestPath String version, PromotionRequest request) {
+        Promotion done = registry.promote(name, version, request == null ? new PromotionRequest(null, false, null) : request);
+        return new PromotionView(view(done.promoted()), done.previous(), done.alreadyPromoted(), done.overridden(),
+                done.reason(), done.gateFailures(),
+                done.figures() == null ? null : ModelRegistry.figuresWithoutSummary(done.figures()),
+                done.previousFigures() == null ? null : ModelRegistry.figuresWithoutSummary(done.previousFigures()));
+    }
+
+    private ModelView view(ModelVersion v) {
+        Map<String, Object> heldBack = registry.knownFigures(v).map(ModelRegistry::figuresWithoutSummary).orElse(null);
+        return new ModelView(v.name, v.version, v.parentVersion, v.status, v.bucket, v.objectKey, v.sha256, v.sizeBytes,
+                v.classes, v.inputSize, v.dataset, v.datasetFingerprint, v.trainingCommand, v.trainingSettings, v.origin,
+                v.createdAt, v.createdBy, v.statusChangedAt, v.statusChangedBy, heldBack);
+    }
+
+    private static ChangeView view(StatusChange c) {
+        return new ChangeView(c.fromStatus, c.toStatus, c.changedAt, c.changedBy, c.overridden, c.reason, c.figures);
     }
 }

@@ -64,9 +64,20 @@ public final class PythonTrainer {
 
     /** {@code python -m efficientdet.<module> args...} in the sources directory; fails on a non-zero exit. */
     public void run(String module, List<String> args, Consumer<String> progress) throws IOException, InterruptedException {
+        run(module, args, progress, process -> { });
+    }
+
+    /** As {@link #run(String, List, Consumer)}, handing the child process to {@code started} (to stop it). */
+    public void run(String module, List<String> args, Consumer<String> progress, Consumer<Process> started)
+            throws IOException, InterruptedException {
+        runCommand(command(module, args), Map.of(), progress, started);
+    }
+
+    /** The command line {@link #run} starts. */
+    public List<String> command(String module, List<String> args) {
         List<String> command = new ArrayList<>(List.of(python, "-m", module));
         command.addAll(args);
-        runCommand(command, progress);
+        return command;
     }
 
     /** The Python unit tests ({@code python -m unittest discover -s tests}). */
@@ -82,15 +93,15 @@ public final class PythonTrainer {
             throws IOException, InterruptedException {
         Map<String, String> withPython = new HashMap<>(env);
         withPython.put("TRAINER_PYTHON", python);
-        runCommand(List.of("bash", script.toAbsolutePath().toString()), withPython, progress);
+        runCommand(List.of("bash", script.toAbsolutePath().toString()), withPython, progress, process -> { });
     }
 
     private void runCommand(List<String> command, Consumer<String> progress) throws IOException, InterruptedException {
-        runCommand(command, Map.of(), progress);
+        runCommand(command, Map.of(), progress, process -> { });
     }
 
-    private void runCommand(List<String> command, Map<String, String> env, Consumer<String> progress)
-            throws IOException, InterruptedException {
+    private void runCommand(List<String> command, Map<String, String> env, Consumer<String> progress,
+            Consumer<Process> started) throws IOException, InterruptedException {
         if (!Files.isDirectory(sources.resolve("efficientdet"))) {
             throw new IllegalStateException("no efficientdet package under " + sources.toAbsolutePath());
         }
@@ -98,6 +109,7 @@ public final class PythonTrainer {
         builder.environment().putAll(env);
         builder.environment().put("PYTHONUNBUFFERED", "1");
         Process process = builder.start();
+        started.accept(process);
         List<String> tail = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {

@@ -1,0 +1,221 @@
+package org.bloodcells.detect.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bloodcells.detect.config.DetectWorkerConfig;
+import org.bloodcells.detect.metrics.WorkerMetrics;
+import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.ModelRef;
+import org.bloodcells.events.ModelRejected;
+import org.bloodcells.events.Topics;
+import org.bloodcells.storage.ModelObjects;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+
+/**
+ * What the registry tells this replica: the promoted version in force ({@link Topics#MODELS_PROMOTED}) and each one
+ * promoted later, the versions' files (fetched from object storage, checked against their SHA-256), and the versions
+ * this replica refuses ({@link Topics#MODELS_REJECTED}, a metric, readiness detail).
+ *
+ * <p>Every replica reads the whole topic: a Kafka consumer of its own, assigned the topic's partition, in no
+ * consumer group (a group would hand each promotion to one replica only). The topic is compacted by model name, so
+ * its last record is the version in force however long ago it was promoted.
+ */
+@ApplicationScoped
+public class ModelPromotions {
+
+    private static final Logger LOG = Logger.getLogger(ModelPromotions.class);
+
+    private final String bootstrapServers;
+    private final ModelObjects files;
+    private final Path cacheDir;
+    private final String workerId;
+    private final WorkerMetrics metrics;
+    private final MutinyEmitter<ModelRejected> rejections;
+    private final ObjectMapper json;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private KafkaConsumer<String, String> consumer;
+    private volatile String lastRejection;
+
+    public ModelPromotions(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ModelObjects files,
+            DetectWorkerConfig config, WorkerMetrics metrics,
+            @Channel(Topics.MODELS_REJECTED) MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
+        this.bootstrapServers = bootstrapServers;
+        this.files = files;
+        this.cacheDir = config.detector().modelCacheDir();
+        this.workerId = config.worker().id().orElse("detect-worker");
+        this.metrics = metrics;
+        this.rejections = rejections;
+        this.json = json;
+    }
+
+    /**
+     * The version in force: the topic's last record, read within {@code timeout}. Empty when nothing was promoted
+     * yet, when the topic does not exist (no trainer deployed) or when Kafka does not answer in time; the
+     * follower then applies what it reads later.
+     */
+    public synchronized Optional<ModelPromoted> inForce(Duration timeout) {
+        try {
+            if (!assign(timeout)) {
+                return Optional.empty();
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), timeout);
+            ModelPromoted last = null;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!caughtUp(ends) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    last = parse(record).orElse(last);
+                }
+            }
+            return Optional.ofNullable(last);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            LOG.warnf("Cannot read %s yet (%s): running the model file until a promotion arrives",
+                    Topics.MODELS_PROMOTED, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Reads promotions until stopped, handing each poll's last one to {@code apply}. Runs on its own thread. */
+    void follow(Consumer<ModelPromoted> apply) {
+        while (!stopped.get()) {
+            try {
+                ModelPromoted last = null;
+                synchronized (this) {
+                    if (!assign(Duration.ofSeconds(5))) {
+                        // no topic yet: the trainer creates it at its first start
+                        sleep(Duration.ofSeconds(5));
+                        continue;
+                    }
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+                        last = parse(record).orElse(last);
+                    }
+                }
+                if (last != null) {
+                    apply.accept(last);
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (stopped.get()) {
+                    return;
+                }
+                LOG.warnf("Reading %s failed, retrying: %s", Topics.MODELS_PROMOTED, e.getMessage());
+                sleep(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    /** The version's file in this replica's cache, fetched and checked against the registry's SHA-256 once. */
+    public Path download(ModelRef model) {
+        Path file = cacheDir.resolve(model.name()).resolve(model.version()).resolve(model.sha256() + ".onnx");
+        if (!Files.exists(file)) {
+            files.fetch(model, file);
+        }
+        return file;
+    }
+
+    /** This replica will not run {@code model}: said in the log, a metric, readiness detail and a ModelRejected. */
+    public void rejected(ModelRef model, String running, String reason) {
+        LOG.errorf("Refusing model %s %s (keeping %s): %s", model.name(), model.version(), running, reason);
+        metrics.modelRejected(model.name(), model.version());
+        lastRejection = model.name() + " " + model.version() + " at " + Instant.now() + ": " + reason;
+        try {
+            rejections.sendMessage(KafkaRecord.of(model.name(), new ModelRejected(model, workerId, running, reason,
+                    Instant.now()))).await().atMost(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not publish the rejection of %s %s: %s", model.name(), model.version(), e.getMessage());
+        }
+    }
+
+    /** The last version refused, with when and why; null when none was. */
+    public String lastRejection() {
+        return lastRejection;
+    }
+
+    private boolean assign(Duration timeout) {
+        if (consumer == null) {
+            consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-models",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), new StringDeserializer());
+        }
+        if (!consumer.assignment().isEmpty()) {
+            return true;
+        }
+        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.MODELS_PROMOTED, timeout);
+        if (partitions == null || partitions.isEmpty()) {
+            return false;
+        }
+        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(assigned);
+        consumer.seekToBeginning(assigned);
+        return true;
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private Optional<ModelPromoted> parse(ConsumerRecord<String, String> record) {
+        if (record.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            ModelPromoted promotion = json.readValue(record.value(), ModelPromoted.class);
+            ModelRef model = promotion.model();
+            if (model == null || model.sha256() == null || model.objectKey() == null || model.bucket() == null) {
+                throw new IllegalArgumentException("no complete model in it");
+            }
+            return Optional.of(promotion);
+        } catch (Exception e) {
+            LOG.errorf("Ignoring %s record at offset %d: %s", record.topic(), record.offset(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        stopped.set(true);
+        if (consumer != null) {
+            consumer.wakeup();
+            synchronized (this) {
+                consumer.close(Duration.ofSeconds(2));
+            }
+        }
+    }
+}

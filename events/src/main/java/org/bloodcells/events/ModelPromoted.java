@@ -1,0 +1,17 @@
+package org.bloodcells.events;
+
+import java.time.Instant;
+
+/**
+ * The trainer promoted a version: every detect-worker replica runs it from its next batch on (rolling back is
+ * promoting an earlier version). Keyed by the model's name on a one-partition topic, so the last event is the
+ * version in force.
+ *
+ * @param model      the version now in force
+ * @param previous   the version it replaces, null for the first
+ * @param promotedBy who promoted it
+ * @param reason     the override's reason when the promotion gate was overridden, else null
+ * @param promotedAt when
+ */
+public record ModelPromoted(ModelRef model, String previous, String promotedBy, String reason, Instant promotedAt) {
+}

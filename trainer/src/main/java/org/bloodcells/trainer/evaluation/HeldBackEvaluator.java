@@ -1,0 +1,75 @@
+package org.bloodcells.trainer.evaluation;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bloodcells.eval.EvaluateModel;
+import org.bloodcells.trainer.config.TrainerConfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Measures a model on the held-back split with the workers' own detection core: model-eval's EvaluateModel, COCO's
+ * protocol, the post-processing the model carries. The figures the promotion gate compares.
+ */
+@ApplicationScoped
+public class HeldBackEvaluator {
+
+    /** A version's figures over one split's images. */
+    public record Figures(String dataset, String split, String splitFingerprint, int images, double ap50, double ap,
+            JsonNode summary) {
+    }
+
+    private final TrainerConfig.Evaluation config;
+    private final Path datasetsDir;
+    private final ObjectMapper json;
+    private volatile String fingerprint;
+
+    public HeldBackEvaluator(TrainerConfig config, ObjectMapper json) {
+        this.config = config.evaluation();
+        this.datasetsDir = config.training().datasetsDir();
+        this.json = json;
+    }
+
+    public Path datasetDirectory() {
+        return datasetsDir.resolve(config.dataset());
+    }
+
+    /** The held-back split's fingerprint, over the images evaluated (the configured limit). */
+    public String splitFingerprint() {
+        String known = fingerprint;
+        if (known == null) {
+            known = DatasetFingerprint.of(datasetDirectory(), List.of(config.split()), config.limit().orElse(null));
+            fingerprint = known;
+        }
+        return known;
+    }
+
+    /** Evaluates the ONNX file; progress lines go to {@code log}. */
+    public Figures evaluate(Path model, PrintStream log) {
+        List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--voc", datasetDirectory().toString(),
+                "--split", config.split(), "--threads", Integer.toString(config.threads())));
+        config.limit().ifPresent(n -> args.addAll(List.of("--limit", n.toString())));
+        try {
+            Path summaryFile = Files.createTempFile("evaluation", ".json");
+            try {
+                args.addAll(List.of("--json", summaryFile.toString()));
+                EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(args.toArray(String[]::new)), log);
+                return new Figures(config.dataset(), config.split(), splitFingerprint(), summary.images(),
+                        summary.metrics().ap50(), summary.metrics().ap(), json.readTree(summaryFile.toFile()));
+            } finally {
+                Files.deleteIfExists(summaryFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot evaluate " + model + ": " + e.getMessage(), e);
+        }
+    }
+}

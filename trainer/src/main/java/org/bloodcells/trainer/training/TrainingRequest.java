@@ -1,0 +1,53 @@
+package org.bloodcells.trainer.training;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a training run is asked to do.
+ *
+ * @param dataset     a PASCAL VOC dataset's name under {@code bloodcells.training.datasets-dir}; trains on its
+ *                    {@code train} split (val for the periodic checks), never on the held-back one
+ * @param baseVersion a registered version to fine-tune (its weights as the start), or null to train from scratch
+ * @param epochs      epochs, when no time budget is given
+ * @param minutes     a time budget in minutes, the schedule paced to end with it (instead of epochs)
+ * @param seed        the random seed
+ * @param batchSize   images per step (default 16)
+ * @param crop        training crop side in pixels (default 512)
+ * @param imageLimit  only the first N images of each split (smoke runs)
+ * @param maxSteps    stop after N optimiser steps (smoke runs)
+ * @param version     the candidate's version; by default the base (or promoted) version with {@code -run<id>}
+ * @param startedBy   who asked
+ */
+public record TrainingRequest(String dataset, String baseVersion, Integer epochs, Double minutes, Integer seed,
+        Integer batchSize, Integer crop, Integer imageLimit, Integer maxSteps, String version, String startedBy) {
+
+    /** What is wrong with the request, empty when nothing is. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (dataset == null || !dataset.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            problems.add("dataset must name a folder of the datasets directory (letters, digits, '.', '_', '-')");
+        }
+        if ((epochs == null) == (minutes == null)) {
+            problems.add("give either epochs or minutes");
+        }
+        positive(problems, "epochs", epochs);
+        positive(problems, "batchSize", batchSize);
+        positive(problems, "crop", crop);
+        positive(problems, "imageLimit", imageLimit);
+        positive(problems, "maxSteps", maxSteps);
+        if (minutes != null && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
+            problems.add("minutes must be more than 0 and at most a week");
+        }
+        if (version != null && !version.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")) {
+            problems.add("version: letters, digits, '.', '_', '+', '-', at most 64");
+        }
+        return problems;
+    }
+
+    private static void positive(List<String> problems, String name, Integer value) {
+        if (value != null && value < 1) {
+            problems.add(name + " must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package org.bloodcells.trainer.training;
+
+public enum TrainingStatus {
+    RUNNING, SUCCEEDED, FAILED, CANCELLED
+}
