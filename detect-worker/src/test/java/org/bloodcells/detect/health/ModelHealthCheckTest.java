@@ -3,6 +3,8 @@ package org.bloodcells.detect.health;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,16 +12,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.bloodcells.detect.LocalKafkaAndS3;
 import org.bloodcells.detection.SyntheticModel;
+import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Topics;
+import org.bloodcells.storage.ModelObjects;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.minio.MinioClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -92,6 +123,126 @@ class ModelHealthCheckTest {
     void aNewModelFileIsPickedUpAtTheConfiguredPace() {
         write(new SyntheticModel().metadata("model_name", "health-test-detector").metadata("model_version", "7.7.10"));
         await().atMost(Duration.ofSeconds(20)).until(() -> "7.7.10".equals(modelData().getString("version")));
+    }
+
+    /**
+     * Promotions that fail their checks are refused, reported three ways, and the running model stays: a file that is
+     * no model (its SHA-256 right), then a good model whose bytes are not the registry's (SHA-256 wrong).
+     */
+    @Test
+    @Order(3)
+    void aPromotedVersionThatFailsItsChecksIsRejectedReportedAndTheRunningOneStays() throws Exception {
+        createModelTopics();
+        ModelRef notAModel = store("health-test-detector", "7.9.0", "this is not an ONNX file".getBytes(), null);
+        promote(notAModel);
+        await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(modelData().getString("rejected"))
+                .contains("7.9.0"));
+
+        byte[] good = Files.readAllBytes(new SyntheticModel().metadata("model_name", "health-test-detector")
+                .metadata("model_version", "7.9.1").writeTo(MODEL.resolveSibling("7.9.1.onnx")));
+        ModelRef tampered = store("health-test-detector", "7.9.1", good, "0".repeat(64));
+        promote(tampered);
+        await().atMost(Duration.ofSeconds(30)).until(() -> modelData().getString("rejected").contains("7.9.1"));
+        assertTrue(modelData().getString("rejected").contains("SHA-256"), modelData().getString("rejected"));
+
+        assertEquals("7.7.10", modelData().getString("version"), "the running model stays");
+        List<JsonNode> rejections = readAll(Topics.MODELS_REJECTED);
+        assertEquals(List.of("7.9.0", "7.9.1"), rejections.stream().map(r -> r.path("model").path("version").asText())
+                .toList());
+        assertTrue(rejections.stream().allMatch(r -> r.path("workerId").asText().equals("detect-worker-test")
+                && r.path("running").asText().equals("health-test-detector 7.7.10")), rejections.toString());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("bloodcells_worker_model_rejected_total{name=\"health-test-detector\",version=\"7.9.0\"} 1.0"),
+                metrics.lines().filter(l -> l.contains("rejected")).toList().toString());
+    }
+
+    /** A good promotion is fetched, checked and swapped in; from then on the registry rules, not the file. */
+    @Test
+    @Order(4)
+    void aPromotedVersionIsFetchedCheckedAndSwappedInAndTheFileNoLongerRules() throws Exception {
+        createModelTopics();
+        byte[] model = Files.readAllBytes(new SyntheticModel().metadata("model_name", "health-test-detector")
+                .metadata("model_version", "7.8.0").writeTo(MODEL.resolveSibling("7.8.0.onnx")));
+        ModelRef version = store("health-test-detector", "7.8.0", model, null);
+        promote(version);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "7.8.0".equals(modelData().getString("version")));
+        assertEquals(version.sha256(), modelData().getString("sha256"));
+        assertTrue(modelData().getString("source").startsWith("registry models/health-test-detector/7.8.0/"),
+                modelData().getString("source"));
+
+        write(new SyntheticModel().metadata("model_name", "health-test-detector").metadata("model_version", "7.7.20"));
+        Thread.sleep(2_000); // ten times reload-every
+        assertEquals("7.8.0", modelData().getString("version"), "a promotion in force is not undone by the file");
+    }
+
+    /** Other test classes' workers must not find these promotions. */
+    @AfterAll
+    static void deleteModelTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")))) {
+            admin.deleteTopics(List.of(Topics.MODELS_PROMOTED, Topics.MODELS_REJECTED)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void createModelTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")))) {
+            for (NewTopic topic : List.of(new NewTopic(Topics.MODELS_PROMOTED, 1, (short) 1)
+                    .configs(Topics.MODELS_PROMOTED_CONFIG), new NewTopic(Topics.MODELS_REJECTED, 1, (short) 1))) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stores a version's file in the models bucket as the trainer does; the ref carries {@code sha} or the real one. */
+    private static ModelRef store(String name, String version, byte[] bytes, String sha) throws Exception {
+        MinioClient minio = MinioClient.builder().endpoint(config("bloodcells.storage.endpoint"))
+                .credentials(config("bloodcells.storage.access-key"), config("bloodcells.storage.secret-key")).build();
+        ModelObjects files = new ModelObjects(minio, "models");
+        files.ensureBucket();
+        Path file = Files.createTempFile("model", ".onnx");
+        Files.write(file, bytes);
+        String key = files.put(name, version, ModelObjects.MODEL_FILE, file, "application/octet-stream");
+        String actual = ModelObjects.sha256(file);
+        Files.delete(file);
+        return new ModelRef(name, version, "models", key, sha != null ? sha : actual);
+    }
+
+    private static void promote(ModelRef model) throws Exception {
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, model.name(), json.writeValueAsString(
+                    new ModelPromoted(model, null, "ops-test", null, Instant.now())))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<JsonNode> readAll(String topic) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")),
+                new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+                    records.add(json.readTree(record.value()));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static String config(String key) {
+        return ConfigProvider.getConfig().getValue(key, String.class);
     }
 
     private static JsonPath modelData() {

@@ -40,8 +40,9 @@ public class ResultReader {
         if (!queries.slideKnown(slideId)) {
             return Optional.empty();
         }
+        List<ModelVersion> versions = queries.slideModelVersions(slideId);
         return Optional.of(new SlideCounts(slideId, queries.slideDoneImages(slideId), queries.slideCounts(slideId),
-                queries.slideModelVersions(slideId), promoted()));
+                versions, promoted(versions)));
     }
 
     @Transactional
@@ -50,14 +51,17 @@ public class ResultReader {
         if (progress.total() == 0) {
             return Optional.empty();
         }
-        return Optional.of(new BatchSummary(batchId, progress, queries.batchCounts(batchId),
-                queries.batchModelVersions(batchId), promoted()));
+        List<ModelVersion> versions = queries.batchModelVersions(batchId);
+        return Optional.of(new BatchSummary(batchId, progress, queries.batchCounts(batchId), versions,
+                promoted(versions)));
     }
 
-    /** The versions in force, which the totals follow where an image has a run of them. */
-    private static List<ModelVersion> promoted() {
-        return PromotedModel.all().stream().map(p -> new ModelVersion(p.modelName, p.modelVersion))
-                .sorted(java.util.Comparator.comparing(ModelVersion::name)).toList();
+    /** The versions in force of the models whose runs make up the totals. */
+    private static List<ModelVersion> promoted(List<ModelVersion> counted) {
+        Set<String> models = new TreeSet<>();
+        counted.forEach(v -> models.add(v.name()));
+        return models.stream().flatMap(name -> PromotedModel.of(name).stream())
+                .map(p -> new ModelVersion(p.modelName, p.modelVersion)).toList();
     }
 
     /**

@@ -21,6 +21,8 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.bloodcells.events.CellDetections;
+import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Scale;
 import org.bloodcells.events.Topics;
 import org.bloodcells.http.Problem;
@@ -252,6 +254,50 @@ class ResultsFromEventsTest {
                 .body("counts.Platelets", equalTo(0))
                 .body("modelVersions", hasSize(1))
                 .body("modelVersions[0].version", equalTo("2.0.0"));
+    }
+
+    /**
+     * Counts follow the promoted version: an image counts its run of the promoted version where it has one (a newer
+     * run of another version does not replace it), else its latest run; the batch says which versions it is made
+     * of, and two versions' runs compare per image.
+     */
+    @Test
+    void countsFollowThePromotedVersionAndTwoVersionsCompareImageByImage() {
+        String model = "promotion-test-" + UUID.randomUUID();
+        String a = newImageId();
+        String b = newImageId();
+        events.publish(uploaded(a, slide, batch));
+        events.publish(uploaded(b, slide, batch));
+        events.publish(run(a, model, "1.0.0", 3, T1));
+        events.publish(run(b, model, "1.0.0", 5, T1));
+        events.publish(run(a, model, "2.0.0", 7, T2));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch)
+                .then().statusCode(200).body("counts.RBC", equalTo(12)).body("promoted", hasSize(0)));
+
+        events.publish(new ModelPromoted(new ModelRef(model, "1.0.0", "models", model + "/1.0.0/model.onnx",
+                "ab".repeat(32)), null, "ops-test", null, T2));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch)
+                .then().statusCode(200).body("counts.RBC", equalTo(8))
+                .body("promoted.find { it.name == '" + model + "' }.version", equalTo("1.0.0")));
+        events.publish(run(a, model, "3.0.0", 11, T2.plusSeconds(60)));
+        events.awaitConsumed(Topics.CELL_DETECTIONS);
+        when().get("/images/{id}", a).then().body("detection.modelVersion", equalTo("1.0.0"));
+
+        when().get("/batches/{batch}/compare?from=1.0.0&to=2.0.0&model=" + model, batch).then().statusCode(200)
+                .body("images", hasSize(1))
+                .body("images[0].imageId", equalTo(a))
+                .body("images[0].from.RBC", equalTo(3))
+                .body("images[0].to.RBC", equalTo(7))
+                .body("images[0].difference.RBC", equalTo(4))
+                .body("pending", equalTo(List.of(b)))
+                .body("totals.difference.RBC", equalTo(4));
+        when().get("/batches/{batch}/compare?from=1.0.0", batch).then().statusCode(400);
+    }
+
+    private static CellDetections run(String imageId, String model, String version, int rbc, Instant at) {
+        CellDetections plain = detections(imageId, version, rbc, 0, 0, at);
+        return new CellDetections(imageId, model, version, plain.imageWidth(), plain.imageHeight(), plain.cells(),
+                plain.counts(), plain.inferenceMillis(), plain.workerId(), at);
     }
 
     @Test

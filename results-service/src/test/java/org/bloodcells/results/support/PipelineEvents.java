@@ -29,6 +29,7 @@ import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.Topics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -99,6 +100,10 @@ public final class PipelineEvents implements AutoCloseable {
 
     public void publish(CellDetections event) {
         send(Topics.CELL_DETECTIONS, event.imageId(), toJson(event));
+    }
+
+    public void publish(ModelPromoted event) {
+        send(Topics.MODELS_PROMOTED, event.model().name(), toJson(event));
     }
 
     public void publish(DeadLetter event) {

@@ -16,11 +16,14 @@ import java.util.List;
  * @param crop        training crop side in pixels (default 512)
  * @param imageLimit  only the first N images of each split (smoke runs)
  * @param maxSteps    stop after N optimiser steps (smoke runs)
+ * @param valEvery    epochs between the checks on val, whose best checkpoint is kept beside the last (default 10); 0
+ *                    checks nothing (the candidate is measured on the held-back split anyway)
  * @param version     the candidate's version; by default the base (or promoted) version with {@code -run<id>}
  * @param startedBy   who asked
  */
 public record TrainingRequest(String dataset, String baseVersion, Integer epochs, Double minutes, Integer seed,
-        Integer batchSize, Integer crop, Integer imageLimit, Integer maxSteps, String version, String startedBy) {
+        Integer batchSize, Integer crop, Integer imageLimit, Integer maxSteps, Integer valEvery, String version,
+        String startedBy) {
 
     /** What is wrong with the request, empty when nothing is. */
     public List<String> problems() {
@@ -36,6 +39,9 @@ public record TrainingRequest(String dataset, String baseVersion, Integer epochs
         positive(problems, "crop", crop);
         positive(problems, "imageLimit", imageLimit);
         positive(problems, "maxSteps", maxSteps);
+        if (valEvery != null && valEvery < 0) {
+            problems.add("valEvery must be 0 (no checks) or more");
+        }
         if (minutes != null && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
             problems.add("minutes must be more than 0 and at most a week");
         }

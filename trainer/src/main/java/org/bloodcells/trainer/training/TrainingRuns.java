@@ -205,6 +205,10 @@ public class TrainingRuns {
             add(args, "--crop", request.crop());
             add(args, "--limit", request.imageLimit());
             add(args, "--max-steps", request.maxSteps());
+            if (request.valEvery() != null) {
+                args.addAll(request.valEvery() == 0 ? List.of("--val-split", "")
+                        : List.of("--eval-every", request.valEvery().toString()));
+            }
             if (config.threads() > 0) {
                 add(args, "--threads", config.threads());
             }
