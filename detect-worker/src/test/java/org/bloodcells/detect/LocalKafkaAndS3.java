@@ -33,13 +33,17 @@ public class LocalKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
 
     public static final String STORAGE = "storage";
     public static final String UNREACHABLE = "unreachable";
+    /** With this argument set to {@code true} the model topics exist before the worker starts (its test deletes them). */
+    public static final String MODEL_TOPICS = "model-topics";
 
     private final LocalInfrastructureTestResource infrastructure = new LocalInfrastructureTestResource();
     private boolean storageUnreachable;
+    private boolean modelTopics;
 
     @Override
     public void init(Map<String, String> initArgs) {
         storageUnreachable = UNREACHABLE.equals(initArgs.get(STORAGE));
+        modelTopics = "true".equals(initArgs.get(MODEL_TOPICS));
     }
 
     @Override
@@ -48,6 +52,9 @@ public class LocalKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
         properties.keySet().removeIf(key -> key.startsWith("quarkus.datasource."));
         createTopics(properties.get("kafka.bootstrap.servers"),
                 Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS, Topics.DEAD_LETTERS);
+        if (modelTopics) {
+            createTopics(properties.get("kafka.bootstrap.servers"), Topics.MODELS_PROMOTED, Topics.MODELS_REJECTED);
+        }
         if (storageUnreachable) {
             properties.put("bloodcells.storage.endpoint", "http://127.0.0.1:" + closedPort());
         }

@@ -257,7 +257,7 @@ class UploadToCountsIT {
         Origin origin = new Origin("scanner-e2e", "slide-rollout", "batch-rollout");
         List<String> bases = List.of("BloodImage_00007", "BloodImage_00011", "BloodImage_00015", "BloodImage_00016");
         Map<String, String> baseOf = new LinkedHashMap<>();
-        List<Upload> firstHalf = variants(bases, 8, baseOf);
+        List<Upload> firstHalf = variants(bases, 4, baseOf);
         assertEquals(201, client.upload(firstHalf, origin).status());
         await().atMost(PROCESSING).pollInterval(Duration.ofMillis(100)).until(() -> detectionsOf(List.copyOf(baseOf
                 .keySet())).size() >= 1);
@@ -269,7 +269,7 @@ class UploadToCountsIT {
         assertEquals(releasedVersion, promoted.body().path("previous").asText());
         awaitEveryWorkerRuns(candidate);
         timings.put("promotion to every worker running it", elapsed(promoting));
-        List<Upload> secondHalf = variants(bases, 8, baseOf);
+        List<Upload> secondHalf = variants(bases, 4, baseOf);
         assertEquals(201, client.upload(secondHalf, origin).status());
         List<String> ids = List.copyOf(baseOf.keySet());
         Map<String, JsonNode> stored = awaitDone(ids);

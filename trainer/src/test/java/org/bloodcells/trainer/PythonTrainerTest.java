@@ -14,6 +14,7 @@ import org.bloodcells.images.BccdImages;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PythonTrainerTest {
 
     private static final Path SOURCES = Path.of("python");
+    /** The JUnit tag of the GPU recipe's check, excluded by default (the trainer's pom). */
+    static final String GPU_RECIPE = "gpu-recipe";
     private static PythonTrainer trainer;
 
     @BeforeAll
@@ -49,9 +52,12 @@ class PythonTrainerTest {
 
     /**
      * The one-call GPU recipe (trainer/gpu-run.sh), run here on CPU with a few steps: a GPU session has one call
-     * to spend on it and no time to find out that it broke.
+     * to spend on it and no time to find out that it broke. Not part of {@code mvn verify} (CI's time is short, and
+     * the trainer service's training runs, which the end-to-end journey exercises, train, export and load the same
+     * way): run it before a device session with {@code mvn -pl trainer test -DexcludedGroups= -Dgroups=gpu-recipe}.
      */
     @Test
+    @Tag(GPU_RECIPE)
     void theGpuRecipeBringsBackWeightsTheExporterTurnsIntoAModelTheCoreRuns(@TempDir Path out) throws Exception {
         Path voc = BccdImages.directory();
         trainer.runRecipe(Path.of("gpu-run.sh"), Map.of("OUT", out.toString(), "GPU_VOC", voc.toString(),

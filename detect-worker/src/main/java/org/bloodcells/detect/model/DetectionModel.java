@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -91,18 +92,22 @@ public class DetectionModel implements ModelLease.Source {
     @Inject
     public DetectionModel(DetectWorkerConfig config, WorkerMetrics metrics, ModelPromotions promotions) {
         this(config.detector().modelPath(), runtime(config.detector()), config.detector().overrides(),
-                loaded -> metrics.modelInUse(loaded.model(), loaded.executionProvider().used().label()), promotions);
-        promotions.inForce(config.detector().promotionWait()).ifPresent(promotion -> apply(promotion.model()));
+                loaded -> metrics.modelInUse(loaded.model(), loaded.executionProvider().used().label()), promotions,
+                config.detector().promotionWait());
     }
 
     /** @param onLoad told of every model this loads, the first and every swapped-in one */
     DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
             Consumer<CellDetector> onLoad) {
-        this(modelPath, runtime, overrides, onLoad, null);
+        this(modelPath, runtime, overrides, onLoad, null, Duration.ZERO);
     }
 
-    private DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
-            Consumer<CellDetector> onLoad, ModelPromotions promotions) {
+    /**
+     * Loads the model file, then (with {@code promotions}) the version in force on {@code models-promoted} if Kafka
+     * tells it within {@code promotionWait}: a worker started after a promotion runs the promoted version.
+     */
+    DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
+            Consumer<CellDetector> onLoad, ModelPromotions promotions, Duration promotionWait) {
         this.promotions = promotions;
         this.modelFile = modelPath.toAbsolutePath().normalize();
         this.runtime = runtime;
@@ -132,6 +137,9 @@ public class DetectionModel implements ModelLease.Source {
         detector.executionProvider().warning().ifPresent(w -> LOG.warnf("Execution provider %s: %s",
                 runtime.provider().label(), w));
         onLoad.accept(detector);
+        if (promotions != null) {
+            promotions.inForce(promotionWait).ifPresent(promotion -> apply(promotion.model()));
+        }
     }
 
     private static SessionSettings runtime(DetectWorkerConfig.Detector detector) {

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,13 +62,20 @@ public class ModelPromotions {
     private KafkaConsumer<String, String> consumer;
     private volatile String lastRejection;
 
+    @Inject
     public ModelPromotions(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ModelObjects files,
             DetectWorkerConfig config, WorkerMetrics metrics,
             @Channel(Topics.MODELS_REJECTED) MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
+        this(bootstrapServers, files, config.detector().modelCacheDir(), config.worker().id().orElse("detect-worker"),
+                metrics, rejections, json);
+    }
+
+    ModelPromotions(String bootstrapServers, ModelObjects files, Path cacheDir, String workerId, WorkerMetrics metrics,
+            MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
         this.bootstrapServers = bootstrapServers;
         this.files = files;
-        this.cacheDir = config.detector().modelCacheDir();
-        this.workerId = config.worker().id().orElse("detect-worker");
+        this.cacheDir = cacheDir;
+        this.workerId = workerId;
         this.metrics = metrics;
         this.rejections = rejections;
         this.json = json;

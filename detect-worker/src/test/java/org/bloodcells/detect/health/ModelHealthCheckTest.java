@@ -51,7 +51,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.minio.MinioClient;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -66,7 +65,6 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestProfile(ModelHealthCheckTest.SyntheticModelWithOverride.class)
-@WithTestResource(LocalKafkaAndS3.class)
 class ModelHealthCheckTest {
 
     static final Path MODEL = Path.of("target/health-test/model.onnx").toAbsolutePath();
@@ -85,6 +83,12 @@ class ModelHealthCheckTest {
                     "bloodcells.detector.reload-every", "0.2s",
                     channel + ".topic", Topics.IMAGES_UPLOADED + "-health",
                     channel + ".group.id", "detect-worker-health");
+        }
+
+        /** The model topics exist from the start: the worker follows promotions at once. */
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(LocalKafkaAndS3.class, Map.of(LocalKafkaAndS3.MODEL_TOPICS, "true")));
         }
     }
 

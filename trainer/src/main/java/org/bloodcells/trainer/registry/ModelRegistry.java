@@ -207,7 +207,24 @@ public class ModelRegistry {
             // measured twice at once: the other measurement is stored, and equal
             LOG.debugf("Figures of %s %s already stored: %s", version.name, version.version, e.getMessage());
         }
+        storeSummary(version, figures);
         return figures;
+    }
+
+    /** The evaluation's summary beside the version's file: {@code heldback-<split>-<fingerprint>.json}. */
+    private void storeSummary(ModelVersion version, Figures figures) {
+        try {
+            Path file = Files.createTempFile("heldback", ".json");
+            try {
+                json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), figures);
+                files.put(version.name, version.version, "heldback-" + figures.split() + "-"
+                        + figures.splitFingerprint().substring(0, 12) + ".json", file, "application/json");
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the figures of " + version.name + " " + version.version, e);
+        }
     }
 
     /** The version's file, downloaded once and checked against its SHA-256. */
