@@ -116,6 +116,7 @@ public final class DemoRun implements Callable<Integer> {
             Thread.sleep(50);
         }
         printTable(out, fileById, finished, secondsToRow);
+        platform.awaitTrainer();
         out.println();
         out.println("Batch " + origin.batchId() + ": " + client.batch(origin.batchId()));
         out.println();
@@ -125,6 +126,7 @@ public final class DemoRun implements Callable<Integer> {
         out.println("  curl " + platform.resultsUri() + "/images/" + fileById.keySet().iterator().next());
         out.println("  upload: curl -F scannerId=s1 -F slideId=sl1 -F batchId=b1 -F file=@some.jpg "
                 + platform.ingestUri() + "/images");
+        out.println("  model registry: curl " + platform.trainerUri() + "/models");
     }
 
     private static void printTable(PrintStream out, Map<String, String> fileById, Map<String, JsonNode> finished,

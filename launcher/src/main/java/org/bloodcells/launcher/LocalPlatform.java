@@ -24,9 +24,12 @@ public final class LocalPlatform implements AutoCloseable {
     private final List<ServiceProcess> workers;
     private final ServiceProcess results;
     private final ServiceProcess trainer;
+    private final Progress progress;
+    private boolean trainerReady;
 
     private LocalPlatform(LocalInfrastructure infrastructure, ServiceProcess ingest, List<ServiceProcess> workers,
-            ServiceProcess results, ServiceProcess trainer) {
+            ServiceProcess results, ServiceProcess trainer, Progress progress) {
+        this.progress = progress;
         this.infrastructure = infrastructure;
         this.ingest = ingest;
         this.workers = List.copyOf(workers);
@@ -143,11 +146,13 @@ public final class LocalPlatform implements AutoCloseable {
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), resultsConfig, runDir);
             started.add(results);
-            for (ServiceProcess service : started) {
+            // The trainer finishes starting (its first start imports the release) while uploads already flow: the
+            // workers run the same release from their model file until its promotion arrives. awaitTrainer() waits.
+            for (ServiceProcess service : started.subList(1, started.size())) {
                 service.awaitReady(Duration.ofSeconds(120));
                 progress.step(service.name() + " ready at " + service.baseUri() + " (log: " + service.log() + ")");
             }
-            return new LocalPlatform(infrastructure, ingest, workers, results, trainer);
+            return new LocalPlatform(infrastructure, ingest, workers, results, trainer, progress);
         } catch (IOException | RuntimeException e) {
             for (ServiceProcess service : started) {
                 service.close();
@@ -185,6 +190,15 @@ public final class LocalPlatform implements AutoCloseable {
 
     public URI trainerUri() {
         return trainer.baseUri();
+    }
+
+    /** Waits for the trainer (the model registry) to be ready; {@link #start} does not. */
+    public synchronized void awaitTrainer() {
+        if (!trainerReady) {
+            trainer.awaitReady(Duration.ofSeconds(120));
+            trainerReady = true;
+            progress.step(trainer.name() + " ready at " + trainer.baseUri() + " (log: " + trainer.log() + ")");
+        }
     }
 
     public PlatformClient client() {

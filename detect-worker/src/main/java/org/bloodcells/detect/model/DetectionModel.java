@@ -157,29 +157,39 @@ public class DetectionModel implements ModelLease.Source {
     @Override
     public ModelLease lease() {
         lock.readLock().lock();
-        CellDetector leased = detector;
-        String leasedSha = runningSha;
-        return new ModelLease() {
-            private boolean open = true;
+        return new Lease(detector, runningSha, lock.readLock()::unlock);
+    }
 
-            @Override
-            public CellDetector detector() {
-                return leased;
-            }
+    /** A detector leased for one batch; {@code release} runs once, on the first close. */
+    private static final class Lease implements ModelLease {
+        private final CellDetector detector;
+        private final String sha256;
+        private Runnable release;
 
-            @Override
-            public String sha256() {
-                return leasedSha;
-            }
+        Lease(CellDetector detector, String sha256, Runnable release) {
+            this.detector = detector;
+            this.sha256 = sha256;
+            this.release = release;
+        }
 
-            @Override
-            public void close() {
-                if (open) {
-                    open = false;
-                    lock.readLock().unlock();
-                }
+        @Override
+        public CellDetector detector() {
+            return detector;
+        }
+
+        @Override
+        public String sha256() {
+            return sha256;
+        }
+
+        @Override
+        public void close() {
+            if (release != null) {
+                Runnable once = release;
+                release = null;
+                once.run();
             }
-        };
+        }
     }
 
     public ModelInfo info() {
@@ -315,24 +325,8 @@ public class DetectionModel implements ModelLease.Source {
                     throw new ModelLease.ModelUnavailableException(version, e.getMessage());
                 }
             }
-            CellDetector leased = other;
-            String leasedSha = otherSha;
-            return new ModelLease() {
-                @Override
-                public CellDetector detector() {
-                    return leased;
-                }
-
-                @Override
-                public String sha256() {
-                    return leasedSha;
-                }
-
-                @Override
-                public void close() {
-                    // kept for the next batch of the same re-processing; replaced by the next version asked for
-                }
-            };
+            // kept for the next batch of the same re-processing; replaced by the next version asked for
+            return new Lease(other, otherSha, () -> { });
         }
     }
 

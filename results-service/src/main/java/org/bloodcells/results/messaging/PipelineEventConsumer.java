@@ -80,17 +80,13 @@ public class PipelineEventConsumer {
     @Incoming(Topics.MODELS_PROMOTED)
     @Blocking
     public void onModelPromoted(ConsumerRecord<String, String> record) {
-        storeOr(record, ModelPromoted.class, EventCheck::problemWith, recorder::recordPromotion,
-                (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
-                        skipped.offset(), letter.reason()));
+        storeOr(record, ModelPromoted.class, EventCheck::problemWith, recorder::recordPromotion, this::skip);
     }
 
     @Incoming(Topics.DEAD_LETTERS)
     @Blocking
     public void onDeadLetter(ConsumerRecord<String, String> record) {
-        storeOr(record, DeadLetter.class, EventCheck::problemWith, recorder::recordDeadLetter,
-                (skipped, letter) -> LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(),
-                        skipped.offset(), letter.reason()));
+        storeOr(record, DeadLetter.class, EventCheck::problemWith, recorder::recordDeadLetter, this::skip);
     }
 
     /**
@@ -106,6 +102,11 @@ public class PipelineEventConsumer {
         } else {
             unusable.accept(record, ((Unusable<T>) reading).deadLetter());
         }
+    }
+
+    /** A record of a topic whose unusable records are not parked (dead letters, promotions): logged and passed. */
+    private void skip(ConsumerRecord<String, String> skipped, DeadLetter letter) {
+        LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(), skipped.offset(), letter.reason());
     }
 
     private void park(ConsumerRecord<String, String> record, DeadLetter letter) {

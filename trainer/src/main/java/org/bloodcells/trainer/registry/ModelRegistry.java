@@ -92,16 +92,19 @@ public class ModelRegistry {
     }
 
     /**
-     * Stores the file and registers it as a candidate, or as the promoted version when {@code promote} is set (the
-     * first import of a model). The file must load in the workers' detection core.
+     * Stores the file and registers it as a candidate, or, with {@code promoteIfFirst} and no promoted version of its
+     * name yet (the first import of a model), as the promoted version. The file must load in the workers' detection
+     * core.
      *
      * @throws ModelContractException when it does not
      */
-    public ModelVersion register(Registration registration, boolean promote) {
+    public ModelVersion register(Registration registration, boolean promoteIfFirst) {
         ModelInfo info;
         try (CellDetector detector = CellDetector.load(registration.file(), 1)) {
             info = detector.model();
         }
+        boolean promote = promoteIfFirst
+                && QuarkusTransaction.joiningExisting().call(() -> ModelVersion.promoted(info.name())).isEmpty();
         String sha256;
         long size;
         try {
@@ -161,20 +164,29 @@ public class ModelRegistry {
     }
 
     private void storeCard(ModelVersion version, String card) {
-        if (card == null) {
-            return;
+        if (card != null) {
+            putFile(version, "card.md", "text/markdown", file -> Files.writeString(file, card, StandardCharsets.UTF_8));
         }
+    }
+
+    /** Writes a file of the version through a temporary file, and stores it beside the version's model. */
+    private void putFile(ModelVersion version, String fileName, String contentType, FileWriter writer) {
         try {
-            Path file = Files.createTempFile("card", ".md");
+            Path file = Files.createTempFile("registry", fileName);
             try {
-                Files.writeString(file, card, StandardCharsets.UTF_8);
-                files.put(version.name, version.version, "card.md", file, "text/markdown");
+                writer.write(file);
+                files.put(version.name, version.version, fileName, file, contentType);
             } finally {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the card of " + version.name + " " + version.version, e);
+            throw new UncheckedIOException("cannot write " + fileName + " of " + version.name + " " + version.version, e);
         }
+    }
+
+    @FunctionalInterface
+    private interface FileWriter {
+        void write(Path file) throws IOException;
     }
 
     /**
@@ -213,18 +225,8 @@ public class ModelRegistry {
 
     /** The evaluation's summary beside the version's file: {@code heldback-<split>-<fingerprint>.json}. */
     private void storeSummary(ModelVersion version, Figures figures) {
-        try {
-            Path file = Files.createTempFile("heldback", ".json");
-            try {
-                json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), figures);
-                files.put(version.name, version.version, "heldback-" + figures.split() + "-"
-                        + figures.splitFingerprint().substring(0, 12) + ".json", file, "application/json");
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the figures of " + version.name + " " + version.version, e);
-        }
+        putFile(version, "heldback-" + figures.split() + "-" + figures.splitFingerprint().substring(0, 12) + ".json",
+                "application/json", file -> json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), figures));
     }
 
     /** The version's file, downloaded once and checked against its SHA-256. */

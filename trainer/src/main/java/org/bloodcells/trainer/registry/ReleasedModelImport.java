@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.bloodcells.detection.CellDetector;
-import org.bloodcells.detection.ModelInfo;
+import org.bloodcells.storage.ModelObjects;
 import org.bloodcells.trainer.config.TrainerConfig;
 import org.bloodcells.trainer.promotion.PromotionTopics;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,24 +33,28 @@ class ReleasedModelImport {
             @ConfigProperty(name = "kafka.bootstrap.servers") String kafka) {
         PromotionTopics.ensure(kafka);
         for (Path file : releasedFiles(config.models().dir())) {
-            ModelInfo info;
-            try (CellDetector detector = CellDetector.load(file, 1)) {
-                info = detector.model();
+            String sha256;
+            try {
+                sha256 = ModelObjects.sha256(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
             }
-            if (QuarkusTransaction.joiningExisting().call(() -> ModelVersion.byName(info.name(), info.version()))
-                    .isPresent()) {
+            // known by its bytes: no ONNX session to open (a later start, or the same file under another name)
+            if (QuarkusTransaction.joiningExisting().call(() -> ModelVersion.count("sha256", sha256)) > 0) {
                 continue;
             }
-            boolean first = QuarkusTransaction.joiningExisting().call(() -> ModelVersion.promoted(info.name())).isEmpty();
             String base = file.getFileName().toString().replaceFirst("\\.onnx$", "");
             Path card = file.resolveSibling("README.md");
             try {
                 registry.register(new ModelRegistry.Registration(file, null, null, null, null, null,
                         "released models/" + file.getFileName(), "release import",
                         Files.exists(card) ? Files.readString(card) : null, file.resolveSibling(base + ".metrics.json")),
-                        first);
+                        true);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + card, e);
+            } catch (ModelRegistry.VersionConflictException e) {
+                // a released file changed under a version the registry holds: the registry's file stands
+                LOG.errorf("Not importing %s: %s", file, e.getMessage());
             }
         }
         LOG.infof("Model registry: %d versions", QuarkusTransaction.joiningExisting().call(() -> ModelVersion.count()));
