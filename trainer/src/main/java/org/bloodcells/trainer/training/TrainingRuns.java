@@ -368,15 +368,15 @@ public class TrainingRuns {
 
         PrintStream printStream() {
             return new PrintStream(new OutputStream() {
-                private final StringBuilder pending = new StringBuilder();
+                private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
 
                 @Override
                 public void write(int b) {
                     if (b == '\n') {
-                        line(pending.toString());
-                        pending.setLength(0);
+                        line(pending.toString(StandardCharsets.UTF_8));
+                        pending.reset();
                     } else {
-                        pending.append((char) b);
+                        pending.write(b);
                     }
                 }
             }, true, StandardCharsets.UTF_8);
