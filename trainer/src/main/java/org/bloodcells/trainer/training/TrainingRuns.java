@@ -183,6 +183,8 @@ public class TrainingRuns {
         Path dir = config.workDir().resolve("run-" + id);
         RunLog log = new RunLog(id, dir.resolve("run.log"));
         try {
+            // a run of this id from an earlier registry (a database started afresh) must not lend this one its files
+            deleteRecursively(dir);
             Files.createDirectories(dir);
             PythonTrainer python = PythonTrainer.find(config.pythonSources()).orElseThrow(() -> new IllegalStateException(
                     "no python3 here imports torch, torchvision and onnx: set TRAINER_PYTHON to one that does"));
@@ -268,6 +270,17 @@ public class TrainingRuns {
             }
         } finally {
             active.compareAndSet(me, null);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
         }
     }
 
