@@ -139,9 +139,7 @@ class UploadToCountsIT {
 
     @Test
     void aNonImageUploadIsRefusedAndNothingIsStoredOrPublished() throws Exception {
-        MinioClient s3 = MinioClient.builder().endpoint(platform.infrastructure().s3().endpoint())
-                .credentials(platform.infrastructure().s3().accessKey(), platform.infrastructure().s3().secretKey())
-                .build();
+        MinioClient s3 = s3();
         long objectsBefore = countObjects(s3);
         long eventsBefore = topics.endOffset(Topics.IMAGES_UPLOADED);
 
@@ -385,9 +383,7 @@ class UploadToCountsIT {
 
     /** The registry's file of a version, from the models bucket. */
     private static Path download(JsonNode model) throws Exception {
-        MinioClient s3 = MinioClient.builder().endpoint(platform.infrastructure().s3().endpoint())
-                .credentials(platform.infrastructure().s3().accessKey(), platform.infrastructure().s3().secretKey())
-                .build();
+        MinioClient s3 = s3();
         Path file = Files.createTempFile("candidate", ".onnx");
         try (var in = s3.getObject(io.minio.GetObjectArgs.builder().bucket(model.path("bucket").asText())
                 .object(model.path("objectKey").asText()).build())) {
@@ -438,6 +434,13 @@ class UploadToCountsIT {
             }
         }
         return found;
+    }
+
+    /** A client of the platform's S3 server, as a test's own eyes on the buckets. */
+    private static MinioClient s3() {
+        return MinioClient.builder().endpoint(platform.infrastructure().s3().endpoint())
+                .credentials(platform.infrastructure().s3().accessKey(), platform.infrastructure().s3().secretKey())
+                .build();
     }
 
     private static long countObjects(MinioClient s3) {

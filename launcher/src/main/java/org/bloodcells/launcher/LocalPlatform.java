@@ -148,7 +148,10 @@ public final class LocalPlatform implements AutoCloseable {
             started.add(results);
             // The trainer finishes starting (its first start imports the release) while uploads already flow: the
             // workers run the same release from their model file until its promotion arrives. awaitTrainer() waits.
-            for (ServiceProcess service : started.subList(1, started.size())) {
+            for (ServiceProcess service : started) {
+                if (service == trainer) {
+                    continue;
+                }
                 service.awaitReady(Duration.ofSeconds(120));
                 progress.step(service.name() + " ready at " + service.baseUri() + " (log: " + service.log() + ")");
             }

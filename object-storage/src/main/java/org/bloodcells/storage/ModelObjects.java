@@ -117,6 +117,18 @@ public final class ModelObjects {
         }
     }
 
+    /**
+     * The version's file in {@code cacheDir} ({@code <name>/<version>/<sha256>.onnx}), fetched and checked by
+     * {@link #fetch} the first time: a file of that name was checked when it was written.
+     */
+    public Path fetchCached(ModelRef model, Path cacheDir) {
+        Path file = cacheDir.resolve(model.name()).resolve(model.version()).resolve(model.sha256() + ".onnx");
+        if (!Files.exists(file)) {
+            fetch(model, file);
+        }
+        return file;
+    }
+
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256())) {

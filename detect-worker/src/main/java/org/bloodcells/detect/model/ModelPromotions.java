@@ -1,6 +1,5 @@
 package org.bloodcells.detect.model;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,11 +138,7 @@ public class ModelPromotions {
 
     /** The version's file in this replica's cache, fetched and checked against the registry's SHA-256 once. */
     public Path download(ModelRef model) {
-        Path file = cacheDir.resolve(model.name()).resolve(model.version()).resolve(model.sha256() + ".onnx");
-        if (!Files.exists(file)) {
-            files.fetch(model, file);
-        }
-        return file;
+        return files.fetchCached(model, cacheDir);
     }
 
     /** This replica will not run {@code model}: said in the log, a metric, readiness detail and a ModelRejected. */

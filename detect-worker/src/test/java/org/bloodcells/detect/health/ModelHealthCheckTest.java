@@ -16,12 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,7 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -136,7 +133,6 @@ class ModelHealthCheckTest {
     @Test
     @Order(3)
     void aPromotedVersionThatFailsItsChecksIsRejectedReportedAndTheRunningOneStays() throws Exception {
-        createModelTopics();
         ModelRef notAModel = store("health-test-detector", "7.9.0", "this is not an ONNX file".getBytes(), null);
         promote(notAModel);
         await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(modelData().getString("rejected"))
@@ -164,7 +160,6 @@ class ModelHealthCheckTest {
     @Test
     @Order(4)
     void aPromotedVersionIsFetchedCheckedAndSwappedInAndTheFileNoLongerRules() throws Exception {
-        createModelTopics();
         byte[] model = Files.readAllBytes(new SyntheticModel().metadata("model_name", "health-test-detector")
                 .metadata("model_version", "7.8.0").writeTo(MODEL.resolveSibling("7.8.0.onnx")));
         ModelRef version = store("health-test-detector", "7.8.0", model, null);
@@ -184,21 +179,6 @@ class ModelHealthCheckTest {
     static void deleteModelTopics() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")))) {
             admin.deleteTopics(List.of(Topics.MODELS_PROMOTED, Topics.MODELS_REJECTED)).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void createModelTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")))) {
-            for (NewTopic topic : List.of(new NewTopic(Topics.MODELS_PROMOTED, 1, (short) 1)
-                    .configs(Topics.MODELS_PROMOTED_CONFIG), new NewTopic(Topics.MODELS_REJECTED, 1, (short) 1))) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 
-import org.bloodcells.detection.ModelContractException;
 import org.bloodcells.http.Problem;
 import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.trainer.promotion.PromotionRefusedException;
@@ -43,11 +42,6 @@ public class RegistryProblems {
     @ServerExceptionMapper
     public Response conflict(ModelRegistry.VersionConflictException e) {
         return new Problem(409, "Version conflict", e.getMessage()).toResponse();
-    }
-
-    @ServerExceptionMapper
-    public Response contract(ModelContractException e) {
-        return new Problem(422, "Model does not follow the contract", e.getMessage()).toResponse();
     }
 
     @ServerExceptionMapper

@@ -3,7 +3,6 @@ package org.bloodcells.trainer.evaluation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,15 +58,9 @@ public class HeldBackEvaluator {
                 "--split", config.split(), "--threads", Integer.toString(config.threads())));
         config.limit().ifPresent(n -> args.addAll(List.of("--limit", n.toString())));
         try {
-            Path summaryFile = Files.createTempFile("evaluation", ".json");
-            try {
-                args.addAll(List.of("--json", summaryFile.toString()));
-                EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(args.toArray(String[]::new)), log);
-                return new Figures(config.dataset(), config.split(), splitFingerprint(), summary.images(),
-                        summary.metrics().ap50(), summary.metrics().ap(), json.readTree(summaryFile.toFile()));
-            } finally {
-                Files.deleteIfExists(summaryFile);
-            }
+            EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(args.toArray(String[]::new)), log);
+            return new Figures(config.dataset(), config.split(), splitFingerprint(), summary.images(),
+                    summary.metrics().ap50(), summary.metrics().ap(), json.valueToTree(summary));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot evaluate " + model + ": " + e.getMessage(), e);
         }

@@ -231,11 +231,7 @@ public class ModelRegistry {
 
     /** The version's file, downloaded once and checked against its SHA-256. */
     public Path fetch(ModelRef model) {
-        Path file = cache.resolve(model.name()).resolve(model.version()).resolve(model.sha256() + ".onnx");
-        if (!Files.exists(file)) {
-            files.fetch(model, file);
-        }
-        return file;
+        return files.fetchCached(model, cache);
     }
 
     /**
