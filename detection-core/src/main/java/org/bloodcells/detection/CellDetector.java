@@ -221,6 +221,16 @@ public final class CellDetector implements AutoCloseable {
         return settings;
     }
 
+    /** Per class of the model, the score from which a detection is counted: the model's, under this detector's floor. */
+    public Map<String, Double> countThresholds() {
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        for (String cellClass : metadata.classes()) {
+            thresholds.put(cellClass, Math.max(settings.scoreThreshold(),
+                    metadata.domain().countThreshold(cellClass, settings.scoreThreshold())));
+        }
+        return thresholds;
+    }
+
     /** The execution provider asked for and the one the session runs on, with the reason where they differ. */
     public ExecutionProvider.Selection executionProvider() {
         return provider;

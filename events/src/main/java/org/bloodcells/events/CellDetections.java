@@ -22,6 +22,7 @@ import java.util.Map;
  * @param tiles           how many tiles of the model's input the image was cut into (1: whole)
  * @param outOfDistribution why the image is unlike the model's training images (scale, colour, confidence); empty
  *                        when it is not, and its counts are as trustworthy as the model's card says
+ * @param thresholds      the post-processing that kept and counted these cells; null from workers before it was sent
  */
 public record CellDetections(
         String imageId,
@@ -36,7 +37,8 @@ public record CellDetections(
         Instant detectedAt,
         Scale scale,
         int tiles,
-        List<String> outOfDistribution) {
+        List<String> outOfDistribution,
+        Thresholds thresholds) {
 
     public CellDetections {
         outOfDistribution = outOfDistribution == null ? List.of() : List.copyOf(outOfDistribution);
@@ -48,6 +50,14 @@ public record CellDetections(
             List<DetectedCell> cells, Map<String, Integer> counts, long inferenceMillis, String workerId,
             Instant detectedAt) {
         this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
-                detectedAt, null, 1, List.of());
+                detectedAt, null, 1, List.of(), null);
+    }
+
+    /** A run whose post-processing is not said (workers before {@link Thresholds}). */
+    public CellDetections(String imageId, String modelName, String modelVersion, int imageWidth, int imageHeight,
+            List<DetectedCell> cells, Map<String, Integer> counts, long inferenceMillis, String workerId,
+            Instant detectedAt, Scale scale, int tiles, List<String> outOfDistribution) {
+        this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
+                detectedAt, scale, tiles, outOfDistribution, null);
     }
 }

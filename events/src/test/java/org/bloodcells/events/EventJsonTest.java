@@ -45,6 +45,7 @@ class EventJsonTest {
         assertEquals(null, old.scale());
         assertEquals(1, old.tiles());
         assertEquals(List.of(), old.outOfDistribution());
+        assertEquals(null, old.thresholds());
         assertEquals(null, json.readValue("{\"imageId\":\"x\",\"objectKey\":\"k\"}", ImageUploaded.class).scale());
     }
 
@@ -70,6 +71,19 @@ class EventJsonTest {
                         new DetectedCell("WBC", 0.88, 200, 150, 380, 330)),
                 Map.of("RBC", 1, "WBC", 1, "Platelets", 0), 42, "worker-1", AT);
         assertEquals(event, json.readValue(json.writeValueAsString(event), CellDetections.class));
+    }
+
+    @Test
+    void theThresholdsBehindARunsBoxesRoundTripAndSayWhichBoxCounts() throws Exception {
+        var thresholds = new Thresholds(0.3, Map.of("WBC", 0.575), "score > 0.3, 2 views");
+        var event = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.3.0", 640, 480,
+                List.of(new DetectedCell("WBC", 0.5, 1, 2, 3, 4)), Map.of("WBC", 0), 42, "worker-1", AT, null, 1,
+                List.of(), thresholds);
+        assertEquals(event, json.readValue(json.writeValueAsString(event), CellDetections.class));
+        assertEquals(false, thresholds.counts("WBC", 0.5));
+        assertEquals(true, thresholds.counts("WBC", 0.6));
+        assertEquals(true, thresholds.counts("RBC", 0.3));
+        assertEquals(false, thresholds.counts("RBC", 0.29));
     }
 
     @Test

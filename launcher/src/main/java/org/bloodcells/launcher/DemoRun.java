@@ -121,6 +121,9 @@ public final class DemoRun implements Callable<Integer> {
         out.println("Batch " + origin.batchId() + ": " + client.batch(origin.batchId()));
         out.println();
         out.println("Query further (while the platform runs; add --stay to keep it up):");
+        out.println("  analysts' web page: " + platform.resultsUri() + "/ (the API: " + platform.resultsUri()
+                + "/q/swagger-ui)");
+        out.println("  curl '" + platform.resultsUri() + "/images?batch=" + origin.batchId() + "&format=csv'");
         out.println("  curl " + platform.resultsUri() + "/batches/" + origin.batchId());
         out.println("  curl " + platform.resultsUri() + "/slides/" + origin.slideId() + "/counts");
         out.println("  curl " + platform.resultsUri() + "/images/" + fileById.keySet().iterator().next());

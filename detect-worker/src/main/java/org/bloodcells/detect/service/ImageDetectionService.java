@@ -37,6 +37,7 @@ import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Scale;
+import org.bloodcells.events.Thresholds;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;
@@ -398,10 +399,11 @@ public class ImageDetectionService {
         long began = System.nanoTime();
         DetectionResult result = detector.finish(prepared.image(), outputs);
         metrics.time(Stage.POSTPROCESS, System.nanoTime() - began);
-        return new DetectionOutcome.Detected(toEvent(prepared.event().imageId(), result, detector.model()));
+        return new DetectionOutcome.Detected(toEvent(prepared.event().imageId(), result, detector));
     }
 
-    private CellDetections toEvent(String imageId, DetectionResult result, ModelInfo model) {
+    private CellDetections toEvent(String imageId, DetectionResult result, CellDetector detector) {
+        ModelInfo model = detector.model();
         List<DetectedCell> cells = result.detections().stream()
                 .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
                 .toList();
@@ -414,7 +416,8 @@ public class ImageDetectionService {
                 result.imageWidth(), result.imageHeight(), cells, Collections.unmodifiableMap(counts),
                 result.inferenceMillis(), workerId, clock.instant(),
                 new Scale(used.known() ? used.micronsPerPixel() : null, used.source().name()), result.scale().tiles(),
-                result.outOfDistribution());
+                result.outOfDistribution(), new Thresholds(detector.settings().scoreThreshold(),
+                        detector.countThresholds(), detector.settings().describe()));
     }
 
     private ImageUploaded parse(String rawEvent) throws InvalidEventException {

@@ -113,6 +113,13 @@ class DetectionPipelineTest {
         assertEquals(new Scale(used.known() ? used.micronsPerPixel() : null, used.source().name()), published.scale());
         assertEquals(direct.scale().tiles(), published.tiles());
         assertEquals(direct.outOfDistribution(), published.outOfDistribution());
+        // The thresholds travel with the boxes, and say which of them the counts are made of.
+        java.util.Map<String, Integer> counted = new java.util.HashMap<>();
+        published.counts().keySet().forEach(c -> counted.put(c, 0));
+        published.cells().stream().filter(c -> published.thresholds().counts(c.cellClass(), c.score()))
+                .forEach(c -> counted.merge(c.cellClass(), 1, Integer::sum));
+        assertEquals(published.counts(), counted);
+        assertEquals(model.running().settings().describe(), published.thresholds().postProcessing());
     }
 
     @Test

@@ -4,11 +4,18 @@ import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Problem;
+import org.bloodcells.results.query.ImageSearch;
+import org.bloodcells.results.query.InvalidQueryException;
+import org.bloodcells.results.review.ReviewRefusedException;
 import org.bloodcells.results.service.Reprocessing;
+import org.bloodcells.storage.StorageUnavailableException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** A database outage tells the client to retry; the REST layer's own errors are mapped by http-common. */
+/**
+ * A database or storage outage tells the client to retry; a query or review that cannot be answered as sent says why
+ * (400/409). The REST layer's own errors are mapped by http-common.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
@@ -17,6 +24,29 @@ public class ProblemMapper {
     public Response databaseDown(PersistenceException e) {
         LOG.warn("Query failed", e);
         return Problem.unavailable("Results unavailable", "the results database did not answer; retry");
+    }
+
+    @ServerExceptionMapper
+    public Response searchDown(ImageSearch.SearchUnavailableException e) {
+        LOG.warn("Search failed", e);
+        return Problem.unavailable("Results unavailable", "the results database did not answer; retry");
+    }
+
+    @ServerExceptionMapper
+    public Response storageDown(StorageUnavailableException e) {
+        LOG.warn("Image read failed", e);
+        return Problem.unavailable("Image storage unavailable", "the image could not be read from storage; retry");
+    }
+
+    @ServerExceptionMapper
+    public Response invalidQuery(InvalidQueryException e) {
+        return new Problem(400, "Invalid query", e.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response reviewRefused(ReviewRefusedException e) {
+        return new Problem(e.status(), e.status() == 409 ? "Review not possible now" : "Invalid review",
+                e.getMessage()).toResponse();
     }
 
     @ServerExceptionMapper

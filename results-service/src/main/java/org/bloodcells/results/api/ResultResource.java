@@ -12,14 +12,13 @@ import jakarta.ws.rs.core.Response;
 import org.bloodcells.results.service.BatchComparison;
 import org.bloodcells.results.service.BatchSummary;
 import org.bloodcells.results.service.Reprocessing;
-import org.bloodcells.results.service.ImageResult;
 import org.bloodcells.results.service.ResultReader;
 import org.bloodcells.results.service.SlideCounts;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * Analysts' API: one image, a slide's counts, a batch's progress and counts; a batch re-processed with another model
+ * Analysts' API: a slide's counts, a batch's progress and counts; a batch re-processed with another model
  * version, and the two versions' counts compared.
  */
 @Path("/")
@@ -32,12 +31,6 @@ public class ResultResource {
     public ResultResource(ResultReader reader, Reprocessing reprocessing) {
         this.reader = reader;
         this.reprocessing = reprocessing;
-    }
-
-    @GET
-    @Path("images/{imageId}")
-    public ImageResult image(@RestPath String imageId) {
-        return reader.image(imageId).orElseThrow(() -> new NotFoundException("no image " + imageId));
     }
 
     @GET

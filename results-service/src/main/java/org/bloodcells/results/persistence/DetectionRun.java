@@ -62,6 +62,12 @@ public class DetectionRun extends PanacheEntityBase {
     /** Why the image is unlike the model's training images; empty when it is not. */
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> outOfDistribution = new ArrayList<>();
+    /** The post-processing the boxes came from (CellDetections.thresholds); null for runs from older workers. */
+    public Double scoreThreshold;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Double> countThresholds;
+    public String postProcessing;
+
     public String workerId;
     public Instant detectedAt;
     public Instant receivedAt;

@@ -1,6 +1,8 @@
 package org.bloodcells.results.persistence;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -13,6 +15,9 @@ import jakarta.persistence.OneToOne;
 import jakarta.persistence.Table;
 
 import org.bloodcells.results.service.ImageStatus;
+import org.bloodcells.results.service.ReviewStatus;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -40,6 +45,24 @@ public class Image extends PanacheEntityBase {
     @OneToOne(fetch = FetchType.LAZY)
     @JoinColumn(name = "current_run_id")
     public DetectionRun currentRun;
+
+    /** What the current run says, kept on the row for lists and aggregates (ResultRecorder keeps it in step). */
+    public String modelName;
+    public String modelVersion;
+    public Instant detectedAt;
+    public Integer rbc;
+    public Integer wbc;
+    public Integer platelets;
+
+    /** Why a person should look at the image's counts; empty when nothing is odd. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> reviewFlags = new ArrayList<>();
+
+    @Enumerated(EnumType.STRING)
+    public ReviewStatus reviewStatus = ReviewStatus.NONE;
+    public Integer rbcCorrected;
+    public Integer wbcCorrected;
+    public Integer plateletsCorrected;
 
     public String failureStage;
     public String failureReason;

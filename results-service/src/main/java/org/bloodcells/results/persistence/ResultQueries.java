@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 
 import org.bloodcells.results.service.ImageStatus;
 import org.bloodcells.results.service.ModelVersion;
+import org.bloodcells.results.service.ReviewStatus;
 
 import io.quarkus.panache.common.Parameters;
 
@@ -45,6 +46,9 @@ public class ResultQueries {
             select distinct r.modelName, r.modelVersion from Image i join i.currentRun r
             where i.batchId = :batchId and i.status = :done
             order by r.modelName, r.modelVersion""";
+
+    private static final String CORRECTED_IMAGES = """
+            select count(i) from Image i where i.%s = :id and i.status = :done and i.reviewStatus = :corrected""";
 
     private final EntityManager em;
 
@@ -99,6 +103,15 @@ public class ResultQueries {
                 .setParameter("batchId", batchId)
                 .setParameter("done", ImageStatus.DONE)
                 .getResultList());
+    }
+
+    /** DONE images of the slide ({@code slideId}) or batch ({@code batchId}) whose counts an analyst corrected. */
+    public long correctedImages(String field, String id) {
+        return em.createQuery(CORRECTED_IMAGES.formatted(field), Long.class)
+                .setParameter("id", id)
+                .setParameter("done", ImageStatus.DONE)
+                .setParameter("corrected", ReviewStatus.CORRECTED)
+                .getSingleResult();
     }
 
     private static Map<String, Long> classTotals(List<Object[]> rows) {

@@ -24,6 +24,9 @@ import io.quarkus.panache.common.Parameters;
 @ApplicationScoped
 public class ResultReader {
 
+    /** The slide's and batch's totals are the model's counts; /aggregates gives them with corrections. */
+    static final String MODEL_COUNTS = "model";
+
     private final ResultQueries queries;
 
     public ResultReader(ResultQueries queries) {
@@ -42,7 +45,7 @@ public class ResultReader {
         }
         List<ModelVersion> versions = queries.slideModelVersions(slideId);
         return Optional.of(new SlideCounts(slideId, queries.slideDoneImages(slideId), queries.slideCounts(slideId),
-                versions, promoted(versions)));
+                versions, promoted(versions), MODEL_COUNTS, queries.correctedImages("slideId", slideId)));
     }
 
     @Transactional
@@ -53,7 +56,7 @@ public class ResultReader {
         }
         List<ModelVersion> versions = queries.batchModelVersions(batchId);
         return Optional.of(new BatchSummary(batchId, progress, queries.batchCounts(batchId), versions,
-                promoted(versions)));
+                promoted(versions), MODEL_COUNTS, queries.correctedImages("batchId", batchId)));
     }
 
     /** The versions in force of the models whose runs make up the totals. */

@@ -3,7 +3,10 @@ package org.bloodcells.results.service;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +17,9 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
+import org.bloodcells.results.config.ReviewConfig;
 import org.bloodcells.results.persistence.PromotedModel;
+import org.bloodcells.results.review.ReviewFlags;
 import jakarta.persistence.LockModeType;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
@@ -31,6 +36,15 @@ import org.jboss.logging.Logger;
 public class ResultRecorder {
 
     private static final Logger LOG = Logger.getLogger(ResultRecorder.class);
+
+    /** Most of a slide's other images an image's counts are compared with. */
+    private static final int MOST_PEERS = 2000;
+
+    private final ReviewConfig review;
+
+    public ResultRecorder(ReviewConfig review) {
+        this.review = review;
+    }
 
     /**
      * Registers the image with its scanner, slide and batch; the first upload's values stand.
@@ -82,14 +96,19 @@ public class ResultRecorder {
         }
         run.tiles = event.tiles();
         run.outOfDistribution = new ArrayList<>(event.outOfDistribution());
+        if (event.thresholds() != null) {
+            run.scoreThreshold = event.thresholds().score();
+            run.countThresholds = new LinkedHashMap<>(event.thresholds().count());
+            run.postProcessing = event.thresholds().postProcessing();
+        }
         run.workerId = event.workerId();
         run.detectedAt = event.detectedAt();
         run.receivedAt = Instant.now();
         run.persist();
-        if (takesOver(run, image.currentRun)) {
-            image.currentRun = run;
-        }
         image.status = image.status.afterDetections();
+        if (takesOver(run, image.currentRun)) {
+            makeCurrent(image, run);
+        }
         image.updatedAt = Instant.now();
         return true;
     }
@@ -137,12 +156,24 @@ public class ResultRecorder {
         if (first) {
             promoted.persist();
         }
-        int moved = Image.getEntityManager().createNativeQuery("""
-                update image i set current_run_id = r.id, updated_at = now()
-                from detection_run r
-                where r.image_id = i.image_id and r.model_name = :name and r.model_version = :version
-                  and i.current_run_id is distinct from r.id""")
-                .setParameter("name", model.name()).setParameter("version", model.version()).executeUpdate();
+        // Every image that changes is locked first, in image id order, before any of them changes: a change reaches
+        // image_day_totals (V4's trigger), whose rows other transactions lock after their one image, so locks are
+        // always taken images first, then totals, and two transactions never wait for each other in a circle.
+        Image.getEntityManager().createNativeQuery("""
+                select i.image_id from image i join detection_run r on r.image_id = i.image_id
+                where r.model_name = :name and r.model_version = :version
+                  and i.current_run_id is distinct from r.id
+                order by i.image_id for update of i""")
+                .setParameter("name", model.name()).setParameter("version", model.version()).getResultList();
+        List<DetectionRun> runs = Image.getEntityManager().createQuery("""
+                select r from DetectionRun r, Image i
+                where i.imageId = r.imageId and r.modelName = :name and r.modelVersion = :version
+                  and (i.currentRun is null or i.currentRun <> r)""", DetectionRun.class)
+                .setParameter("name", model.name()).setParameter("version", model.version()).getResultList();
+        for (DetectionRun run : runs) {
+            makeCurrent(Image.findById(run.imageId), run);
+        }
+        int moved = runs.size();
         LOG.infof("Model %s %s promoted: %d images now count its runs", model.name(), model.version(), moved);
         return true;
     }
@@ -164,6 +195,55 @@ public class ResultRecorder {
         image.status = image.status.afterDeadLetter();
         image.updatedAt = Instant.now();
         return !known;
+    }
+
+    /**
+     * The run the image reports from now on: its model, time and counts copied onto the image's row (lists and
+     * aggregates read them there), and the reasons a person should look at it.
+     */
+    private void makeCurrent(Image image, DetectionRun run) {
+        if (image.reviewStatus == ReviewStatus.CONFIRMED && image.currentRun != run) {
+            // An analyst confirmed another run's counts; a correction stays, it is the analyst's count of the image.
+            image.reviewStatus = ReviewStatus.NONE;
+        }
+        image.currentRun = run;
+        image.modelName = run.modelName;
+        image.modelVersion = run.modelVersion;
+        image.detectedAt = run.detectedAt;
+        for (CellClass c : CellClass.values()) {
+            c.setModelCount(image, run.counts.get(c.label()));
+        }
+        Map<String, Double> thresholds = run.countThresholds;
+        double floor = run.scoreThreshold == null ? 0 : run.scoreThreshold;
+        image.reviewFlags = new ArrayList<>(ReviewFlags.of(run.cells,
+                cell -> thresholds == null || cell.score() >= thresholds.getOrDefault(cell.cellClass(), floor),
+                run.outOfDistribution, run.counts, slidePeers(image), review));
+        image.updatedAt = Instant.now();
+    }
+
+    /** Per class, the counts of the other DONE images of the image's slide by the same model. */
+    private Map<CellClass, int[]> slidePeers(Image image) {
+        if (image.slideId == null) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = Image.getEntityManager().createNativeQuery("""
+                select rbc, wbc, platelets from image
+                where slide_id = :slide and image_id <> :id and status = 'DONE' and model_name = :model
+                  and rbc is not null and wbc is not null and platelets is not null
+                limit :most""")
+                .setParameter("slide", image.slideId).setParameter("id", image.imageId)
+                .setParameter("model", image.modelName).setParameter("most", MOST_PEERS).getResultList();
+        Map<CellClass, int[]> peers = new EnumMap<>(CellClass.class);
+        CellClass[] classes = { CellClass.RBC, CellClass.WBC, CellClass.PLATELETS };
+        for (int c = 0; c < classes.length; c++) {
+            int[] counts = new int[rows.size()];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = ((Number) rows.get(i)[c]).intValue();
+            }
+            peers.put(classes[c], counts);
+        }
+        return peers;
     }
 
     /** PostgreSQL keeps microseconds: an instant read back equals the event's only at that precision. */

@@ -1,0 +1,149 @@
+package org.bloodcells.results.api;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.bloodcells.results.evidence.DetectionEvidence;
+import org.bloodcells.results.evidence.Evidence;
+import org.bloodcells.results.query.Cursor;
+import org.bloodcells.results.query.ImageSearch;
+import org.bloodcells.results.query.InvalidQueryException;
+import org.bloodcells.results.review.ReviewRecord;
+import org.bloodcells.results.review.ReviewRequest;
+import org.bloodcells.results.review.Reviews;
+import org.bloodcells.results.service.CellClass;
+import org.bloodcells.results.service.ImageResult;
+import org.bloodcells.results.service.ResultReader;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** Images: listed by filters, one in full, the evidence behind its counts, and analysts' reviews of them. */
+@Path("/images")
+public class ImageResource {
+
+    /** Widest overlay drawn; wider images are scaled down. */
+    static final int MOST_OVERLAY_WIDTH = 4000;
+    static final int DEFAULT_OVERLAY_WIDTH = 1600;
+
+    private final ImageSearch search;
+    private final ResultReader reader;
+    private final Evidence evidence;
+    private final Reviews reviews;
+
+    public ImageResource(ImageSearch search, ResultReader reader, Evidence evidence, Reviews reviews) {
+        this.search = search;
+        this.reader = reader;
+        this.evidence = evidence;
+        this.reviews = reviews;
+    }
+
+    @GET
+    @Produces({ MediaType.APPLICATION_JSON, Downloads.CSV })
+    @Operation(summary = "List images", description = "Filtered, sorted by uploadedAt or detectedAt (order desc or"
+            + " asc), keyset-paged: pass the page's next as cursor. format=csv (or Accept: text/csv) streams every"
+            + " matching image.")
+    public Response list(@BeanParam FilterParams filters, @RestQuery String sort, @RestQuery String order,
+            @RestQuery Integer limit, @RestQuery String cursor, @RestQuery String format,
+            @Context HttpHeaders headers) {
+        ImageSearch.Order ordering = new ImageSearch.Order(ImageSearch.SortKey.parse(sort), descending(order));
+        var filter = filters.filter();
+        if (Downloads.wantsCsv(format, headers)) {
+            return Downloads.csv("images.csv", out -> search.csv(filter, ordering, out));
+        }
+        return Response.ok(search.list(filter, ordering, FilterParams.limit(limit), Cursor.decode(cursor)),
+                MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("{imageId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One image: status, scanner, slide, batch, failure, and its current run in full")
+    public ImageResult image(@RestPath String imageId) {
+        return reader.image(imageId).orElseThrow(() -> new NotFoundException("no image " + imageId));
+    }
+
+    @GET
+    @Path("{imageId}/detections")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The boxes behind the counts", description = "Every box of the current run, whether it is"
+            + " counted, and the model version and thresholds that produced them.")
+    public DetectionEvidence detections(@RestPath String imageId) {
+        return evidence.detections(imageId)
+                .orElseThrow(() -> new NotFoundException("no detections of image " + imageId));
+    }
+
+    @GET
+    @Path("{imageId}/overlay.png")
+    @Produces("image/png")
+    @Operation(summary = "The boxes drawn over the image", description = "classes: the classes to draw, comma"
+            + " separated (all by default, none when empty); solid boxes are counted, dashed ones are below their"
+            + " class's count threshold. width: scaled down to at most this many pixels (1600 by default).")
+    public Response overlay(@RestPath String imageId, @RestQuery String classes, @RestQuery Integer width) {
+        int maxWidth = width == null ? DEFAULT_OVERLAY_WIDTH : width;
+        if (maxWidth < 16 || maxWidth > MOST_OVERLAY_WIDTH) {
+            throw new InvalidQueryException("width must be within 16.." + MOST_OVERLAY_WIDTH + ", was " + width);
+        }
+        byte[] png = evidence.overlay(imageId, shown(classes), maxWidth)
+                .orElseThrow(() -> new NotFoundException("no detections of image " + imageId));
+        CacheControl cache = new CacheControl();
+        cache.setPrivate(true);
+        cache.setMaxAge(60);
+        return Response.ok(png, "image/png").cacheControl(cache).build();
+    }
+
+    @POST
+    @Path("{imageId}/review")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Confirm or correct an image's counts", description = "CONFIRMED: the model's counts"
+            + " stand (an earlier correction is withdrawn); CORRECTED: counts names the classes whose count changes."
+            + " Stored beside the model's counts and audited (GET .../reviews).")
+    public ReviewRecord review(@RestPath String imageId, ReviewRequest request) {
+        return reviews.review(imageId, request).orElseThrow(() -> new NotFoundException("no image " + imageId));
+    }
+
+    @GET
+    @Path("{imageId}/reviews")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every review of an image's counts, oldest first")
+    public List<ReviewRecord> reviews(@RestPath String imageId) {
+        return reviews.history(imageId).orElseThrow(() -> new NotFoundException("no image " + imageId));
+    }
+
+    static boolean descending(String order) {
+        if (order == null || order.isBlank() || order.equalsIgnoreCase("desc")) {
+            return true;
+        }
+        if (order.equalsIgnoreCase("asc")) {
+            return false;
+        }
+        throw new InvalidQueryException("order must be asc or desc, was " + order);
+    }
+
+    private static Set<CellClass> shown(String classes) {
+        if (classes == null) {
+            return EnumSet.allOf(CellClass.class);
+        }
+        Set<CellClass> shown = EnumSet.noneOf(CellClass.class);
+        Arrays.stream(classes.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .forEach(name -> shown.add(CellClass.named(name).orElseThrow(() -> new InvalidQueryException(
+                        "classes names no cell class " + name + " (classes: RBC, WBC, Platelets)"))));
+        return shown;
+    }
+}

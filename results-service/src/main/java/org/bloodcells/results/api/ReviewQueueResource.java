@@ -1,0 +1,43 @@
+package org.bloodcells.results.api;
+
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.bloodcells.results.query.Cursor;
+import org.bloodcells.results.query.ImageSearch;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** The review queue: DONE images with review flags that nobody has reviewed yet, oldest upload first. */
+@Path("/review")
+public class ReviewQueueResource {
+
+    private static final ImageSearch.Order OLDEST_FIRST = new ImageSearch.Order(ImageSearch.SortKey.UPLOADED_AT,
+            false);
+
+    private final ImageSearch search;
+
+    public ReviewQueueResource(ImageSearch search) {
+        this.search = search;
+    }
+
+    @GET
+    @Produces({ MediaType.APPLICATION_JSON, Downloads.CSV })
+    @Operation(summary = "The review queue", description = "Flagged DONE images not yet reviewed, oldest first;"
+            + " the same filters as /images.")
+    public Response queue(@BeanParam FilterParams filters, @RestQuery Integer limit, @RestQuery String cursor,
+            @RestQuery String format, @Context HttpHeaders headers) {
+        var filter = filters.filter().queue();
+        if (Downloads.wantsCsv(format, headers)) {
+            return Downloads.csv("review-queue.csv", out -> search.csv(filter, OLDEST_FIRST, out));
+        }
+        return Response.ok(search.list(filter, OLDEST_FIRST, FilterParams.limit(limit), Cursor.decode(cursor)),
+                MediaType.APPLICATION_JSON).build();
+    }
+}

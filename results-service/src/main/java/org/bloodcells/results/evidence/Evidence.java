@@ -1,0 +1,105 @@
+package org.bloodcells.results.evidence;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.Thresholds;
+import org.bloodcells.images.ImageDecoder;
+import org.bloodcells.images.ImageLimits;
+import org.bloodcells.images.UnusableImageException;
+import org.bloodcells.results.persistence.DetectionRun;
+import org.bloodcells.results.persistence.Image;
+import org.bloodcells.results.service.CellClass;
+import org.bloodcells.storage.StorageUnavailableException;
+
+import io.minio.GetObjectArgs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.minio.MinioClient;
+
+/** An image's current run as evidence: its boxes with the thresholds behind them, and drawn over the image. */
+@ApplicationScoped
+public class Evidence {
+
+    private final MinioClient storage;
+
+    public Evidence(MinioClient storage) {
+        this.storage = storage;
+    }
+
+    /** Empty when the image is unknown or has no run yet. */
+    @Transactional
+    public Optional<DetectionEvidence> detections(String imageId) {
+        return current(imageId).map(run -> {
+            Predicate<DetectedCell> counted = counted(run);
+            return new DetectionEvidence(imageId, run.modelName, run.modelVersion, run.detectedAt, run.imageWidth,
+                    run.imageHeight, thresholds(run), new TreeMap<>(run.counts), run.cells.stream()
+                            .map(c -> new DetectionEvidence.Box(c.cellClass(), c.score(), c.x1(), c.y1(), c.x2(),
+                                    c.y2(), counted.test(c)))
+                            .toList(), List.copyOf(run.outOfDistribution));
+        });
+    }
+
+    /**
+     * The overlay PNG; empty when the image is unknown or has no run yet. The image is read from storage outside
+     * the database transaction, which holds a connection only while the run is read.
+     */
+    public Optional<byte[]> overlay(String imageId, Set<CellClass> shown, int maxWidth) {
+        Optional<Drawing> drawing = QuarkusTransaction.requiringNew().call(() -> {
+            Image image = Image.findById(imageId);
+            if (image == null || image.currentRun == null || image.bucket == null || image.objectKey == null) {
+                return Optional.<Drawing>empty();
+            }
+            DetectionRun run = image.currentRun;
+            return Optional.of(new Drawing(imageId, image.bucket, image.objectKey, List.copyOf(run.cells),
+                    counted(run), CellClass.reported(image), run.modelName + " " + run.modelVersion));
+        });
+        return drawing.map(d -> Overlay.png(read(d), d.cells(), shown, d.counted(), d.counts(), d.model(), maxWidth));
+    }
+
+    private record Drawing(String imageId, String bucket, String objectKey, List<DetectedCell> cells,
+            Predicate<DetectedCell> counted, java.util.Map<String, Integer> counts, String model) {
+    }
+
+    private BufferedImage read(Drawing image) {
+        byte[] bytes;
+        try (InputStream in = storage.getObject(GetObjectArgs.builder().bucket(image.bucket())
+                .object(image.objectKey()).build())) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, ImageLimits.PLATFORM.maxBytes() + 1));
+        } catch (IOException | io.minio.errors.MinioException | java.security.GeneralSecurityException e) {
+            throw new StorageUnavailableException("image " + image.imageId() + " could not be read from storage: "
+                    + e.getMessage(), e);
+        }
+        try {
+            return ImageDecoder.decode(bytes, ImageLimits.PLATFORM);
+        } catch (UnusableImageException e) {
+            throw new IllegalStateException("stored image " + image.imageId() + " no longer decodes: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static Optional<DetectionRun> current(String imageId) {
+        Image image = Image.findById(imageId);
+        return image == null || image.currentRun == null ? Optional.empty() : Optional.of(image.currentRun);
+    }
+
+    private static Thresholds thresholds(DetectionRun run) {
+        return run.scoreThreshold == null ? null
+                : new Thresholds(run.scoreThreshold, run.countThresholds, run.postProcessing);
+    }
+
+    /** Whether a box is in the counts: at or above its class's count threshold (every box, for older runs). */
+    public static Predicate<DetectedCell> counted(DetectionRun run) {
+        Thresholds thresholds = thresholds(run);
+        return thresholds == null ? cell -> true : cell -> thresholds.counts(cell.cellClass(), cell.score());
+    }
+}

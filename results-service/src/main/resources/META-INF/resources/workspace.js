@@ -1,0 +1,649 @@
+// Analysts' workspace for results-service: batches, counts, images (with viewer) and review.
+// Plain ES2020, no dependencies. Every server string reaches the page through textContent or
+// attributes set via the DOM API (see el/svg below), never through innerHTML.
+'use strict';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+const enc = encodeURIComponent;
+const REVIEWER_KEY = 'bloodcells.reviewer';
+const TABS = ['batches', 'counts', 'images', 'review'];
+// Used only when GET /cell-classes fails (the failure is reported in #status).
+const FALLBACK_CLASSES = [
+  { label: 'RBC', colour: '#d62728' }, { label: 'WBC', colour: '#1f77b4' }, { label: 'Platelets', colour: '#2ca02c' },
+];
+
+const state = {
+  classes: [],
+  images: new Map(),   // imageId -> item of the images list
+  imagesQuery: '',     // filters of the list on screen (for "Load more")
+  imagesNext: null,
+  imagesLoaded: false,
+  imagesStale: false,  // set by a review or a batch click: reload when the tab is shown
+  countsLoaded: false,
+  queue: new Map(),    // imageId -> item of the review queue
+  viewer: null,        // item shown in the viewer
+  review: null,        // { item, reported } of the review form
+  batchesBusy: false,
+  ready: Promise.resolve(), // resolves once the cell classes (columns, inputs) are known
+  classError: null,
+};
+
+// ---------------------------------------------------------------- helpers
+
+/** Creates an element; string children become text nodes (safe for server strings). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c != null) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v != null) node.setAttribute(k, String(v));
+  for (const c of children) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+function swatch(colour) {
+  const s = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+  s.style.background = colour; // CSSOM ignores invalid values
+  return s;
+}
+
+const fmtTime = iso => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : '—');
+const shortId = id => String(id ?? '').slice(0, 12);
+
+/** datetime-local value (browser's local time) -> ISO instant in UTC, without zero milliseconds. */
+function toInstant(value) {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new Error(`invalid date/time "${value}"`);
+  return d.toISOString().replace('.000Z', 'Z');
+}
+
+/** Latest-request-wins guard: ticket('x') returns a function telling whether it is still the newest. */
+const tickets = {};
+function ticket(name) {
+  const t = (tickets[name] = (tickets[name] || 0) + 1);
+  return () => tickets[name] === t;
+}
+
+/** fetch JSON; errors become Error(problem detail or HTTP status). */
+async function api(path, options = {}) {
+  let res;
+  try {
+    res = await fetch(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } });
+  } catch (e) {
+    throw new Error(`network error (${e.message})`);
+  }
+  if (!res.ok) {
+    let problem = null;
+    try { problem = await res.json(); } catch { /* not JSON */ }
+    const text = problem?.detail || problem?.title;
+    throw new Error(text ? `${text} (HTTP ${res.status})` : `HTTP ${res.status} ${res.statusText || ''}`.trim());
+  }
+  return res.status === 204 ? null : res.json();
+}
+
+function setStatus(message) {
+  const s = $('#status');
+  s.textContent = message;
+  s.className = message ? 'error' : '';
+}
+
+function storeReviewer(name) {
+  try { localStorage.setItem(REVIEWER_KEY, name); } catch { /* storage disabled */ }
+}
+
+/** Fills a table head: plain strings, or a class object (rendered with its swatch). */
+function setHead(table, columns) {
+  const row = el('tr', {}, columns.map(c => (typeof c === 'string'
+    ? el('th', {}, c)
+    : el('th', { class: 'num' }, swatch(c.colour), c.label))));
+  table.tHead.replaceChildren(row);
+}
+
+/** Row click / Enter calls fn(row.dataset[key]). */
+function onRowActivate(table, key, fn) {
+  const handle = e => {
+    const row = e.target.closest('tr');
+    if (row && row.dataset[key] != null) fn(row.dataset[key]);
+  };
+  table.tBodies[0].addEventListener('click', handle);
+  table.tBodies[0].addEventListener('keydown', e => { if (e.key === 'Enter') handle(e); });
+}
+
+function markSelected(table, id) {
+  for (const row of table.tBodies[0].rows) row.classList.toggle('selected', row.dataset.imageId === id);
+}
+
+// ---------------------------------------------------------------- tabs
+
+function showTab(name) {
+  for (const t of TABS) {
+    const on = t === name;
+    $(`#${t}-section`).hidden = !on;
+    $(`#tab-${t}`).classList.toggle('active', on);
+    $(`#tab-${t}`).setAttribute('aria-selected', String(on));
+  }
+  setStatus('');
+  if (name === 'batches') loadBatches();
+  if (name === 'counts' && !state.countsLoaded) loadCounts();
+  if (name === 'images' && (!state.imagesLoaded || state.imagesStale)) loadImages();
+  if (name === 'review') loadQueue();
+}
+
+// ---------------------------------------------------------------- 1. batches
+
+const BATCH_DAYS = 7;
+
+async function loadBatches() {
+  if (state.batchesBusy) return;
+  state.batchesBusy = true;
+  try {
+    await state.ready;
+    // Batches with uploads in the last BATCH_DAYS days: what is in flight and recent, a query that stays cheap
+    // however long the history (older batches: the Images tab's batch filter, or GET /aggregates?by=batch).
+    const since = new Date(Date.now() - BATCH_DAYS * 864e5).toISOString();
+    const data = await api('/aggregates?by=batch&limit=100&uploadedFrom=' + encodeURIComponent(since));
+    renderBatches(data.groups || []);
+  } catch (e) {
+    setStatus(`Batches: ${e.message}`);
+  } finally {
+    state.batchesBusy = false;
+  }
+}
+
+/** Updates rows in place (keyed by batch id) so that the 5 s refresh keeps row elements stable. */
+function renderBatches(groups) {
+  const tbody = $('#batches').tBodies[0];
+  const rows = new Map([...tbody.rows].map(r => [r.dataset.batch, r]));
+  for (const g of groups) {
+    let row = rows.get(g.key);
+    if (!row) {
+      row = el('tr', { tabindex: 0 },
+        el('td', { class: 'mono' }, g.key),
+        el('td', {}, el('div', { class: 'progress' },
+          el('div', { class: 'bar' }), el('div', { class: 'failed' }), el('span', { class: 'progress-text' }))),
+        state.classes.map(() => el('td', { class: 'num' })));
+      row.dataset.batch = g.key;
+    }
+    rows.delete(g.key);
+    const images = g.images || 0, done = g.done || 0, failed = g.failed || 0;
+    const pct = n => (images ? (100 * n) / images : 0);
+    $('.bar', row).style.width = `${pct(done)}%`;
+    $('.failed', row).style.width = `${pct(failed)}%`;
+    $('.progress-text', row).textContent = `${done + failed}/${images} processed, ${failed} failed`;
+    row.title = `${g.pending || 0} pending`;
+    state.classes.forEach((c, i) => { row.cells[2 + i].textContent = g.counts?.[c.label] ?? 0; });
+    tbody.append(row); // (re)appending keeps the server's order
+  }
+  for (const gone of rows.values()) gone.remove();
+  $('#batches-empty').hidden = groups.length > 0;
+}
+
+function openBatch(batchId) {
+  const form = $('#image-filters');
+  form.reset();
+  form.elements.batch.value = batchId;
+  state.imagesStale = true;
+  showTab('images');
+}
+
+// ---------------------------------------------------------------- 2. counts
+
+function countsQuery() {
+  const p = new URLSearchParams({ by: $('#counts-by').value, counts: $('#counts-basis').value });
+  const scanner = $('#counts-scanner').value.trim();
+  const batch = $('#counts-batch').value.trim();
+  if (scanner) p.set('scanner', scanner);
+  if (batch) p.set('batch', batch);
+  if (p.get('by') !== 'day') p.set('limit', '100'); // days are bounded by the date range instead
+  return p;
+}
+
+async function loadCounts() {
+  await state.ready;
+  const p = countsQuery();
+  const csv = new URLSearchParams(p);
+  csv.set('format', 'csv');
+  $('#counts-csv').href = `/aggregates?${csv}`;
+  state.countsLoaded = true;
+  const current = ticket('counts');
+  try {
+    const data = await api(`/aggregates?${p}`);
+    if (current()) renderCounts(data);
+  } catch (e) {
+    if (current()) setStatus(`Counts: ${e.message}`);
+  }
+}
+
+function renderCounts(data) {
+  const groups = data.groups || [];
+  const corrected = groups.reduce((sum, g) => sum + (g.correctedImages || 0), 0);
+  $('#counts-note').textContent = data.countsBasis === 'model'
+    ? 'model counts' : `counts as reviewed (${corrected} corrected images)`;
+  $('#counts-more').textContent = data.next ? `· first ${groups.length} groups shown (CSV has all)` : '';
+  const table = $('#counts-table');
+  const by = data.by || $('#counts-by').value;
+  setHead(table, [by[0].toUpperCase() + by.slice(1), 'Images', 'Done', 'Corrected images', ...state.classes]);
+  table.tBodies[0].replaceChildren(...groups.map(g => {
+    const row = el('tr', {},
+      el('td', { class: 'mono' }, g.key),
+      [g.images, g.done, g.correctedImages].map(n => el('td', { class: 'num' }, n ?? 0)),
+      state.classes.map(c => el('td', { class: 'num' }, g.counts?.[c.label] ?? 0)));
+    row.dataset.key = g.key;
+    return row;
+  }));
+  drawChart(groups);
+}
+
+/** Rounds up to 5, 10, 20, 50, 100, ... so that five axis steps are whole numbers. */
+function niceMax(v) {
+  if (v <= 5) return 5;
+  const p = 10 ** Math.floor(Math.log10(v));
+  const n = v / p;
+  return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
+}
+
+/** Grouped bar chart: one <g class="chart-group"> per key, one <rect> per class. */
+function drawChart(groups) {
+  const box = $('#counts-chart');
+  box.replaceChildren();
+  if (!groups.length) { box.append(el('p', { class: 'empty' }, 'No data for these filters.')); return; }
+  const classes = state.classes;
+  const barW = 14, gap = 18, groupW = classes.length * barW + gap, plotH = 220;
+  const m = { top: 36, right: 16, bottom: 70, left: 56 };
+  const width = Math.max(520, m.left + m.right + groups.length * groupW);
+  const height = m.top + plotH + m.bottom;
+  const max = niceMax(Math.max(0, ...groups.flatMap(g => classes.map(c => g.counts?.[c.label] ?? 0))));
+  const y = v => m.top + plotH - (v / max) * plotH;
+  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'aria-label': 'Cell counts per group and class' });
+
+  for (let i = 0; i <= 5; i++) {
+    const v = (max * i) / 5;
+    root.append(
+      svg('line', { x1: m.left, x2: width - m.right, y1: y(v), y2: y(v), class: i ? 'grid' : 'axis' }),
+      svg('text', { x: m.left - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, Math.round(v)));
+  }
+  const rotate = groups.some(g => String(g.key).length * 6.5 > groupW);
+  groups.forEach((g, i) => {
+    const x0 = m.left + i * groupW + gap / 2;
+    const group = svg('g', { class: 'chart-group', 'data-key': g.key });
+    classes.forEach((c, j) => {
+      const v = g.counts?.[c.label] ?? 0;
+      group.append(svg('rect', { x: x0 + j * barW, y: y(v), width: barW - 2, height: y(0) - y(v),
+        fill: c.colour, 'data-class': c.label }, svg('title', {}, `${g.key} · ${c.label}: ${v}`)));
+    });
+    const lx = x0 + (classes.length * barW) / 2, ly = m.top + plotH + 14;
+    const key = String(g.key);
+    group.append(svg('text', { x: lx, y: ly, class: 'axis-label', 'text-anchor': rotate ? 'end' : 'middle',
+      transform: rotate ? `rotate(-35 ${lx} ${ly})` : null }, key.length > 18 ? `${key.slice(0, 17)}…` : key));
+    root.append(group);
+  });
+  // Legend along the top.
+  const legend = svg('g', { class: 'legend' });
+  let lx = m.left;
+  for (const c of classes) {
+    legend.append(svg('rect', { x: lx, y: 10, width: 12, height: 12, rx: 2, fill: c.colour }),
+      svg('text', { x: lx + 17, y: 20, class: 'legend-label' }, c.label));
+    lx += 32 + c.label.length * 7;
+  }
+  root.append(legend);
+  box.append(root);
+}
+
+// ---------------------------------------------------------------- 3. images
+
+/** The /images filters from the form (throws on an invalid date). */
+function imageQuery() {
+  const f = $('#image-filters').elements;
+  const p = new URLSearchParams();
+  for (const name of ['scanner', 'slide', 'batch', 'status', 'version']) {
+    const v = f[name].value.trim();
+    if (v) p.set(name, v);
+  }
+  for (const name of ['uploadedFrom', 'uploadedTo']) if (f[name].value) p.set(name, toInstant(f[name].value));
+  for (const { label } of state.classes) {
+    const min = f[`min-${label}`].value.trim(), max = f[`max-${label}`].value.trim();
+    if (min || max) p.append('count', `${label}:${min}:${max}`);
+  }
+  if (f.flagged.checked) p.set('flagged', 'true');
+  return p;
+}
+
+async function loadImages(more = false) {
+  await state.ready;
+  let p;
+  if (more) {
+    p = new URLSearchParams(state.imagesQuery);
+    p.set('cursor', state.imagesNext);
+  } else {
+    try { p = imageQuery(); } catch (e) { setStatus(`Images: ${e.message}`); return; }
+    state.imagesQuery = p.toString();
+    state.imagesLoaded = true;
+    state.imagesStale = false;
+    const csv = new URLSearchParams(p);
+    csv.set('format', 'csv');
+    $('#images-csv').href = `/images?${csv}`;
+  }
+  const current = ticket('images');
+  $('#images-more').disabled = true;
+  try {
+    const data = await api(`/images?${p}`);
+    if (!current()) return;
+    renderImages(data.items || [], more);
+    state.imagesNext = data.next ?? null;
+    $('#images-more').hidden = !state.imagesNext;
+  } catch (e) {
+    if (current()) setStatus(`Images: ${e.message}`);
+  } finally {
+    $('#images-more').disabled = false;
+  }
+}
+
+function renderImages(items, append) {
+  const tbody = $('#images').tBodies[0];
+  if (!append) { tbody.replaceChildren(); state.images.clear(); }
+  for (const item of items) {
+    state.images.set(item.imageId, item);
+    tbody.append(imageRow(item, false));
+  }
+  $('#images-empty').hidden = tbody.rows.length > 0;
+  if (state.viewer) markSelected($('#images'), state.viewer.imageId);
+}
+
+/** A count cell: the reported count, and the model's where an analyst corrected it. */
+function countCell(item, label) {
+  const n = item.counts?.[label];
+  const model = item.modelCounts?.[label];
+  if (item.reviewStatus === 'CORRECTED' && model != null && model !== n) {
+    return el('td', { class: 'num changed', title: 'corrected by an analyst' }, `${n ?? '—'} (model ${model})`);
+  }
+  return el('td', { class: 'num' }, n ?? '—');
+}
+
+/** Row of the images list (queue=false) or of the review queue (queue=true). */
+function imageRow(item, queue) {
+  const flags = item.flags || [];
+  const row = el('tr', { tabindex: 0 },
+    el('td', { class: 'mono', title: `${item.imageId}\nuploaded ${fmtTime(item.uploadedAt)}` }, shortId(item.imageId)),
+    el('td', {}, item.slideId ?? ''),
+    el('td', {}, item.batchId ?? ''),
+    queue ? el('td', {}, fmtTime(item.uploadedAt))
+      : el('td', {}, el('span', { class: `badge ${String(item.status).toLowerCase()}` }, item.status ?? '')),
+    state.classes.map(c => countCell(item, c.label)),
+    queue ? el('td', { class: 'flag-text' }, flags.join('; '))
+      : el('td', { class: flags.length ? 'num flagged' : 'num muted', title: flags[0] ?? null }, flags.length));
+  row.dataset.imageId = item.imageId;
+  if (item.reviewStatus === 'CORRECTED') row.classList.add('corrected');
+  if (item.reviewStatus === 'CONFIRMED') row.classList.add('confirmed');
+  return row;
+}
+
+// ---------------------------------------------------------------- 4. viewer
+
+function overlayUrl(id, classes) {
+  return `/images/${enc(id)}/overlay.png${classes == null ? '' : `?classes=${classes.map(enc).join(',')}`}`;
+}
+
+function updateOverlay() {
+  if (!state.viewer) return;
+  const checked = $$('#viewer .class-toggle:checked').map(c => c.value);
+  $('#overlay').src = overlayUrl(state.viewer.imageId, checked);
+}
+
+async function openViewer(id) {
+  const item = state.images.get(id);
+  if (!item) return;
+  state.viewer = item;
+  markSelected($('#images'), id);
+  $('#viewer').hidden = false;
+  $('#viewer-title').textContent = id;
+  $('#viewer-title').title = `slide ${item.slideId} · batch ${item.batchId} · ${item.status} · review ${item.reviewStatus}`;
+  for (const cb of $$('#viewer .class-toggle')) cb.checked = true;
+  updateOverlay();
+
+  const counts = el('table', { class: 'data compact' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Class'), el('th', { class: 'num' }, 'Reported'), el('th', { class: 'num' }, 'Model'))),
+    el('tbody', {}, state.classes.map(c => el('tr', {},
+      el('td', {}, swatch(c.colour), c.label),
+      el('td', { class: 'num' }, item.counts?.[c.label] ?? '—'),
+      el('td', { class: 'num' }, item.modelCounts?.[c.label] ?? '—')))));
+  const review = item.reviewStatus && item.reviewStatus !== 'NONE' ? el('p', { class: 'hint' }, `Review: ${item.reviewStatus}`) : null;
+  $('#viewer-counts').replaceChildren(counts, review ?? '');
+  const flags = item.flags || [];
+  $('#viewer-flags').replaceChildren(...(flags.length ? flags.map(f => el('li', {}, f)) : [el('li', { class: 'muted' }, 'No flags')]));
+  $('#viewer').scrollIntoView({ block: 'nearest' });
+
+  const model = $('#viewer-model');
+  model.textContent = 'Loading…';
+  const current = ticket('viewer');
+  try {
+    const d = await api(`/images/${enc(id)}/detections`);
+    if (current()) renderModel(d);
+  } catch (e) {
+    if (!current()) return;
+    model.textContent = `Detections unavailable: ${e.message}`;
+    setStatus(`Detections of ${shortId(id)}: ${e.message}`);
+  }
+}
+
+function renderModel(d) {
+  const t = d.thresholds;
+  const rows = t ? [
+    ['Score threshold', t.score ?? '—'],
+    ['Count thresholds', Object.entries(t.count || {}).map(([k, v]) => `${k} ${v}`).join(' · ') || '—'],
+    ['Post-processing', t.postProcessing ?? '—'],
+  ] : [['Thresholds', 'not recorded for this run']];
+  rows.push(['Detected', fmtTime(d.detectedAt)], ['Boxes', (d.cells || []).length]);
+  $('#viewer-model').replaceChildren(
+    el('p', { class: 'model-name' }, `${d.modelName ?? '?'} ${d.modelVersion ?? ''}`.trim()),
+    el('dl', {}, rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+}
+
+function closeViewer() {
+  state.viewer = null;
+  $('#viewer').hidden = true;
+  $('#overlay').removeAttribute('src');
+  markSelected($('#images'), null);
+}
+
+// ---------------------------------------------------------------- 5. review
+
+async function loadQueue() {
+  await state.ready;
+  const current = ticket('queue');
+  try {
+    const data = await api('/review?limit=50');
+    if (!current()) return;
+    const items = data.items || [];
+    state.queue = new Map(items.map(i => [i.imageId, i]));
+    $('#review-queue').tBodies[0].replaceChildren(...items.map(i => imageRow(i, true)));
+    $('#review-queue-empty').hidden = items.length > 0;
+    $('#review-queue-note').textContent = data.next
+      ? `oldest ${items.length} shown` : `${items.length} awaiting review`;
+    if (state.review) markSelected($('#review-queue'), state.review.item.imageId);
+  } catch (e) {
+    if (current()) setStatus(`Review queue: ${e.message}`);
+  }
+}
+
+function openReview(item) {
+  state.review = { item, reported: { ...(item.counts || {}) } };
+  const form = $('#review-form');
+  form.hidden = false;
+  $('#review-image').textContent = shortId(item.imageId);
+  $('#review-image').title = `${item.imageId} · slide ${item.slideId} · batch ${item.batchId}`;
+  $('#review-overlay').src = overlayUrl(item.imageId, null);
+  form.elements.comment.value = '';
+  setMessage('');
+  buildReviewCounts();
+  markSelected($('#review-queue'), item.imageId);
+  loadHistory(item.imageId);
+}
+
+/** One number input per class, prefilled with the reported count. */
+function buildReviewCounts() {
+  const { item, reported } = state.review;
+  $('#review-counts').replaceChildren(el('legend', {}, 'Counts'), ...state.classes.map(c => el('label', {},
+    el('span', { class: 'class-name' }, swatch(c.colour), c.label),
+    el('input', { type: 'number', min: 0, step: 1, name: `count-${c.label}`, value: reported[c.label] ?? '' }),
+    el('span', { class: 'hint' }, `model ${item.modelCounts?.[c.label] ?? '—'}`))));
+}
+
+function setMessage(text, kind = 'error') {
+  const m = $('#review-message');
+  m.textContent = text;
+  m.className = text ? `message ${kind}` : 'message';
+}
+
+async function submitReview(action) {
+  const r = state.review;
+  if (!r) return;
+  const f = $('#review-form').elements;
+  const reviewer = f.reviewer.value.trim();
+  const body = { reviewer, action };
+  const comment = f.comment.value.trim();
+  if (comment) body.comment = comment;
+  if (action === 'CORRECTED') {
+    const counts = {};
+    for (const { label } of state.classes) {
+      const raw = f[`count-${label}`].value.trim();
+      if (raw === '') continue; // an emptied field keeps the reported count
+      const n = Number(raw);
+      if (n !== r.reported[label]) counts[label] = n;
+    }
+    if (!Object.keys(counts).length) {
+      setMessage('No count differs from the reported counts: change a count, or confirm them instead.');
+      return;
+    }
+    body.counts = counts;
+  }
+  if (reviewer) storeReviewer(reviewer);
+  const buttons = [$('#review-confirm'), $('#review-save')];
+  buttons.forEach(b => { b.disabled = true; });
+  try {
+    const id = r.item.imageId;
+    const record = await api(`/images/${enc(id)}/review`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+    setMessage(`Saved: ${record?.action ?? action} by ${record?.reviewer ?? reviewer}`, 'ok');
+    Object.assign(r.reported, record?.after ?? body.counts ?? {});
+    if (state.review === r) { buildReviewCounts(); f.comment.value = ''; }
+    state.imagesStale = true;
+    await Promise.all([loadHistory(id), loadQueue()]);
+  } catch (e) {
+    setMessage(e.message);
+  } finally {
+    buttons.forEach(b => { b.disabled = false; });
+  }
+}
+
+async function loadHistory(id) {
+  const list = $('#review-history');
+  const current = ticket('history');
+  try {
+    const reviews = await api(`/images/${enc(id)}/reviews`);
+    if (!current()) return;
+    list.replaceChildren(...(reviews || []).map(historyItem));
+    $('#review-history-empty').hidden = list.children.length > 0;
+  } catch (e) {
+    if (!current()) return;
+    list.replaceChildren();
+    $('#review-history-empty').hidden = true;
+    setStatus(`Review history: ${e.message}`);
+  }
+}
+
+function historyItem(rev) {
+  const before = rev.before || {}, after = rev.after || {};
+  const labels = [...new Set([...state.classes.map(c => c.label), ...Object.keys(after)])];
+  const changes = labels.filter(l => after[l] != null && before[l] !== after[l])
+    .map(l => `${l} ${before[l] ?? '—'}→${after[l]}`);
+  return el('li', {},
+    el('span', { class: 'when' }, fmtTime(rev.reviewedAt)), ' ',
+    el('strong', {}, rev.reviewer ?? '?'), ' ',
+    el('span', { class: `badge ${String(rev.action).toLowerCase()}` }, rev.action ?? ''), ' ',
+    changes.length ? el('span', { class: 'changes' }, changes.join(', ')) : null,
+    rev.comment ? el('q', { class: 'comment' }, rev.comment) : null);
+}
+
+// ---------------------------------------------------------------- start
+
+/** Parts of the page that depend on the cell classes. */
+function buildClassUi() {
+  const classes = state.classes;
+  setHead($('#batches'), ['Batch', 'Progress', ...classes]);
+  setHead($('#images'), ['Image', 'Slide', 'Batch', 'Status', ...classes, 'Flags']);
+  setHead($('#review-queue'), ['Image', 'Slide', 'Batch', 'Uploaded', ...classes, 'Flags']);
+  $('#class-filters').replaceChildren(...classes.map(c => el('fieldset', { class: 'range' },
+    el('legend', {}, swatch(c.colour), c.label),
+    el('input', { type: 'number', min: 0, step: 1, name: `min-${c.label}`, placeholder: 'min', 'aria-label': `${c.label} minimum` }),
+    el('span', {}, '–'),
+    el('input', { type: 'number', min: 0, step: 1, name: `max-${c.label}`, placeholder: 'max', 'aria-label': `${c.label} maximum` }))));
+  $('#viewer-toggles').replaceChildren(...classes.map(c => el('label', { class: 'toggle' },
+    el('input', { type: 'checkbox', class: 'class-toggle', value: c.label, checked: true }), swatch(c.colour), c.label)));
+}
+
+async function init() {
+  for (const t of TABS) $(`#tab-${t}`).addEventListener('click', () => showTab(t));
+  onRowActivate($('#batches'), 'batch', openBatch);
+  onRowActivate($('#images'), 'imageId', openViewer);
+  onRowActivate($('#review-queue'), 'imageId', id => openReview(state.queue.get(id)));
+
+  $('#counts-form').addEventListener('submit', e => { e.preventDefault(); setStatus(''); loadCounts(); });
+  $('#image-filters').addEventListener('submit', e => { e.preventDefault(); setStatus(''); loadImages(); });
+  $('#images-more').addEventListener('click', () => loadImages(true));
+
+  $('#viewer').addEventListener('change', e => { if (e.target.matches('.class-toggle')) updateOverlay(); });
+  $('#viewer-close').addEventListener('click', closeViewer);
+  $('#viewer-review').addEventListener('click', () => {
+    if (!state.viewer) return;
+    openReview(state.viewer);
+    showTab('review');
+  });
+  document.addEventListener('keydown', e => { if (e.key === 'Escape' && state.viewer) closeViewer(); });
+  $('#overlay').addEventListener('error', () => {
+    if (state.viewer && $('#overlay').getAttribute('src')) setStatus(`Overlay of ${shortId(state.viewer.imageId)} could not be loaded (no detections yet?)`);
+  });
+  $('#review-overlay').addEventListener('error', () => {
+    if ($('#review-overlay').getAttribute('src')) setMessage('Overlay could not be loaded (no detections yet?)');
+  });
+
+  const form = $('#review-form');
+  form.addEventListener('submit', e => e.preventDefault());
+  $('#review-confirm').addEventListener('click', () => submitReview('CONFIRMED'));
+  $('#review-save').addEventListener('click', () => submitReview('CORRECTED'));
+  try { form.elements.reviewer.value = localStorage.getItem(REVIEWER_KEY) || ''; } catch { /* storage disabled */ }
+  form.elements.reviewer.addEventListener('change', e => { if (e.target.value.trim()) storeReviewer(e.target.value.trim()); });
+
+  state.ready = loadClasses(); // loaders await it, so tabs work while it runs
+  showTab('batches');
+  await state.ready;
+  if (state.classError) setStatus(`Cell classes: ${state.classError} (using defaults)`);
+  // Refresh the batches every 5 s while their tab is shown (browsers throttle hidden tabs).
+  setInterval(() => { if (!$('#batches-section').hidden) loadBatches(); }, 5000);
+}
+
+/** GET /cell-classes, then builds what depends on them; never rejects (falls back to defaults). */
+async function loadClasses() {
+  try {
+    const classes = await api('/cell-classes');
+    if (!Array.isArray(classes) || !classes.length) throw new Error('no cell classes returned');
+    state.classes = classes;
+  } catch (e) {
+    state.classes = FALLBACK_CLASSES;
+    state.classError = e.message;
+  }
+  buildClassUi();
+}
+
+init();
