@@ -11,8 +11,8 @@ alter table image
     add column rbc                 integer check (rbc >= 0),
     add column wbc                 integer check (wbc >= 0),
     add column platelets           integer check (platelets >= 0),
-    -- Why the image should be looked at by a person (uncertain cells, out of distribution, far from its slide);
-    -- empty when nothing is odd.
+    -- Why the image should be looked at by a person (uncertain cells, out of distribution, far from its slide):
+    -- its current run's flags; empty when nothing is odd.
     add column review_flags        jsonb       not null default '[]',
     add column flagged             boolean     generated always as (jsonb_array_length(review_flags) > 0) stored,
     -- An analyst's review: NONE, CONFIRMED (the model's counts stand) or CORRECTED (the corrected counts below are
@@ -38,11 +38,14 @@ set model_name    = r.model_name,
 from detection_run r
 where r.id = i.current_run_id;
 
--- The post-processing each run's boxes came from (CellDetections.thresholds); null for runs from older workers.
+-- The post-processing each run's boxes came from (CellDetections.thresholds); null for runs from older workers. And
+-- the run's review flags, judged when it was stored (its slide's other images as they were then); a promotion
+-- that makes the run its image's current one brings them along.
 alter table detection_run
     add column score_threshold  double precision,
     add column count_thresholds jsonb,
-    add column post_processing  text;
+    add column post_processing  text,
+    add column review_flags     jsonb not null default '[]';
 
 -- Every review of an image's counts: who, when, on which run, the counts before and after, and why.
 create table count_review (

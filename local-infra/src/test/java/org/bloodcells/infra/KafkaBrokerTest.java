@@ -3,7 +3,6 @@ package org.bloodcells.infra;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,25 +22,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class KafkaBrokerTest {
 
-    static Path workDir;
     static KafkaBroker broker;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        workDir = WorkDirectory.createUnder(WorkDirectory.defaultParent(), "kafka-test-");
-        broker = KafkaBroker.start(workDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-        WorkDirectory.delete(workDir);
+    static void startBroker() {
+        broker = SharedServers.get().kafka();
     }
 
     @Test

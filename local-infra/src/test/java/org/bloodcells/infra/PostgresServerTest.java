@@ -3,30 +3,20 @@ package org.bloodcells.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PostgresServerTest {
 
-    static Path workDir;
     static PostgresServer postgres;
 
     @BeforeAll
-    static void startPostgres() throws Exception {
-        workDir = WorkDirectory.createUnder(WorkDirectory.defaultParent(), "postgres-test-");
-        postgres = PostgresServer.start(workDir);
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-        WorkDirectory.delete(workDir);
+    static void startPostgres() {
+        postgres = SharedServers.get().postgres();
     }
 
     @Test

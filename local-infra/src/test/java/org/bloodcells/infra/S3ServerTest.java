@@ -15,31 +15,21 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class S3ServerTest {
 
-    static Path workDir;
     static S3Server s3;
     static MinioClient minio;
 
     @BeforeAll
-    static void startS3() throws Exception {
-        workDir = WorkDirectory.createUnder(WorkDirectory.defaultParent(), "s3-test-");
-        s3 = S3Server.start(workDir);
+    static void startS3() {
+        s3 = SharedServers.get().s3();
         minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
-    }
-
-    @AfterAll
-    static void stopS3() {
-        s3.close();
-        WorkDirectory.delete(workDir);
     }
 
     @Test

@@ -6,16 +6,28 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import org.bloodcells.http.Problem;
+
 /** Every list is also CSV: asked for by {@code ?format=csv} or {@code Accept: text/csv}, and streamed. */
 final class Downloads {
 
     static final String CSV = "text/csv";
+
+    /**
+     * CSV downloads streamed at once. Each holds a database connection (its cursor) until the client has read the
+     * last row; more are refused with 503 and Retry-After, so that slow clients cannot take the pool the event
+     * consumers need.
+     */
+    static final int MOST_DOWNLOADS_AT_ONCE = 4;
+
+    private static final Semaphore STREAMING = new Semaphore(MOST_DOWNLOADS_AT_ONCE);
 
     interface CsvWriter {
         void write(Writer out) throws IOException;
@@ -40,10 +52,18 @@ final class Downloads {
     }
 
     static Response csv(String fileName, CsvWriter writer) {
+        if (!STREAMING.tryAcquire()) {
+            return Problem.unavailable("Too many downloads", MOST_DOWNLOADS_AT_ONCE
+                    + " CSV downloads are being streamed; retry");
+        }
         StreamingOutput body = out -> {
-            Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-            writer.write(text);
-            text.flush();
+            try {
+                Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+                writer.write(text);
+                text.flush();
+            } finally {
+                STREAMING.release();
+            }
         };
         return Response.ok(body, CSV + "; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"").build();

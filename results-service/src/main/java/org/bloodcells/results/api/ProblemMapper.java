@@ -4,6 +4,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Problem;
+import org.bloodcells.results.evidence.Evidence;
 import org.bloodcells.results.query.ImageSearch;
 import org.bloodcells.results.query.InvalidQueryException;
 import org.bloodcells.results.review.ReviewRefusedException;
@@ -36,6 +37,11 @@ public class ProblemMapper {
     public Response storageDown(StorageUnavailableException e) {
         LOG.warn("Image read failed", e);
         return Problem.unavailable("Image storage unavailable", "the image could not be read from storage; retry");
+    }
+
+    @ServerExceptionMapper
+    public Response overlaysBusy(Evidence.OverlaysBusyException e) {
+        return Problem.unavailable("Overlays busy", e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.bloodcells.events.DetectedCell;
-import org.bloodcells.events.Thresholds;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.images.UnusableImageException;
@@ -30,7 +29,16 @@ import io.minio.MinioClient;
 @ApplicationScoped
 public class Evidence {
 
+    /**
+     * Overlays drawn at once. One image decodes to up to 400 MB (the platform's 10 000 × 10 000 pixels); more
+     * requests wait their turn, up to {@link #OVERLAY_WAIT}, then get 503.
+     */
+    static final int MOST_OVERLAYS_AT_ONCE = 2;
+    static final java.time.Duration OVERLAY_WAIT = java.time.Duration.ofSeconds(20);
+
     private final MinioClient storage;
+    private final java.util.concurrent.Semaphore drawingSlots = new java.util.concurrent.Semaphore(MOST_OVERLAYS_AT_ONCE,
+            true);
 
     public Evidence(MinioClient storage) {
         this.storage = storage;
@@ -39,14 +47,11 @@ public class Evidence {
     /** Empty when the image is unknown or has no run yet. */
     @Transactional
     public Optional<DetectionEvidence> detections(String imageId) {
-        return current(imageId).map(run -> {
-            Predicate<DetectedCell> counted = counted(run);
-            return new DetectionEvidence(imageId, run.modelName, run.modelVersion, run.detectedAt, run.imageWidth,
-                    run.imageHeight, thresholds(run), new TreeMap<>(run.counts), run.cells.stream()
-                            .map(c -> new DetectionEvidence.Box(c.cellClass(), c.score(), c.x1(), c.y1(), c.x2(),
-                                    c.y2(), counted.test(c)))
-                            .toList(), List.copyOf(run.outOfDistribution));
-        });
+        return current(imageId).map(run -> new DetectionEvidence(imageId, run.modelName, run.modelVersion,
+                run.detectedAt, run.imageWidth, run.imageHeight, run.thresholds(), new TreeMap<>(run.counts),
+                run.cells.stream().map(c -> new DetectionEvidence.Box(c.cellClass(), c.score(), c.x1(), c.y1(), c.x2(),
+                        c.y2(), run.counted(c))).toList(),
+                List.copyOf(run.outOfDistribution)));
     }
 
     /**
@@ -61,9 +66,25 @@ public class Evidence {
             }
             DetectionRun run = image.currentRun;
             return Optional.of(new Drawing(imageId, image.bucket, image.objectKey, List.copyOf(run.cells),
-                    counted(run), CellClass.reported(image), run.modelName + " " + run.modelVersion));
+                    run::counted, CellClass.reported(image), run.modelName + " " + run.modelVersion));
         });
-        return drawing.map(d -> Overlay.png(read(d), d.cells(), shown, d.counted(), d.counts(), d.model(), maxWidth));
+        if (drawing.isEmpty()) {
+            return Optional.empty();
+        }
+        Drawing d = drawing.get();
+        try {
+            if (!drawingSlots.tryAcquire(OVERLAY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new OverlaysBusyException();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OverlaysBusyException();
+        }
+        try {
+            return Optional.of(Overlay.png(read(d), d.cells(), shown, d.counted(), d.counts(), d.model(), maxWidth));
+        } finally {
+            drawingSlots.release();
+        }
     }
 
     private record Drawing(String imageId, String bucket, String objectKey, List<DetectedCell> cells,
@@ -92,14 +113,10 @@ public class Evidence {
         return image == null || image.currentRun == null ? Optional.empty() : Optional.of(image.currentRun);
     }
 
-    private static Thresholds thresholds(DetectionRun run) {
-        return run.scoreThreshold == null ? null
-                : new Thresholds(run.scoreThreshold, run.countThresholds, run.postProcessing);
-    }
-
-    /** Whether a box is in the counts: at or above its class's count threshold (every box, for older runs). */
-    public static Predicate<DetectedCell> counted(DetectionRun run) {
-        Thresholds thresholds = thresholds(run);
-        return thresholds == null ? cell -> true : cell -> thresholds.counts(cell.cellClass(), cell.score());
+    /** Every overlay slot stayed busy for {@link #OVERLAY_WAIT}: 503, retry. */
+    public static class OverlaysBusyException extends RuntimeException {
+        OverlaysBusyException() {
+            super("overlays are being drawn for other requests; retry");
+        }
     }
 }

@@ -20,6 +20,7 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.Thresholds;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -68,9 +69,27 @@ public class DetectionRun extends PanacheEntityBase {
     public Map<String, Double> countThresholds;
     public String postProcessing;
 
+    /**
+     * Why a person should look at this run's counts (ReviewFlags), as judged when it was stored; its image reports
+     * them while the run is its current one.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> reviewFlags = new ArrayList<>();
+
     public String workerId;
     public Instant detectedAt;
     public Instant receivedAt;
+
+    /** The post-processing behind the boxes; null for runs from workers that did not send it. */
+    public Thresholds thresholds() {
+        return scoreThreshold == null ? null : new Thresholds(scoreThreshold, countThresholds, postProcessing);
+    }
+
+    /** Whether a box is in the counts: at or above its class's count threshold (every box, for older runs). */
+    public boolean counted(DetectedCell cell) {
+        Thresholds thresholds = thresholds();
+        return thresholds == null || thresholds.counts(cell.cellClass(), cell.score());
+    }
 
     /** Whether a run of this model version is already stored for the image. */
     public static boolean exists(String imageId, String modelName, String modelVersion) {

@@ -3,6 +3,7 @@ package org.bloodcells.results.review;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.bloodcells.events.DetectedCell;
@@ -31,7 +32,7 @@ public final class ReviewFlags {
         List<String> flags = new ArrayList<>();
         long uncertain = cells.stream().filter(counted).filter(c -> c.score() < config.confidentScore()).count();
         if (uncertain >= config.uncertainCells()) {
-            flags.add(String.format("uncertain: %d counted cells scored below %.2f", uncertain,
+            flags.add(String.format(Locale.ROOT, "uncertain: %d counted cells scored below %.2f", uncertain,
                     config.confidentScore()));
         }
         if (!outOfDistribution.isEmpty()) {
@@ -48,7 +49,7 @@ public final class ReviewFlags {
             double spread = Math.max(1.4826 * median(deviations), Math.sqrt(median) + 1);
             double distance = Math.abs(count - median) / spread;
             if (distance > config.outlierDeviations()) {
-                flags.add(String.format("outlier: %s %d where the slide's other %d images have a median of %s",
+                flags.add(String.format(Locale.ROOT, "outlier: %s %d where the slide's other %d images have a median of %s",
                         peers.getKey().label(), count, others.length, format(median)));
             }
         }
@@ -67,6 +68,6 @@ public final class ReviewFlags {
     }
 
     private static String format(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : String.format("%.1f", value);
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
     }
 }

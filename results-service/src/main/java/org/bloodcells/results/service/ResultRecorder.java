@@ -65,6 +65,11 @@ public class ResultRecorder {
         image.uploadedAt = firstNonNull(image.uploadedAt, event.uploadedAt());
         image.status = image.status.afterUpload();
         image.updatedAt = Instant.now();
+        if (first && image.currentRun != null) {
+            // Its detections came first, before the image had a slide to be compared with.
+            image.currentRun.reviewFlags = flags(image.currentRun, image);
+            image.reviewFlags = new ArrayList<>(image.currentRun.reviewFlags);
+        }
         return first;
     }
 
@@ -104,6 +109,7 @@ public class ResultRecorder {
         run.workerId = event.workerId();
         run.detectedAt = event.detectedAt();
         run.receivedAt = Instant.now();
+        run.reviewFlags = flags(run, image);
         run.persist();
         image.status = image.status.afterDetections();
         if (takesOver(run, image.currentRun)) {
@@ -156,24 +162,7 @@ public class ResultRecorder {
         if (first) {
             promoted.persist();
         }
-        // Every image that changes is locked first, in image id order, before any of them changes: a change reaches
-        // image_day_totals (V4's trigger), whose rows other transactions lock after their one image, so locks are
-        // always taken images first, then totals, and two transactions never wait for each other in a circle.
-        Image.getEntityManager().createNativeQuery("""
-                select i.image_id from image i join detection_run r on r.image_id = i.image_id
-                where r.model_name = :name and r.model_version = :version
-                  and i.current_run_id is distinct from r.id
-                order by i.image_id for update of i""")
-                .setParameter("name", model.name()).setParameter("version", model.version()).getResultList();
-        List<DetectionRun> runs = Image.getEntityManager().createQuery("""
-                select r from DetectionRun r, Image i
-                where i.imageId = r.imageId and r.modelName = :name and r.modelVersion = :version
-                  and (i.currentRun is null or i.currentRun <> r)""", DetectionRun.class)
-                .setParameter("name", model.name()).setParameter("version", model.version()).getResultList();
-        for (DetectionRun run : runs) {
-            makeCurrent(Image.findById(run.imageId), run);
-        }
-        int moved = runs.size();
+        int moved = repoint(model);
         LOG.infof("Model %s %s promoted: %d images now count its runs", model.name(), model.version(), moved);
         return true;
     }
@@ -213,16 +202,55 @@ public class ResultRecorder {
         for (CellClass c : CellClass.values()) {
             c.setModelCount(image, run.counts.get(c.label()));
         }
-        Map<String, Double> thresholds = run.countThresholds;
-        double floor = run.scoreThreshold == null ? 0 : run.scoreThreshold;
-        image.reviewFlags = new ArrayList<>(ReviewFlags.of(run.cells,
-                cell -> thresholds == null || cell.score() >= thresholds.getOrDefault(cell.cellClass(), floor),
-                run.outOfDistribution, run.counts, slidePeers(image), review));
+        image.reviewFlags = new ArrayList<>(run.reviewFlags);
         image.updatedAt = Instant.now();
     }
 
-    /** Per class, the counts of the other DONE images of the image's slide by the same model. */
-    private Map<CellClass, int[]> slidePeers(Image image) {
+    /** The run's review flags, its counts compared with those of the image's slide's other images. */
+    private List<String> flags(DetectionRun run, Image image) {
+        return new ArrayList<>(ReviewFlags.of(run.cells, run::counted, run.outOfDistribution, run.counts,
+                slidePeers(image, run.modelName), review));
+    }
+
+    /**
+     * Every image with a run of the promoted version counts that run from now on: what {@link #makeCurrent} does for
+     * one image, done for all of them in one statement (a promotion may re-point a year of re-processed images).
+     * The images are locked first, in image id order, and only those are changed: a change reaches image_day_totals
+     * (V4's trigger), whose rows a consumer locks after its one image, so every transaction takes image locks before
+     * totals locks and none waits for another in a circle. Promotions themselves take turns (an advisory lock).
+     */
+    private int repoint(ModelRef model) {
+        var em = Image.getEntityManager();
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext('results-service: promotion'))").getSingleResult();
+        @SuppressWarnings("unchecked")
+        List<String> ids = em.createNativeQuery("""
+                select i.image_id from image i join detection_run r on r.image_id = i.image_id
+                where r.model_name = :name and r.model_version = :version
+                  and i.current_run_id is distinct from r.id
+                order by i.image_id for update of i""")
+                .setParameter("name", model.name()).setParameter("version", model.version()).getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        StringBuilder counts = new StringBuilder();
+        for (CellClass c : CellClass.values()) {
+            counts.append(c.column()).append(" = (select c.cell_count from cell_count c where c.run_id = r.id")
+                    .append(" and c.cell_class = '").append(c.label()).append("'), ");
+        }
+        return em.createNativeQuery("""
+                update image i set current_run_id = r.id, model_name = r.model_name, model_version = r.model_version,
+                    detected_at = r.detected_at, %s review_flags = r.review_flags,
+                    review_status = case when i.review_status = 'CONFIRMED' then 'NONE' else i.review_status end,
+                    updated_at = now()
+                from detection_run r
+                where r.image_id = i.image_id and r.model_name = :name and r.model_version = :version
+                  and i.image_id = any(string_to_array(:ids, ','))""".formatted(counts))
+                .setParameter("name", model.name()).setParameter("version", model.version())
+                .setParameter("ids", String.join(",", ids)).executeUpdate();
+    }
+
+    /** Per class, the counts of the other DONE images of the image's slide whose current run is by the model. */
+    private Map<CellClass, int[]> slidePeers(Image image, String modelName) {
         if (image.slideId == null) {
             return Map.of();
         }
@@ -233,7 +261,7 @@ public class ResultRecorder {
                   and rbc is not null and wbc is not null and platelets is not null
                 limit :most""")
                 .setParameter("slide", image.slideId).setParameter("id", image.imageId)
-                .setParameter("model", image.modelName).setParameter("most", MOST_PEERS).getResultList();
+                .setParameter("model", modelName).setParameter("most", MOST_PEERS).getResultList();
         Map<CellClass, int[]> peers = new EnumMap<>(CellClass.class);
         CellClass[] classes = { CellClass.RBC, CellClass.WBC, CellClass.PLATELETS };
         for (int c = 0; c < classes.length; c++) {

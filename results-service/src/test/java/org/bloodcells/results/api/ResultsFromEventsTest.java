@@ -273,12 +273,23 @@ class ResultsFromEventsTest {
         events.publish(run(a, model, "2.0.0", 7, T2));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch)
                 .then().statusCode(200).body("counts.RBC", equalTo(12)).body("promoted", hasSize(0)));
+        // An analyst confirms image a's counts by 2.0.0; the promotion of another run withdraws the confirmation.
+        given().contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("reviewer", "ana", "action", "CONFIRMED"))
+                .when().post("/images/{id}/review", a).then().statusCode(200);
 
         events.publish(new ModelPromoted(new ModelRef(model, "1.0.0", "models", model + "/1.0.0/model.onnx",
                 "ab".repeat(32)), null, "ops-test", null, T2));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch)
                 .then().statusCode(200).body("counts.RBC", equalTo(8))
                 .body("promoted.find { it.name == '" + model + "' }.version", equalTo("1.0.0")));
+        // The lists and aggregates read the image rows, which the promotion re-pointed too.
+        given().queryParam("batch", batch).queryParam("order", "asc").when().get("/images").then().statusCode(200)
+                .body("items.find { it.imageId == '" + a + "' }.modelVersion", equalTo("1.0.0"))
+                .body("items.find { it.imageId == '" + a + "' }.counts.RBC", equalTo(3))
+                .body("items.find { it.imageId == '" + a + "' }.reviewStatus", equalTo("NONE"));
+        given().queryParam("by", "batch").queryParam("batch", batch).when().get("/aggregates").then()
+                .statusCode(200).body("groups[0].counts.RBC", equalTo(8));
         events.publish(run(a, model, "3.0.0", 11, T2.plusSeconds(60)));
         events.awaitConsumed(Topics.CELL_DETECTIONS);
         when().get("/images/{id}", a).then().body("detection.modelVersion", equalTo("1.0.0"));

@@ -109,11 +109,17 @@ class AnalystsApiTest {
 
     @Test
     void imagesAreFilteredAndPagedByCursorNewestFirst() {
+        // Three images share an upload time, across the boundary of a page of three: the image id breaks the tie.
+        int[] minutes = { 0, 1, 2, 2, 2, 3, 4 };
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            ids.add(image(i < 4 ? "slide-a-" + batch : "slide-b-" + batch, DAY.plusSeconds(60L * i), 20 + i, i % 3,
-                    2));
+        Map<String, Integer> minuteOf = new java.util.HashMap<>();
+        for (int i = 0; i < minutes.length; i++) {
+            ids.add(image(i < 4 ? "slide-a-" + batch : "slide-b-" + batch, DAY.plusSeconds(60L * minutes[i]),
+                    20 + i, i % 3, 2));
+            minuteOf.put(ids.get(i), minutes[i]);
         }
+        java.util.Comparator<String> newest = java.util.Comparator.<String>comparingInt(minuteOf::get)
+                .thenComparing(java.util.Comparator.naturalOrder()).reversed();
         String pending = image("slide-b-" + batch, DAY.plusSeconds(3600), -1, -1, -1);
         awaitBatch(8, 7);
 
@@ -132,9 +138,21 @@ class AnalystsApiTest {
             pages++;
         } while (cursor != null);
         assertEquals(3, pages);
-        List<String> newestFirst = new ArrayList<>(ids);
-        java.util.Collections.reverse(newestFirst);
-        assertEquals(newestFirst, seen);
+        assertEquals(ids.stream().sorted(newest).toList(), seen);
+        // Oldest first, through the same tie.
+        List<String> ascending = new ArrayList<>();
+        cursor = null;
+        do {
+            var request = given().queryParam("scanner", scanner).queryParam("status", "DONE").queryParam("limit", 3)
+                    .queryParam("order", "asc");
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.when().get("/images").then().statusCode(200).extract().jsonPath();
+            ascending.addAll(page.getList("items.imageId"));
+            cursor = page.getString("next");
+        } while (cursor != null);
+        assertEquals(ids.stream().sorted(newest.reversed()).toList(), ascending);
 
         // Oldest first, and the filters each narrow the list.
         given().queryParam("scanner", scanner).queryParam("order", "asc").queryParam("limit", 2)
@@ -151,7 +169,8 @@ class AnalystsApiTest {
                 .then().statusCode(200).body("items.imageId", equalTo(List.of(ids.get(4))));
         given().queryParam("scanner", scanner).queryParam("uploadedFrom", DAY.plusSeconds(120).toString())
                 .queryParam("uploadedTo", DAY.plusSeconds(240).toString()).when().get("/images")
-                .then().statusCode(200).body("items.imageId", equalTo(List.of(ids.get(3), ids.get(2))));
+                .then().statusCode(200)
+                .body("items.imageId", equalTo(ids.subList(2, 6).stream().sorted(newest).toList()));
     }
 
     @Test
@@ -188,6 +207,21 @@ class AnalystsApiTest {
                 .body("groups[0].images", equalTo(1))
                 .body("groups[0].counts.RBC", equalTo(20))
                 .body("groups[1].counts.RBC", equalTo(30));
+        // A range ending within a day: that day's images before the end only, the whole days before it from the
+        // totals, in the model's counts as well as the reviewed ones.
+        given().queryParam("by", "day").queryParam("scanner", scanner).queryParam("uploadedFrom", "2026-11-20")
+                .queryParam("uploadedTo", DAY.plus(Duration.ofDays(1)).plusSeconds(10).toString())
+                .queryParam("counts", "model")
+                .when().get("/aggregates").then().statusCode(200)
+                .body("countsBasis", equalTo("model"))
+                .body("groups.key", equalTo(List.of("2026-11-20", "2026-11-21")))
+                .body("groups[0].counts.RBC", equalTo(30))
+                .body("groups[1].images", equalTo(2))
+                .body("groups[1].counts.Platelets", equalTo(5));
+        given().queryParam("by", "day").queryParam("scanner", scanner).queryParam("uploadedFrom", "2026-11-20")
+                .queryParam("uploadedTo", DAY.plus(Duration.ofDays(1)).minusSeconds(3600).toString())
+                .when().get("/aggregates").then().statusCode(200)
+                .body("groups.key", equalTo(List.of("2026-11-20")));
         // A status is answered from the totals too; any other filter reads the images themselves, with the same sums.
         given().queryParam("by", "day").queryParam("scanner", scanner).queryParam("status", "PENDING")
                 .queryParam("uploadedFrom", "2026-11-20").queryParam("uploadedTo", "2026-11-22")
@@ -394,11 +428,21 @@ class AnalystsApiTest {
     void thePerDayTotalsAlwaysEqualTheirImages() throws Exception {
         String slide = "slide-" + batch;
         String corrected = image(slide, DAY.plus(Duration.ofDays(3)), 12, 1, 1);
-        image(slide, DAY.plus(Duration.ofDays(3)), 14, 0, 2);
+        String confirmed = image(slide, DAY.plus(Duration.ofDays(3)), 14, 0, 2);
         image(slide, DAY.plus(Duration.ofDays(4)), -1, -1, -1);
-        awaitBatch(3, 2);
+        // Detections before the upload: the image's row exists before it has a scanner and an upload time.
+        String late = PipelineEvents.newImageId();
+        events.publish(PipelineEvents.detections(late, "1.0.0", 9, 0, 1, DAY.plus(Duration.ofDays(4))));
+        events.awaitConsumed(org.bloodcells.events.Topics.CELL_DETECTIONS);
+        events.publish(new ImageUploaded(late, "images", "k", "image/jpeg", 1, scanner, slide, batch,
+                DAY.plus(Duration.ofDays(4))));
+        awaitBatch(4, 3);
         given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
                 "counts", Map.of("RBC", 20))).when().post("/images/{id}/review", corrected).then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
+                "counts", Map.of("WBC", 2))).when().post("/images/{id}/review", confirmed).then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ben", "action", "CONFIRMED"))
+                .when().post("/images/{id}/review", confirmed).then().statusCode(200);
 
         // What the trigger kept, against the totals recomputed from every image stored by every test so far.
         String recomputed = """
@@ -426,8 +470,11 @@ class AnalystsApiTest {
                 .queryParam("uploadedTo", "2026-11-25").when().get("/aggregates").then().statusCode(200)
                 .body("groups.key", equalTo(List.of("2026-11-23", "2026-11-24")))
                 .body("groups[0].counts.RBC", equalTo(34))
+                .body("groups[0].counts.WBC", equalTo(1))
                 .body("groups[0].correctedImages", equalTo(1))
-                .body("groups[1].pending", equalTo(1));
+                .body("groups[1].pending", equalTo(1))
+                .body("groups[1].done", equalTo(1))
+                .body("groups[1].counts.RBC", equalTo(9));
     }
 
     @Test
