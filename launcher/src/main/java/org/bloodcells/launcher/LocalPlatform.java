@@ -211,8 +211,21 @@ public final class LocalPlatform implements AutoCloseable {
     /** Stops the services first (so they commit their offsets against a live broker), then the servers. */
     @Override
     public void close() {
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
+        // Side by side: each takes its own time to shut down gracefully (results-service's consumers leave their
+        // group one by one, a worker finishes its batch), and none waits for another.
+        List<Thread> stopping = new ArrayList<>();
+        for (ServiceProcess service : services) {
+            Thread thread = new Thread(service::close, "stop-" + service.name());
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         infrastructure.close();
     }

@@ -52,13 +52,10 @@ public class AggregateResource {
             Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
             filter = filter.uploadedBetween(end.minus(DEFAULT_DAYS), end);
         }
-        if (Downloads.wantsCsv(format, headers)) {
-            ImageFilter chosen = filter;
-            return Downloads.csv(grouping.label() + "-aggregates.csv",
-                    out -> search.aggregateCsv(chosen, grouping, reviewed, out));
-        }
-        return Response.ok(search.aggregate(filter, grouping, reviewed, FilterParams.limit(limit),
-                Cursor.decode(cursor)), MediaType.APPLICATION_JSON).build();
+        ImageFilter chosen = filter;
+        return Downloads.listOrCsv(format, headers, grouping.label() + "-aggregates.csv",
+                out -> search.aggregateCsv(chosen, grouping, reviewed, out),
+                () -> search.aggregate(chosen, grouping, reviewed, FilterParams.limit(limit), Cursor.decode(cursor)));
     }
 
     private static boolean reviewed(String counts) {

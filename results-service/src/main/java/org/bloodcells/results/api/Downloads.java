@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -34,6 +35,18 @@ final class Downloads {
     }
 
     private Downloads() {
+    }
+
+    /**
+     * The list as CSV (streamed, all of it) when the client asks for CSV, else the page as JSON; the page is only
+     * read when it is answered.
+     */
+    static Response listOrCsv(String format, HttpHeaders headers, String fileName, CsvWriter csv,
+            Supplier<Object> page) {
+        if (wantsCsv(format, headers)) {
+            return csv(fileName, csv);
+        }
+        return Response.ok(page.get(), MediaType.APPLICATION_JSON).build();
     }
 
     static boolean wantsCsv(String format, HttpHeaders headers) {

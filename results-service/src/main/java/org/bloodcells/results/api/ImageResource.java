@@ -63,11 +63,8 @@ public class ImageResource {
             @Context HttpHeaders headers) {
         ImageSearch.Order ordering = new ImageSearch.Order(ImageSearch.SortKey.parse(sort), descending(order));
         var filter = filters.filter();
-        if (Downloads.wantsCsv(format, headers)) {
-            return Downloads.csv("images.csv", out -> search.csv(filter, ordering, out));
-        }
-        return Response.ok(search.list(filter, ordering, FilterParams.limit(limit), Cursor.decode(cursor)),
-                MediaType.APPLICATION_JSON).build();
+        return Downloads.listOrCsv(format, headers, "images.csv", out -> search.csv(filter, ordering, out),
+                () -> search.list(filter, ordering, FilterParams.limit(limit), Cursor.decode(cursor)));
     }
 
     @GET

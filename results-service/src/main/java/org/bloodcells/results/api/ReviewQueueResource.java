@@ -34,10 +34,7 @@ public class ReviewQueueResource {
     public Response queue(@BeanParam FilterParams filters, @RestQuery Integer limit, @RestQuery String cursor,
             @RestQuery String format, @Context HttpHeaders headers) {
         var filter = filters.filter().queue();
-        if (Downloads.wantsCsv(format, headers)) {
-            return Downloads.csv("review-queue.csv", out -> search.csv(filter, OLDEST_FIRST, out));
-        }
-        return Response.ok(search.list(filter, OLDEST_FIRST, FilterParams.limit(limit), Cursor.decode(cursor)),
-                MediaType.APPLICATION_JSON).build();
+        return Downloads.listOrCsv(format, headers, "review-queue.csv", out -> search.csv(filter, OLDEST_FIRST, out),
+                () -> search.list(filter, OLDEST_FIRST, FilterParams.limit(limit), Cursor.decode(cursor)));
     }
 }

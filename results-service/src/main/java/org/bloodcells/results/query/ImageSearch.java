@@ -100,18 +100,7 @@ public class ImageSearch {
     }
 
     public Page<ImageRow> list(ImageFilter filter, Order order, int limit, Cursor after) {
-        Statement query = listStatement(filter, order, limit, after);
-        List<ImageRow> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = query.prepare(connection)) {
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(row(rs));
-                }
-            }
-        } catch (SQLException e) {
-            throw new SearchUnavailableException(e);
-        }
+        List<ImageRow> rows = rows(listStatement(filter, order, limit, after), this::row);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -131,18 +120,7 @@ public class ImageSearch {
 
     public AggregatePage aggregate(ImageFilter filter, Grouping by, boolean reviewed, int limit, Cursor after) {
         boolean paged = by != Grouping.DAY;
-        Statement query = aggregateStatement(filter, by, reviewed, limit, after);
-        List<Aggregate> groups = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = query.prepare(connection)) {
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    groups.add(aggregate(rs));
-                }
-            }
-        } catch (SQLException e) {
-            throw new SearchUnavailableException(e);
-        }
+        List<Aggregate> groups = rows(aggregateStatement(filter, by, reviewed, limit, after), ImageSearch::aggregate);
         String next = null;
         if (paged && groups.size() > limit) {
             groups = groups.subList(0, limit);
@@ -229,11 +207,26 @@ public class ImageSearch {
         return select.toString();
     }
 
-    private interface RowWriter {
-        String write(ResultSet rs) throws SQLException;
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
-    private void stream(Statement query, Writer out, String header, RowWriter rowWriter) throws IOException {
+    /** Every row of the statement, read into memory (a page: at most a page's rows and one more). */
+    private <T> List<T> rows(Statement query, RowReader<T> reader) {
+        List<T> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = query.prepare(connection);
+                ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.add(reader.read(rs));
+            }
+        } catch (SQLException e) {
+            throw new SearchUnavailableException(e);
+        }
+        return rows;
+    }
+
+    private void stream(Statement query, Writer out, String header, RowReader<String> rowWriter) throws IOException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             // PostgreSQL's driver uses a server-side cursor (fetch size) only inside a transaction.
@@ -243,7 +236,7 @@ public class ImageSearch {
                 out.write(header);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        out.write(rowWriter.write(rs));
+                        out.write(rowWriter.read(rs));
                     }
                 }
                 out.flush();
