@@ -33,8 +33,8 @@ public class Evidence {
      * Overlays drawn at once. One image decodes to up to 400 MB (the platform's 10 000 × 10 000 pixels); more
      * requests wait their turn, up to {@link #OVERLAY_WAIT}, then get 503.
      */
-    static final int MOST_OVERLAYS_AT_ONCE = 2;
-    static final java.time.Duration OVERLAY_WAIT = java.time.Duration.ofSeconds(20);
+    public static final int MOST_OVERLAYS_AT_ONCE = 2;
+    public static final java.time.Duration OVERLAY_WAIT = java.time.Duration.ofSeconds(20);
 
     private final MinioClient storage;
     private final java.util.concurrent.Semaphore drawingSlots = new java.util.concurrent.Semaphore(MOST_OVERLAYS_AT_ONCE,
