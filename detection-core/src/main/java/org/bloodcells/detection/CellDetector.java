@@ -223,10 +223,14 @@ public final class CellDetector implements AutoCloseable {
 
     /** Per class of the model, the score from which a detection is counted: the model's, under this detector's floor. */
     public Map<String, Double> countThresholds() {
+        return countThresholds(settings.scoreThreshold());
+    }
+
+    /** Per class, the score from which a detection is counted when nothing under {@code floor} is. */
+    private Map<String, Double> countThresholds(double floor) {
         Map<String, Double> thresholds = new LinkedHashMap<>();
         for (String cellClass : metadata.classes()) {
-            thresholds.put(cellClass, Math.max(settings.scoreThreshold(),
-                    metadata.domain().countThreshold(cellClass, settings.scoreThreshold())));
+            thresholds.put(cellClass, metadata.domain().countThreshold(cellClass, floor));
         }
         return thresholds;
     }
@@ -560,11 +564,11 @@ public final class CellDetector implements AutoCloseable {
     }
 
     private Map<String, Integer> counts(List<Detection> detections, double floor) {
+        Map<String, Double> countFrom = countThresholds(floor);
         Map<String, Integer> counts = new LinkedHashMap<>();
         metadata.classes().forEach(c -> counts.put(c, 0));
-        ModelDomain domain = metadata.domain();
         for (Detection d : detections) {
-            if (d.score() >= Math.max(floor, domain.countThreshold(d.cellClass(), floor))) {
+            if (d.score() >= countFrom.getOrDefault(d.cellClass(), floor)) {
                 counts.merge(d.cellClass(), 1, Integer::sum);
             }
         }

@@ -49,7 +49,7 @@ final class Downloads {
         return Response.ok(page.get(), MediaType.APPLICATION_JSON).build();
     }
 
-    static boolean wantsCsv(String format, HttpHeaders headers) {
+    private static boolean wantsCsv(String format, HttpHeaders headers) {
         if (format != null && !format.isBlank()) {
             if (format.equalsIgnoreCase("csv")) {
                 return true;
@@ -64,7 +64,7 @@ final class Downloads {
                 && !accepted.get(0).isWildcardType();
     }
 
-    static Response csv(String fileName, CsvWriter writer) {
+    private static Response csv(String fileName, CsvWriter writer) {
         if (!STREAMING.tryAcquire()) {
             return Problem.unavailable("Too many downloads", MOST_DOWNLOADS_AT_ONCE
                     + " CSV downloads are being streamed; retry");

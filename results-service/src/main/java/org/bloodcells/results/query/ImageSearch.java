@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import javax.sql.DataSource;
 
@@ -88,6 +89,13 @@ public class ImageSearch {
     /** The SQL of an aggregate page (one group more than the page; every day of the range for days). */
     public static Statement aggregateStatement(ImageFilter filter, Grouping by, boolean reviewed, int limit,
             Cursor after) {
+        return aggregateStatement(filter, by, reviewed, after,
+                by == Grouping.DAY ? OptionalInt.empty() : OptionalInt.of(limit + 1));
+    }
+
+    /** @param rows the most groups read; none: every group (days are never paged: a day range is the whole answer) */
+    private static Statement aggregateStatement(ImageFilter filter, Grouping by, boolean reviewed, Cursor after,
+            OptionalInt rows) {
         if (by == Grouping.DAY) {
             Optional<Statement> fromTotals = DayTotals.statement(filter, reviewed);
             if (fromTotals.isPresent()) {
@@ -95,8 +103,8 @@ public class ImageSearch {
             }
         }
         SqlBuilder sql = aggregateQuery(filter, by, after);
-        return by == Grouping.DAY ? sql.statement(aggregateSql(by, reviewed, sql, filter))
-                : sql.statement(aggregateSql(by, reviewed, sql, filter) + " limit ?", limit + 1);
+        String query = aggregateSql(by, reviewed, sql, filter);
+        return rows.isPresent() ? sql.statement(query + " limit ?", rows.getAsInt()) : sql.statement(query);
     }
 
     public Page<ImageRow> list(ImageFilter filter, Order order, int limit, Cursor after) {
@@ -130,11 +138,8 @@ public class ImageSearch {
     }
 
     public void aggregateCsv(ImageFilter filter, Grouping by, boolean reviewed, Writer out) throws IOException {
-        SqlBuilder sql = aggregateQuery(filter, by, null);
-        // Days are never paged: the day statement is the whole range. Other groupings, unpaged.
-        Statement query = by == Grouping.DAY ? aggregateStatement(filter, by, reviewed, 1, null)
-                : sql.statement(aggregateSql(by, reviewed, sql, filter));
-        stream(query, out, Csv.aggregateHeader(by, basis(reviewed)), rs -> Csv.aggregate(aggregate(rs)));
+        stream(aggregateStatement(filter, by, reviewed, null, OptionalInt.empty()), out,
+                Csv.aggregateHeader(by, basis(reviewed)), rs -> Csv.aggregate(aggregate(rs)));
     }
 
     public static String basis(boolean reviewed) {

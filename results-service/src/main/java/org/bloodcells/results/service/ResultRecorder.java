@@ -254,16 +254,18 @@ public class ResultRecorder {
         if (image.slideId == null) {
             return Map.of();
         }
+        CellClass[] classes = CellClass.values();
+        String columns = String.join(", ", java.util.Arrays.stream(classes).map(CellClass::column).toList());
+        String counted = String.join(" and ",
+                java.util.Arrays.stream(classes).map(c -> c.column() + " is not null").toList());
         @SuppressWarnings("unchecked")
         List<Object[]> rows = Image.getEntityManager().createNativeQuery("""
-                select rbc, wbc, platelets from image
-                where slide_id = :slide and image_id <> :id and status = 'DONE' and model_name = :model
-                  and rbc is not null and wbc is not null and platelets is not null
-                limit :most""")
+                select %s from image
+                where slide_id = :slide and image_id <> :id and status = 'DONE' and model_name = :model and %s
+                limit :most""".formatted(columns, counted))
                 .setParameter("slide", image.slideId).setParameter("id", image.imageId)
                 .setParameter("model", modelName).setParameter("most", MOST_PEERS).getResultList();
         Map<CellClass, int[]> peers = new EnumMap<>(CellClass.class);
-        CellClass[] classes = { CellClass.RBC, CellClass.WBC, CellClass.PLATELETS };
         for (int c = 0; c < classes.length; c++) {
             int[] counts = new int[rows.size()];
             for (int i = 0; i < counts.length; i++) {
