@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
  * of {@code --images} images with runs and counts (uploaded over {@code --days} days up to now, by
  * {@code --scanners} scanners, {@code --per-slide} images per slide and {@code --per-batch} per batch; 98% DONE, 1%
  * PENDING, 1% FAILED, 3% flagged, 0.5% corrected), then each query over HTTP, one at a time, with random scanners,
- * batches and days: p50, p95, p99 and max. Last, each query's plan: EXPLAIN (ANALYZE, BUFFERS) of the very statement
+ * batches and days: p50, p95, p99 and max, beside its floor: the same statement read over plain JDBC right after each
+ * request. Last, each query's plan: EXPLAIN (ANALYZE, BUFFERS) of the very statement
  * the service runs (ImageSearch's builders).
  *
  * <pre>
@@ -97,7 +98,12 @@ public final class QueryBenchmark implements Callable<Integer> {
     record Request(String path, org.bloodcells.results.query.Statement statement) {
     }
 
-    record Figures(String name, int samples, double p50, double p95, double p99, double max, int rows) {
+    /**
+     * One query's figures: over HTTP through the service, and its floor, the very statement the service runs read by
+     * a plain JDBC client, timed right after each request (same parameters, same database state).
+     */
+    record Figures(String name, int samples, double p50, double p95, double p99, double max, int rows,
+            double floorP50, double floorP95) {
     }
 
     public static void main(String[] args) {
@@ -127,7 +133,7 @@ public final class QueryBenchmark implements Callable<Integer> {
                     List<Query> queries = queries();
                     List<Figures> figures = new ArrayList<>();
                     for (Query query : queries) {
-                        figures.add(time(query));
+                        figures.add(time(query, db));
                     }
                     print(figures);
                     for (Query query : queries) {
@@ -299,9 +305,10 @@ public final class QueryBenchmark implements Callable<Integer> {
         }
     }
 
-    private Figures time(Query query) throws Exception {
+    private Figures time(Query query, Connection db) throws Exception {
         Random random = new Random(seed);
         List<Double> millis = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
         int rows = 0;
         for (int i = 0; i < warmup + samples; i++) {
             Request request = query.request().apply(random);
@@ -313,16 +320,27 @@ public final class QueryBenchmark implements Callable<Integer> {
                 throw new IllegalStateException(request.path() + ": HTTP " + response.statusCode() + " "
                         + response.body());
             }
+            long floorBegan = System.nanoTime();
+            try (PreparedStatement direct = request.statement().prepare(db); ResultSet rs = direct.executeQuery()) {
+                while (rs.next()) {
+                    rs.getString(1);
+                }
+            }
+            double floorTook = (System.nanoTime() - floorBegan) / 1e6;
             if (i >= warmup) {
                 millis.add(took);
+                floor.add(floorTook);
                 JsonNode body = json.readTree(response.body());
                 rows += (body.has("items") ? body.path("items") : body.path("groups")).size();
             }
         }
         millis.sort(Double::compare);
+        floor.sort(Double::compare);
         Figures figures = new Figures(query.name(), samples, percentile(millis, 50), percentile(millis, 95),
-                percentile(millis, 99), millis.get(millis.size() - 1), rows / samples);
-        log("%s: p50 %.1f ms, p95 %.1f ms", query.name(), figures.p50(), figures.p95());
+                percentile(millis, 99), millis.get(millis.size() - 1), rows / samples, percentile(floor, 50),
+                percentile(floor, 95));
+        log("%s: p50 %.1f ms, p95 %.1f ms (its SQL over JDBC: p95 %.1f ms)", query.name(), figures.p50(),
+                figures.p95(), figures.floorP95());
         return figures;
     }
 
@@ -341,12 +359,14 @@ public final class QueryBenchmark implements Callable<Integer> {
     }
 
     private void print(List<Figures> figures) {
-        System.out.printf(Locale.ROOT, "%n%d images; each query %d times over HTTP, one at a time, after %d untimed%n%n"
-                + "| query | rows | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |%n| --- | ---: | ---: | ---: | ---: | ---: |%n",
+        System.out.printf(Locale.ROOT, "%n%d images; each query %d times over HTTP, one at a time, after %d untimed;"
+                + " the floor is the same statement over plain JDBC, run right after each request%n%n"
+                + "| query | rows | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | floor p50 (ms) | floor p95 (ms)"
+                + " | p95 / floor p95 |%n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n",
                 images, samples, warmup);
         for (Figures f : figures) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", f.name(), f.rows(), f.p50(),
-                    f.p95(), f.p99(), f.max());
+            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f |%n", f.name(),
+                    f.rows(), f.p50(), f.p95(), f.p99(), f.max(), f.floorP50(), f.floorP95(), f.p95() / f.floorP95());
         }
     }
 
