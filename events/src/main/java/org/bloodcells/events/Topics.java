@@ -13,6 +13,18 @@ public final class Topics {
     /** {@link ImageUploaded}: an image is durable in object storage and waits for detection. */
     public static final String IMAGES_UPLOADED = "images-uploaded";
 
+    /**
+     * {@link ImageMembership}: bytes already known were uploaded again, into a batch, slide or scanner that now
+     * holds the image too. Not searched again: one detection serves every membership.
+     */
+    public static final String IMAGE_MEMBERSHIPS = "image-memberships";
+
+    /**
+     * The object store's bucket notifications (MinIO's Kafka target, S3 event format): a scanner put an object under
+     * {@code incoming/}. Written by the object store, read by ingest-service.
+     */
+    public static final String BUCKET_NOTIFICATIONS = "bucket-notifications";
+
     /** {@link CellDetections}: a model has searched one image. */
     public static final String CELL_DETECTIONS = "cell-detections";
 

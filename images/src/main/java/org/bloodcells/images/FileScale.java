@@ -1,7 +1,11 @@
 package org.bloodcells.images;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.OptionalDouble;
 
@@ -38,6 +42,24 @@ public final class FileScale {
         if (standard.isPresent()) {
             return standard;
         }
+        return fromExifOf(bytes);
+    }
+
+    /** {@link #micronsPerPixel(byte[])} of a file, reading its metadata (and at most its first 128 KiB) from disk. */
+    public static OptionalDouble micronsPerPixel(Path file) {
+        OptionalDouble standard = fromStandardMetadata(file.toFile());
+        if (standard.isPresent()) {
+            return standard;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            // An EXIF block is one APP1 segment (at most 64 KiB) near the start of the file.
+            return fromExifOf(in.readNBytes(128 * 1024));
+        } catch (IOException e) {
+            return OptionalDouble.empty();
+        }
+    }
+
+    private static OptionalDouble fromExifOf(byte[] bytes) {
         boolean jpeg = bytes.length > 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
         try {
             return jpeg ? fromExif(bytes) : OptionalDouble.empty();
@@ -47,7 +69,12 @@ public final class FileScale {
     }
 
     private static OptionalDouble fromStandardMetadata(byte[] bytes) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        return fromStandardMetadata((Object) new ByteArrayInputStream(bytes));
+    }
+
+    /** @param input a byte stream or a {@link File}, as {@link ImageIO#createImageInputStream} takes them */
+    private static OptionalDouble fromStandardMetadata(Object input) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(input)) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 return OptionalDouble.empty();

@@ -1,8 +1,7 @@
 package org.bloodcells.ingest.api;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -12,11 +11,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.bloodcells.ingest.service.ImageFile;
+import org.bloodcells.ingest.service.FileNames;
 import org.bloodcells.ingest.service.ImageIngestion;
 import org.bloodcells.ingest.service.ImageOrigin;
+import org.bloodcells.ingest.service.ImageRejected;
 import org.bloodcells.ingest.service.IngestedImage;
 import org.bloodcells.ingest.service.InvalidUpload;
+import org.bloodcells.ingest.service.StagedFile;
+import org.bloodcells.ingest.service.Staging;
+import org.bloodcells.ingest.config.IngestConfig;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -24,15 +27,22 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 /**
  * Image upload for scanners. Both forms answer 201 when at least one image was new, 200 when
  * every image was already known, always with the image ids in the order the files were sent.
+ * Bodies are never held in memory: multipart parts are written to disk by the HTTP layer as they arrive (the request
+ * size limit applies while reading), a raw body is streamed to disk here (the image size limit applies while
+ * reading), and both are digested and inspected from disk.
  */
 @Path("/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class ImageUploadResource {
 
     private final ImageIngestion ingestion;
+    private final Staging staging;
+    private final IngestConfig config;
 
-    public ImageUploadResource(ImageIngestion ingestion) {
+    public ImageUploadResource(ImageIngestion ingestion, Staging staging, IngestConfig config) {
         this.ingestion = ingestion;
+        this.staging = staging;
+        this.config = config;
     }
 
     /**
@@ -45,10 +55,22 @@ public class ImageUploadResource {
             @RestForm String scannerId, @RestForm String slideId, @RestForm String batchId,
             @RestForm String micronsPerPixel) {
         ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId);
-        List<ImageFile> images = files.stream()
-                .map(upload -> new ImageFile(upload.fileName(), read(upload)))
-                .toList();
-        return answer(ingestion.ingest(images, origin, scale(micronsPerPixel)));
+        Double scale = scale(micronsPerPixel);
+        int most = config.upload().maxFiles();
+        if (files.size() > most) {
+            throw new InvalidUpload("%d files in one upload; at most %d: send the rest in another request"
+                    .formatted(files.size(), most));
+        }
+        List<StagedFile> staged = new ArrayList<>(files.size());
+        for (FileUpload upload : files) {
+            try {
+                staged.add(staging.adopt(FileNames.check(upload.fileName()), upload.uploadedFile()));
+            } catch (ImageRejected tooLarge) {
+                throw ingestion.rejected(tooLarge, files.size());
+            }
+        }
+        // The parts' files belong to the HTTP layer, which deletes them when the request ends.
+        return answer(ingestion.ingest(staged, origin, scale));
     }
 
     /**
@@ -58,12 +80,22 @@ public class ImageUploadResource {
      */
     @POST
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
-    public Response uploadRaw(byte[] body, @RestQuery String scannerId, @RestQuery String slideId,
+    public Response uploadRaw(InputStream body, @RestQuery String scannerId, @RestQuery String slideId,
             @RestQuery String batchId, @RestQuery String fileName, @RestQuery String micronsPerPixel) {
         ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId);
-        String name = fileName == null || fileName.isBlank() ? "body" : fileName;
-        return answer(ingestion.ingest(List.of(new ImageFile(name, body == null ? new byte[0] : body)), origin,
-                scale(micronsPerPixel)));
+        Double scale = scale(micronsPerPixel);
+        String name = fileName == null || fileName.isEmpty() ? "body" : FileNames.check(fileName);
+        StagedFile staged;
+        try {
+            staged = staging.stage(name, body == null ? InputStream.nullInputStream() : body);
+        } catch (ImageRejected tooLarge) {
+            throw ingestion.rejected(tooLarge, 1);
+        }
+        try {
+            return answer(ingestion.ingest(List.of(staged), origin, scale));
+        } finally {
+            Staging.delete(staged.path());
+        }
     }
 
     /** The declared scale, null when none is; text that is no number is a bad request. */
@@ -75,7 +107,7 @@ public class ImageUploadResource {
             return Double.valueOf(micronsPerPixel.trim());
         } catch (NumberFormatException e) {
             throw new InvalidUpload("micronsPerPixel must be a number (microns per image pixel), was '"
-                    + micronsPerPixel + "'");
+                    + FileNames.printable(micronsPerPixel) + "'");
         }
     }
 
@@ -84,13 +116,5 @@ public class ImageUploadResource {
         return Response.status(anyCreated ? Response.Status.CREATED : Response.Status.OK)
                 .entity(new UploadResponse(images))
                 .build();
-    }
-
-    private static byte[] read(FileUpload upload) {
-        try {
-            return Files.readAllBytes(upload.uploadedFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the uploaded part " + upload.fileName(), e);
-        }
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Problem;
-import org.bloodcells.images.UnusableImageException.Reason;
 import org.bloodcells.ingest.messaging.PublishFailed;
+import org.bloodcells.ingest.service.ImageRejected;
 import org.bloodcells.ingest.service.InvalidUpload;
 import org.bloodcells.ingest.service.UploadRejected;
 import org.bloodcells.storage.StorageUnavailableException;
@@ -23,7 +23,7 @@ public class ProblemMapper {
         List<Problem.FileProblem> files = e.rejections().stream()
                 .map(r -> new Problem.FileProblem(r.fileName(), r.reason().name(), r.detail()))
                 .toList();
-        int status = statusOf(e.rejections().get(0).reason());
+        int status = ImageRejected.httpStatus(e.rejections().get(0).reason());
         return new Problem(status, "Not an acceptable image", e.getMessage(), files).toResponse();
     }
 
@@ -42,13 +42,5 @@ public class ProblemMapper {
     public Response kafkaDown(PublishFailed e) {
         LOG.warnf("Upload refused with 503: %s (%s)", e.getMessage(), e.getCause());
         return Problem.unavailable("Event broker unavailable", e.getMessage() + "; nothing was lost, retry the upload");
-    }
-
-    static int statusOf(Reason reason) {
-        return switch (reason) {
-            case TOO_LARGE -> 413;
-            case NOT_AN_IMAGE, UNSUPPORTED_FORMAT -> 415;
-            case TOO_MANY_PIXELS, CORRUPT -> 422;
-        };
     }
 }

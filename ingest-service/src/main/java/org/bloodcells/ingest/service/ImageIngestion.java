@@ -7,12 +7,13 @@ import java.util.OptionalDouble;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Scale;
 import org.bloodcells.images.FileScale;
 import org.bloodcells.ingest.config.IngestConfig;
+import org.bloodcells.ingest.messaging.EventPublisher;
 import org.bloodcells.ingest.metrics.IngestMetrics;
-import org.bloodcells.ingest.messaging.ImageUploadedPublisher;
 import org.bloodcells.ingest.storage.ImageStore;
 import org.bloodcells.ingest.storage.ObjectKeys;
 import org.jboss.logging.Logger;
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Takes a batch of uploaded files to "stored and announced". The order of the steps is what
+ * Takes a batch of staged files to "stored and announced". The order of the steps is what
  * makes a retry repair any crash:
  * <ol>
  * <li>every file is inspected before anything is written, so a bad file leaves no trace;</li>
@@ -32,6 +33,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * An image counts as known when its marker exists, not its object: a crash between 2 and 4
  * leaves no marker, so the client's retry publishes again. Consumers are idempotent, so the
  * rare duplicate event (crash between 3 and 4) is harmless, while a lost one would not be.
+ * A known image uploaded again is not stored or searched again: its {@link ImageMembership} in this upload's scanner,
+ * slide and batch is announced instead (acknowledged too before the answer), so the batch holds what was uploaded
+ * into it. Logs name images by id only, never by the client's file name.
  */
 @ApplicationScoped
 public class ImageIngestion {
@@ -40,12 +44,12 @@ public class ImageIngestion {
 
     private final ImageInspector inspector;
     private final ImageStore store;
-    private final ImageUploadedPublisher publisher;
+    private final EventPublisher publisher;
     private final ObjectMapper json;
     private final IngestConfig config;
     private final IngestMetrics metrics;
 
-    public ImageIngestion(ImageInspector inspector, ImageStore store, ImageUploadedPublisher publisher,
+    public ImageIngestion(ImageInspector inspector, ImageStore store, EventPublisher publisher,
             ObjectMapper json, IngestConfig config, IngestMetrics metrics) {
         this.inspector = inspector;
         this.store = store;
@@ -63,21 +67,12 @@ public class ImageIngestion {
     }
 
     /**
-     * @throws InvalidUpload      when there is no file
-     * @throws UploadRejected     when any file is not an acceptable image (nothing is stored then)
-     * @throws org.bloodcells.storage.StorageUnavailableException   when object storage fails
-     * @throws org.bloodcells.ingest.messaging.PublishFailed       when Kafka does not acknowledge
+     * Checks a whole upload before any of it is stored.
+     *
+     * @throws InvalidUpload  when there is no file, or the declared scale is not a microscope's
+     * @throws UploadRejected when any file is not an acceptable image
      */
-    public List<IngestedImage> ingest(List<ImageFile> files, ImageOrigin origin) {
-        return ingest(files, origin, null);
-    }
-
-    /**
-     * @param micronsPerPixel the images' scale as the upload declares it, or null; it wins over the scanner's
-     *                        configured scale, which wins over the one the file records
-     * @throws InvalidUpload when there is no file, or the declared scale is not a microscope's
-     */
-    public List<IngestedImage> ingest(List<ImageFile> files, ImageOrigin origin, Double micronsPerPixel) {
+    public List<InspectedImage> inspect(List<StagedFile> files, Double micronsPerPixel) {
         if (files.isEmpty()) {
             throw new InvalidUpload("no image: send one or more multipart parts named 'file'");
         }
@@ -87,18 +82,74 @@ public class ImageIngestion {
         }
         List<InspectedImage> images = new ArrayList<>(files.size());
         List<ImageRejected> rejections = new ArrayList<>();
-        for (ImageFile file : files) {
+        for (StagedFile file : files) {
             try {
-                images.add(inspector.inspect(file.fileName(), file.bytes()));
+                images.add(inspector.inspect(file));
             } catch (ImageRejected rejected) {
                 rejections.add(rejected);
-                metrics.rejected(rejected.reason());
             }
         }
         if (!rejections.isEmpty()) {
+            rejections.forEach(r -> metrics.rejected(r.reason()));
             throw new UploadRejected(rejections, files.size());
         }
-        return images.stream().map(image -> storeAndAnnounce(image, origin, micronsPerPixel)).toList();
+        return images;
+    }
+
+    /** A file refused before inspection (too large while staging): counted, and the whole upload refused. */
+    public UploadRejected rejected(ImageRejected rejection, int fileCount) {
+        metrics.rejected(rejection.reason());
+        return new UploadRejected(List.of(rejection), fileCount);
+    }
+
+    /**
+     * @param micronsPerPixel the images' scale as the upload declares it, or null; it wins over the scanner's
+     *                        configured scale, which wins over the one the file records
+     * @throws InvalidUpload   when there is no file, or the declared scale is not a microscope's
+     * @throws UploadRejected  when any file is not an acceptable image (nothing is stored then)
+     * @throws org.bloodcells.storage.StorageUnavailableException when object storage fails
+     * @throws org.bloodcells.ingest.messaging.PublishFailed     when Kafka does not acknowledge
+     */
+    public List<IngestedImage> ingest(List<StagedFile> files, ImageOrigin origin, Double micronsPerPixel) {
+        List<InspectedImage> images = inspect(files, micronsPerPixel);
+        return images.stream().map(image -> storeAndAnnounce(image, origin, micronsPerPixel, null)).toList();
+    }
+
+    /**
+     * Stores and announces one inspected image.
+     *
+     * @param storedAs the key of an object in the bucket that holds these very bytes (a bucket upload): the object
+     *                 store copies it to the content address; null: the staged file is written there
+     */
+    public IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin, Double micronsPerPixel,
+            String storedAs) {
+        String objectKey = ObjectKeys.image(image.imageId(), image.format());
+        String markerKey = ObjectKeys.publishedMarker(image.imageId());
+        String contentType = image.format().mediaType();
+        long size = image.file().size();
+        boolean created = !store.exists(markerKey);
+        Instant now = Instant.now();
+        if (created) {
+            if (storedAs != null) {
+                store.copy(storedAs, objectKey);
+            } else {
+                store.put(objectKey, image.file().path(), size, contentType);
+            }
+            ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType, size,
+                    origin.scannerId(), origin.slideId(), origin.batchId(), now,
+                    scaleOf(image, origin, micronsPerPixel));
+            publisher.publishAndAwaitAck(event, config.upload().publishTimeout());
+            store.put(markerKey, toJson(event), "application/json");
+            LOG.infof("Image %s stored as %s and announced", image.imageId(), objectKey);
+        } else {
+            publisher.publishAndAwaitAck(new ImageMembership(image.imageId(), origin.scannerId(), origin.slideId(),
+                    origin.batchId(), now), config.upload().publishTimeout());
+            LOG.debugf("Image %s already known; its membership of batch %s announced", image.imageId(),
+                    origin.batchId());
+        }
+        metrics.image(created, size);
+        return new IngestedImage(image.fileName(), image.imageId(), objectKey, contentType, size,
+                image.width(), image.height(), created);
     }
 
     /** Declared, else the scanner's, else the file's; null when none tells it (the worker estimates it then). */
@@ -110,29 +161,8 @@ public class ImageIngestion {
         if (scanner != null) {
             return new Scale(scanner, "SCANNER");
         }
-        OptionalDouble file = FileScale.micronsPerPixel(image.bytes());
+        OptionalDouble file = FileScale.micronsPerPixel(image.file().path());
         return file.isPresent() ? new Scale(file.getAsDouble(), "FILE") : null;
-    }
-
-    private IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin, Double micronsPerPixel) {
-        String objectKey = ObjectKeys.image(image.imageId(), image.format());
-        String markerKey = ObjectKeys.publishedMarker(image.imageId());
-        String contentType = image.format().mediaType();
-        boolean created = !store.exists(markerKey);
-        if (created) {
-            store.put(objectKey, image.bytes(), contentType);
-            ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType,
-                    image.bytes().length, origin.scannerId(), origin.slideId(), origin.batchId(), Instant.now(),
-                    scaleOf(image, origin, micronsPerPixel));
-            publisher.publishAndAwaitAck(event, config.upload().publishTimeout());
-            store.put(markerKey, toJson(event), "application/json");
-            LOG.infof("Image %s (%s) stored as %s and announced", image.imageId(), image.fileName(), objectKey);
-        } else {
-            LOG.debugf("Image %s (%s) already known", image.imageId(), image.fileName());
-        }
-        metrics.image(created, image.bytes().length);
-        return new IngestedImage(image.fileName(), image.imageId(), objectKey, contentType, image.bytes().length,
-                image.width(), image.height(), created);
     }
 
     private byte[] toJson(ImageUploaded event) {

@@ -24,6 +24,15 @@ public class ImageRejected extends RuntimeException {
         return reason;
     }
 
+    /** The HTTP status that says this reason: 413 too large, 415 not an accepted image type, 422 unusable content. */
+    public static int httpStatus(Reason reason) {
+        return switch (reason) {
+            case TOO_LARGE -> 413;
+            case NOT_AN_IMAGE, UNSUPPORTED_FORMAT -> 415;
+            case TOO_MANY_PIXELS, CORRUPT -> 422;
+        };
+    }
+
     /** What is wrong with the file, without its name. */
     public String detail() {
         return detail;

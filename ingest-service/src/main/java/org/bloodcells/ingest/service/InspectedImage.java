@@ -5,12 +5,18 @@ import org.bloodcells.images.ImageFormat;
 /**
  * An upload that decoded as an accepted image within the limits.
  *
- * @param fileName name the client gave the file
- * @param imageId  lower-case hex SHA-256 of {@code bytes}
- * @param format   format detected from the bytes, whatever the client declared
- * @param width    pixels
- * @param height   pixels
- * @param bytes    the file as uploaded
+ * @param file   the staged file: name, path, size and id (its SHA-256)
+ * @param format format detected from the bytes, whatever the client declared
+ * @param width  pixels
+ * @param height pixels
  */
-public record InspectedImage(String fileName, String imageId, ImageFormat format, int width, int height, byte[] bytes) {
+public record InspectedImage(StagedFile file, ImageFormat format, int width, int height) {
+
+    public String fileName() {
+        return file.fileName();
+    }
+
+    public String imageId() {
+        return file.imageId();
+    }
 }

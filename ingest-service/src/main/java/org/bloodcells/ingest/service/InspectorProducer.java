@@ -1,5 +1,7 @@
 package org.bloodcells.ingest.service;
 
+import java.nio.file.Path;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -28,5 +30,14 @@ class InspectorProducer {
             throw new IllegalStateException("bloodcells.upload limits must stay within the platform's: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Uploads are staged under the configured directory, within the inspector's size limit. */
+    @Produces
+    @ApplicationScoped
+    Staging staging(IngestConfig config, ImageInspector inspector) {
+        Path directory = config.upload().stagingDirectory()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "bloodcells-staging"));
+        return new Staging(directory, inspector.limits().maxBytes());
     }
 }

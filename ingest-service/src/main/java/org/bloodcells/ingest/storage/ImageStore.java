@@ -2,7 +2,13 @@ package org.bloodcells.ingest.storage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,12 +18,19 @@ import org.bloodcells.storage.StorageUnavailableException;
 import org.jboss.logging.Logger;
 
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import io.minio.messages.Item;
 import io.quarkus.runtime.StartupEvent;
 
 /** The images bucket, through the MinIO client (any S3 API server). */
@@ -93,6 +106,86 @@ public class ImageStore {
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
                 .contentType(contentType)
                 .build()));
+    }
+
+    /** Writes a staged file as the object, streaming it from disk. */
+    public void put(String key, Path file, long size, String contentType) {
+        ensureBucket();
+        call("store " + key, () -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                return client.putObject(PutObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(key)
+                        .stream(in, size, -1)
+                        .contentType(contentType)
+                        .build());
+            }
+        });
+    }
+
+    /** A copy made by the object store itself (no bytes pass through this service). */
+    public void copy(String fromKey, String toKey) {
+        call("copy " + fromKey + " to " + toKey, () -> client.copyObject(CopyObjectArgs.builder()
+                .bucket(bucket)
+                .object(toKey)
+                .source(CopySource.builder().bucket(bucket).object(fromKey).build())
+                .build()));
+    }
+
+    /** Removes the object; one already gone is fine. */
+    public void remove(String key) {
+        call("remove " + key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
+    /**
+     * Streams the object to the reader (ingest stages it: a local file and its digest, within the size limit).
+     *
+     * @return what the reader made of the bytes; empty when the object is gone (another replica took it)
+     */
+    public <T> java.util.Optional<T> read(String key, StreamReader<T> reader) {
+        return call("read " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return java.util.Optional.of(reader.read(in));
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return java.util.Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** What is done with an object's bytes as they stream in. */
+    @FunctionalInterface
+    public interface StreamReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /** An object's key, size and when it was last written. */
+    public record StoredObject(String key, long size, Instant lastModified) {
+    }
+
+    /** The objects under a prefix, all levels down (at most {@code most}). */
+    public List<StoredObject> list(String prefix, int most) {
+        ensureBucket();
+        return call("list " + prefix, () -> {
+            List<StoredObject> objects = new ArrayList<>();
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                Item item = result.get();
+                if (!item.isDir()) {
+                    objects.add(new StoredObject(item.objectName(), item.size(),
+                            item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant()));
+                }
+                if (objects.size() >= most) {
+                    break;
+                }
+            }
+            return objects;
+        });
     }
 
     private interface StorageCall<T> {

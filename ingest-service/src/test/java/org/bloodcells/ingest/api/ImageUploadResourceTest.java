@@ -23,13 +23,14 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import org.bloodcells.events.ImageId;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Scale;
 import org.bloodcells.http.Problem;
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.ingest.storage.ObjectKeys;
-import org.bloodcells.ingest.support.ImagesUploadedTopic;
+import org.bloodcells.ingest.support.EventTopic;
 import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.storage.StorageConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -61,12 +62,14 @@ class ImageUploadResourceTest {
     String kafkaBootstrapServers;
 
     private TestBucket bucket;
-    private ImagesUploadedTopic topic;
+    private EventTopic<ImageUploaded> topic;
+    private EventTopic<ImageMembership> memberships;
 
     @BeforeEach
     void connect() {
         bucket = new TestBucket(storage.endpoint(), storage.accessKey(), storage.secretKey(), storage.bucket());
-        topic = new ImagesUploadedTopic(kafkaBootstrapServers, json);
+        topic = EventTopic.uploads(kafkaBootstrapServers, json);
+        memberships = EventTopic.memberships(kafkaBootstrapServers, json);
     }
 
     @Test
@@ -140,7 +143,7 @@ class ImageUploadResourceTest {
     }
 
     @Test
-    void reuploadingSameBytesKeepsOneImage() {
+    void reuploadingSameBytesKeepsOneImageAndAnnouncesItsMembershipOfTheNewBatch() {
         byte[] bytes = bccd(IMAGE_15);
         String imageId = ImageId.of(bytes);
 
@@ -158,7 +161,11 @@ class ImageUploadResourceTest {
                 .body("images[0].imageId", equalTo(imageId))
                 .body("images[0].created", equalTo(false));
 
-        assertEquals(1, topic.eventsFor(imageId).size());
+        assertEquals(1, topic.eventsFor(imageId).size(), "searched once");
+        List<ImageMembership> added = memberships.eventsFor(imageId);
+        assertEquals(1, added.size());
+        assertEquals(List.of("scanner-8", "slide-3", "batch-3"),
+                List.of(added.get(0).scannerId(), added.get(0).slideId(), added.get(0).batchId()));
     }
 
     @Test

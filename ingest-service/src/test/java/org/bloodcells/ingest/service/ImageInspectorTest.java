@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.images.ImageLimits;
+import org.bloodcells.ingest.support.Staged;
 import org.bloodcells.images.UnusableImageException.Reason;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class ImageInspectorTest {
 
     @Test
     void aBccdJpegIsAcceptedAndNamedBySha256() {
-        InspectedImage image = inspector.inspect("a.jpg", bccd("BloodImage_00007.jpg"));
+        InspectedImage image = Staged.inspect(inspector, "a.jpg", bccd("BloodImage_00007.jpg"));
 
         assertEquals(ImageFormat.JPEG, image.format());
         assertEquals(640, image.width());
@@ -30,7 +31,7 @@ class ImageInspectorTest {
     @Test
     void aRejectionNamesTheFileAndTheReason() {
         ImageRejected rejected = assertThrows(ImageRejected.class,
-                () -> inspector.inspect("notes.txt", "hello".getBytes(StandardCharsets.UTF_8)));
+                () -> Staged.inspect(inspector, "notes.txt", "hello".getBytes(StandardCharsets.UTF_8)));
         assertEquals(Reason.NOT_AN_IMAGE, rejected.reason());
         assertEquals("notes.txt", rejected.fileName());
         assertEquals("notes.txt: " + rejected.detail(), rejected.getMessage());
@@ -40,6 +41,6 @@ class ImageInspectorTest {
     void theConfiguredLimitsApply() {
         ImageInspector small = new ImageInspector(new ImageLimits(1000, 1000, 1000));
         assertEquals(Reason.TOO_LARGE, assertThrows(ImageRejected.class,
-                () -> small.inspect("big.jpg", bccd("BloodImage_00007.jpg"))).reason());
+                () -> Staged.inspect(small, "big.jpg", bccd("BloodImage_00007.jpg"))).reason());
     }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 
 import org.bloodcells.images.ImageLimits;
+import org.bloodcells.ingest.support.Staged;
 import org.bloodcells.images.UnusableImageException.Reason;
 import org.bloodcells.ingest.config.IngestConfig;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,28 @@ class InspectorProducerTest {
             public Duration publishTimeout() {
                 return Duration.ofSeconds(15);
             }
+
+            @Override
+            public int maxFiles() {
+                return 100;
+            }
+
+            @Override
+            public Optional<java.nio.file.Path> stagingDirectory() {
+                return Optional.empty();
+            }
         };
-        return new InspectorProducer().imageInspector(() -> upload);
+        return new InspectorProducer().imageInspector(new IngestConfig() {
+            @Override
+            public Upload upload() {
+                return upload;
+            }
+
+            @Override
+            public Bucket bucket() {
+                throw new UnsupportedOperationException("not read by the inspector");
+            }
+        });
     }
 
     private static byte[] png(int width) throws IOException {
@@ -61,16 +82,16 @@ class InspectorProducerTest {
     void unsetLimitsAreThePlatformsWhichDetectWorkersDecode() throws IOException {
         ImageInspector inspector = produced(Optional.empty());
         int widest = ImageLimits.PLATFORM.maxWidth();
-        assertEquals(widest, inspector.inspect("edge.png", png(widest)).width());
+        assertEquals(widest, Staged.inspect(inspector, "edge.png", png(widest)).width());
         assertEquals(Reason.TOO_MANY_PIXELS,
-                assertThrows(ImageRejected.class, () -> inspector.inspect("wide.png", png(widest + 1))).reason());
+                assertThrows(ImageRejected.class, () -> Staged.inspect(inspector, "wide.png", png(widest + 1))).reason());
     }
 
     @Test
     void aStricterLimitApplies() throws IOException {
         ImageInspector inspector = produced(Optional.of(500));
         assertEquals(Reason.TOO_MANY_PIXELS,
-                assertThrows(ImageRejected.class, () -> inspector.inspect("wide.png", png(501))).reason());
+                assertThrows(ImageRejected.class, () -> Staged.inspect(inspector, "wide.png", png(501))).reason());
     }
 
     @Test

@@ -44,8 +44,14 @@ public final class TestBucket {
     }
 
     public Set<String> keys() throws Exception {
+        return keys("");
+    }
+
+    /** The keys under a prefix, all levels down. */
+    public Set<String> keys(String prefix) throws Exception {
         Set<String> keys = new TreeSet<>();
-        for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
+        for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                .recursive(true).build())) {
             keys.add(item.get().objectName());
         }
         return keys;

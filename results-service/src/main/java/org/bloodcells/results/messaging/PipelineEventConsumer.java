@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.Topics;
@@ -69,6 +70,12 @@ public class PipelineEventConsumer {
     @Blocking
     public void onImageUploaded(ConsumerRecord<String, String> record) {
         storeOr(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload, this::park);
+    }
+
+    @Incoming(Topics.IMAGE_MEMBERSHIPS)
+    @Blocking
+    public void onImageMembership(ConsumerRecord<String, String> record) {
+        storeOr(record, ImageMembership.class, EventCheck::problemWith, recorder::recordMembership, this::park);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)

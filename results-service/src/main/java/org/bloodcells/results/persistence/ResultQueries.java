@@ -16,39 +16,41 @@ import io.quarkus.panache.common.Parameters;
 
 /**
  * The aggregate queries behind the analysts' API. An image contributes the counts of its
- * current (latest) run only, and only while it is DONE.
+ * current (latest) run only, and only while it is DONE. A slide or batch holds every image uploaded into it (its
+ * memberships, migration V5), each once.
  */
 @ApplicationScoped
 public class ResultQueries {
 
     private static final String SLIDE_COUNTS = """
             select key(c), sum(c) from Image i join i.currentRun r join r.counts c
-            where i.slideId = :slideId and i.status = :done
+            where i.imageId in (select m.imageId from ImageMembership m where m.slideId = :slideId) and i.status = :done
             group by key(c)""";
 
     private static final String SLIDE_DONE_IMAGES = """
-            select count(i) from Image i where i.slideId = :slideId and i.status = :done""";
+            select count(i) from Image i where i.imageId in (select m.imageId from ImageMembership m where m.slideId = :slideId) and i.status = :done""";
 
     private static final String SLIDE_MODEL_VERSIONS = """
             select distinct r.modelName, r.modelVersion from Image i join i.currentRun r
-            where i.slideId = :slideId and i.status = :done
+            where i.imageId in (select m.imageId from ImageMembership m where m.slideId = :slideId) and i.status = :done
             order by r.modelName, r.modelVersion""";
 
     private static final String BATCH_COUNTS = """
             select key(c), sum(c) from Image i join i.currentRun r join r.counts c
-            where i.batchId = :batchId and i.status = :done
+            where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batchId) and i.status = :done
             group by key(c)""";
 
     private static final String BATCH_STATUSES = """
-            select i.status, count(i) from Image i where i.batchId = :batchId group by i.status""";
+            select i.status, count(i) from Image i where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batchId) group by i.status""";
 
     private static final String BATCH_MODEL_VERSIONS = """
             select distinct r.modelName, r.modelVersion from Image i join i.currentRun r
-            where i.batchId = :batchId and i.status = :done
+            where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batchId) and i.status = :done
             order by r.modelName, r.modelVersion""";
 
     private static final String CORRECTED_IMAGES = """
-            select count(i) from Image i where i.%s = :id and i.status = :done and i.reviewStatus = :corrected""";
+            select count(i) from Image i where i.imageId in (select m.imageId from ImageMembership m where m.%s = :id)
+            and i.status = :done and i.reviewStatus = :corrected""";
 
     private final EntityManager em;
 
@@ -57,7 +59,7 @@ public class ResultQueries {
     }
 
     public boolean slideKnown(String slideId) {
-        return Image.count("slideId = :slideId", Parameters.with("slideId", slideId)) > 0;
+        return ImageMembership.count("slideId = :slideId", Parameters.with("slideId", slideId)) > 0;
     }
 
     public long slideDoneImages(String slideId) {

@@ -43,8 +43,9 @@ public record ImageFilter(String scanner, String slide, String batch, ImageStatu
     /** Adds this filter's conditions. */
     void where(SqlBuilder sql) {
         sql.and("scanner_id = ?", scanner);
-        sql.and("slide_id = ?", slide);
-        sql.and("batch_id = ?", batch);
+        // A slide or batch holds every image uploaded into it, also those first uploaded elsewhere (memberships, V5).
+        sql.and("image_id in (select image_id from image_membership where slide_id = ?)", slide);
+        sql.and("image_id in (select image_id from image_membership where batch_id = ?)", batch);
         sql.and("status = ?", status == null ? null : status.name());
         sql.and("model_name = ?", model);
         sql.and("model_version = ?", version);

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageId;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
 
@@ -26,6 +27,14 @@ public final class EventCheck {
                 optionalId("scannerId", event.scannerId()),
                 optionalId("slideId", event.slideId()),
                 optionalId("batchId", event.batchId()));
+    }
+
+    public static Optional<String> problemWith(ImageMembership event) {
+        return firstOf(imageId(event.imageId()),
+                requiredId("scannerId", event.scannerId()),
+                requiredId("slideId", event.slideId()),
+                requiredId("batchId", event.batchId()),
+                event.addedAt() == null ? Optional.of("addedAt missing") : Optional.empty());
     }
 
     public static Optional<String> problemWith(CellDetections event) {

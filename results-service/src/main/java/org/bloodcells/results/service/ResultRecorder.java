@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
@@ -65,12 +66,29 @@ public class ResultRecorder {
         image.uploadedAt = firstNonNull(image.uploadedAt, event.uploadedAt());
         image.status = image.status.afterUpload();
         image.updatedAt = Instant.now();
+        if (event.scannerId() != null && event.slideId() != null && event.batchId() != null) {
+            org.bloodcells.results.persistence.ImageMembership.add(event.imageId(), event.scannerId(),
+                    event.slideId(), event.batchId(), event.uploadedAt());
+        }
         if (first && image.currentRun != null) {
             // Its detections came first, before the image had a slide to be compared with.
             image.currentRun.reviewFlags = flags(image.currentRun, image);
             image.reviewFlags = new ArrayList<>(image.currentRun.reviewFlags);
         }
         return first;
+    }
+
+    /**
+     * The same bytes uploaded again into a scanner's slide and batch: the image counts there too (once), with the
+     * detections it has or will have. Needs no image row yet (the membership may arrive before the upload's event).
+     *
+     * @return always true (a repeat is absorbed by the membership's key)
+     */
+    @Transactional
+    public boolean recordMembership(ImageMembership event) {
+        org.bloodcells.results.persistence.ImageMembership.add(event.imageId(), event.scannerId(), event.slideId(),
+                event.batchId(), event.addedAt());
+        return true;
     }
 
     /**

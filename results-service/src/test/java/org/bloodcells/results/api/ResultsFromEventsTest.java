@@ -21,6 +21,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.bloodcells.events.CellDetections;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Scale;
@@ -353,6 +354,41 @@ class ResultsFromEventsTest {
                 .body("counts.RBC", equalTo(8))
                 .body("counts.WBC", equalTo(2))
                 .body("counts.Platelets", equalTo(4)));
+    }
+
+    @Test
+    void theSameBytesUploadedIntoAnotherBatchCountThereOnceWithTheirOneDetection() {
+        String shared = newImageId();
+        String own = newImageId();
+        String other = "batch-" + UUID.randomUUID();
+        String otherSlide = "slide-" + UUID.randomUUID();
+        events.publish(uploaded(shared, slide, batch));
+        events.publish(detections(shared, "1.0.0", 8, 2, 4, T1));
+        events.publish(uploaded(own, otherSlide, other));
+        events.publish(detections(own, "1.0.0", 1, 1, 1, T1));
+        // uploaded again into the other batch, twice (two slides of it) and once more as a repeat
+        events.publish(new ImageMembership(shared, "scanner-7", otherSlide, other, T2));
+        events.publish(new ImageMembership(shared, "scanner-7", "slide-" + UUID.randomUUID(), other, T2));
+        events.publish(new ImageMembership(shared, "scanner-7", otherSlide, other, T2));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", other)
+                .then().statusCode(200)
+                .body("images.total", equalTo(2))
+                .body("images.done", equalTo(2))
+                .body("counts.RBC", equalTo(9))
+                .body("counts.WBC", equalTo(3))
+                .body("counts.Platelets", equalTo(5)));
+        when().get("/batches/{batch}", batch).then().statusCode(200)
+                .body("images.total", equalTo(1))
+                .body("counts.RBC", equalTo(8));
+        when().get("/slides/{slide}/counts", otherSlide).then().statusCode(200)
+                .body("images", equalTo(2))
+                .body("counts.RBC", equalTo(9));
+        when().get("/images?batch={batch}", other).then().statusCode(200)
+                .body("items", hasSize(2));
+        when().get("/aggregates?by=scanner&batch={batch}", other).then().statusCode(200)
+                .body("groups[0].images", equalTo(2))
+                .body("groups[0].counts.RBC", equalTo(9));
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.Topics;
@@ -96,6 +97,10 @@ public final class PipelineEvents implements AutoCloseable {
 
     public void publish(ImageUploaded event) {
         send(Topics.IMAGES_UPLOADED, event.imageId(), toJson(event));
+    }
+
+    public void publish(ImageMembership event) {
+        send(Topics.IMAGE_MEMBERSHIPS, event.imageId(), toJson(event));
     }
 
     public void publish(CellDetections event) {

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 
@@ -19,21 +20,35 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Reads the {@link Topics#IMAGES_UPLOADED} topic of the real broker from the beginning to its
- * current end with a plain Kafka consumer, as any downstream service would.
+ * Reads one topic of the real broker from the beginning to its current end with a plain Kafka consumer, as any
+ * downstream service would.
  */
-public final class ImagesUploadedTopic {
+public final class EventTopic<T> {
 
     private final String bootstrapServers;
     private final ObjectMapper json;
+    private final String topic;
+    private final Class<T> type;
 
-    public ImagesUploadedTopic(String bootstrapServers, ObjectMapper json) {
+    public EventTopic(String bootstrapServers, ObjectMapper json, String topic, Class<T> type) {
         this.bootstrapServers = bootstrapServers;
         this.json = json;
+        this.topic = topic;
+        this.type = type;
+    }
+
+    /** {@link Topics#IMAGES_UPLOADED}. */
+    public static EventTopic<ImageUploaded> uploads(String bootstrapServers, ObjectMapper json) {
+        return new EventTopic<>(bootstrapServers, json, Topics.IMAGES_UPLOADED, ImageUploaded.class);
+    }
+
+    /** {@link Topics#IMAGE_MEMBERSHIPS}. */
+    public static EventTopic<ImageMembership> memberships(String bootstrapServers, ObjectMapper json) {
+        return new EventTopic<>(bootstrapServers, json, Topics.IMAGE_MEMBERSHIPS, ImageMembership.class);
     }
 
     /** Every event on the topic whose record key is {@code imageId}. */
-    public List<ImageUploaded> eventsFor(String imageId) {
+    public List<T> eventsFor(String imageId) {
         return records().stream()
                 .filter(record -> imageId.equals(record.key()))
                 .map(record -> parse(record.value()))
@@ -52,7 +67,7 @@ public final class ImagesUploadedTopic {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.IMAGES_UPLOADED, Duration.ofSeconds(10))
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10))
                     .stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
@@ -63,7 +78,7 @@ public final class ImagesUploadedTopic {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + Topics.IMAGES_UPLOADED + " to its end " + end);
+                    throw new IllegalStateException("could not read " + topic + " to its end " + end);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
@@ -71,11 +86,11 @@ public final class ImagesUploadedTopic {
         }
     }
 
-    private ImageUploaded parse(String value) {
+    private T parse(String value) {
         try {
-            return json.readValue(value, ImageUploaded.class);
+            return json.readValue(value, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("not an ImageUploaded: " + value, e);
+            throw new IllegalStateException("not a " + type.getSimpleName() + ": " + value, e);
         }
     }
 }

@@ -1,0 +1,17 @@
+package org.bloodcells.events;
+
+import java.time.Instant;
+
+/**
+ * An image already stored was uploaded again with another origin (or the same one, again): the image is a member of
+ * that scanner's slide in that batch too. Its detections are shared by every membership; a batch's totals count each
+ * of its members once.
+ *
+ * @param imageId   SHA-256 of the image bytes
+ * @param scannerId the scanner of this upload
+ * @param slideId   the slide of this upload
+ * @param batchId   the batch of this upload
+ * @param addedAt   when ingest accepted this upload
+ */
+public record ImageMembership(String imageId, String scannerId, String slideId, String batchId, Instant addedAt) {
+}

@@ -1,0 +1,122 @@
+package org.bloodcells.ingest.bucket;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bloodcells.ingest.metrics.IngestMetrics;
+import org.bloodcells.ingest.service.ImageIngestion;
+import org.bloodcells.ingest.service.ImageRejected;
+import org.bloodcells.ingest.service.InspectedImage;
+import org.bloodcells.ingest.service.InvalidUpload;
+import org.bloodcells.ingest.service.StagedFile;
+import org.bloodcells.ingest.service.Staging;
+import org.bloodcells.ingest.service.UploadRejected;
+import org.bloodcells.ingest.storage.ImageStore;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Takes an object a scanner put under {@code incoming/} through what an HTTP upload goes through: the bytes are
+ * streamed to a staged file and digested (within the size limit), inspected by the platform's decoder, copied by the
+ * object store to their content address, announced, and only then is the incoming object removed. A bad object moves
+ * to {@code rejected/} with a {@code .reason.json} beside it. Any failure of storage or Kafka leaves the object
+ * where it is, for the next notification or scan: nothing is lost, and a repeat is harmless (content addressing and
+ * idempotent consumers).
+ */
+@ApplicationScoped
+public class IncomingObjects {
+
+    private static final Logger LOG = Logger.getLogger(IncomingObjects.class);
+
+    /** What became of one incoming object. */
+    public enum Outcome {
+        STORED, KNOWN, REJECTED, GONE
+    }
+
+    private final ImageStore store;
+    private final Staging staging;
+    private final ImageIngestion ingestion;
+    private final IngestMetrics metrics;
+    private final ObjectMapper json;
+
+    public IncomingObjects(ImageStore store, Staging staging, ImageIngestion ingestion, IngestMetrics metrics,
+            ObjectMapper json) {
+        this.store = store;
+        this.staging = staging;
+        this.ingestion = ingestion;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    /**
+     * @throws org.bloodcells.storage.StorageUnavailableException when object storage fails (the object stays)
+     * @throws org.bloodcells.ingest.messaging.PublishFailed     when Kafka does not acknowledge (the object stays)
+     */
+    public Outcome take(String key) {
+        IncomingKey incoming;
+        try {
+            incoming = IncomingKey.parse(key);
+        } catch (InvalidUpload e) {
+            return reject(key, 400, "INVALID_KEY", e.getMessage());
+        }
+        Optional<StagedFile> staged;
+        try {
+            staged = store.read(key, in -> staging.stage(incoming.fileName(), in));
+        } catch (ImageRejected e) {
+            metrics.rejected(e.reason());
+            return reject(key, ImageRejected.httpStatus(e.reason()), e.reason().name(), e.detail());
+        }
+        if (staged.isEmpty()) {
+            return Outcome.GONE;
+        }
+        try {
+            InspectedImage image;
+            try {
+                image = ingestion.inspect(List.of(staged.get()), null).get(0);
+            } catch (UploadRejected e) {
+                ImageRejected first = e.rejections().get(0);
+                return reject(key, ImageRejected.httpStatus(first.reason()), first.reason().name(), first.detail());
+            }
+            boolean created = ingestion.storeAndAnnounce(image, incoming.origin(), null, key).created();
+            store.remove(key);
+            LOG.infof("Bucket upload of image %s (scanner %s, batch %s) taken", image.imageId(),
+                    incoming.origin().scannerId(), incoming.origin().batchId());
+            return created ? Outcome.STORED : Outcome.KNOWN;
+        } finally {
+            Staging.delete(staged.get().path());
+        }
+    }
+
+    private Outcome reject(String key, int status, String reason, String detail) {
+        if (!key.startsWith(IncomingKey.INCOMING)) {
+            return Outcome.GONE;
+        }
+        Map<String, Object> why = new LinkedHashMap<>();
+        why.put("key", key);
+        why.put("status", status);
+        why.put("reason", reason);
+        why.put("detail", detail);
+        why.put("rejectedAt", Instant.now().toString());
+        store.copy(key, IncomingKey.rejectedKey(key));
+        store.put(IncomingKey.reasonKey(key), toJson(why), "application/json");
+        store.remove(key);
+        LOG.warnf("A bucket upload was rejected (%s %s); it is under %s with its reason", status, reason,
+                IncomingKey.REJECTED);
+        return Outcome.REJECTED;
+    }
+
+    private byte[] toJson(Map<String, Object> value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and numbers always serialises", e);
+        }
+    }
+}
