@@ -135,6 +135,15 @@ class UploadToCountsIT {
         Map<String, Integer> batchTotals = new LinkedHashMap<>();
         expected.values().forEach(c -> c.forEach((k, v) -> batchTotals.merge(k, v, Integer::sum)));
         assertEquals(batchTotals, counts(batch), "batch totals after redelivery");
+
+        // The same bytes uploaded into another batch: members there too, searched no more, the totals the same.
+        Origin another = new Origin("scanner-e2e", "slide-e2e-2", "batch-e2e-again");
+        long uploadsNow = topics.endOffset(Topics.IMAGES_UPLOADED);
+        assertEquals(200, client.upload(images.stream().map(Upload::of).toList(), another).status());
+        assertEquals(uploadsNow, topics.endOffset(Topics.IMAGES_UPLOADED), "known bytes are not searched again");
+        await().atMost(PROCESSING).pollInterval(Duration.ofMillis(200)).until(() -> client.batchIfKnown(
+                another.batchId()).map(b -> b.path("images").path("total").asInt() == ids.size()).orElse(false));
+        assertEquals(batchTotals, counts(client.batch(another.batchId())), "the other batch's totals");
     }
 
     @Test

@@ -105,7 +105,7 @@ public final class LocalPlatform implements AutoCloseable {
         List<ServiceProcess> started = new ArrayList<>();
         try {
             infrastructure.kafka().createTopics(options.partitions(), Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
-                    Topics.DEAD_LETTERS);
+                    Topics.DEAD_LETTERS, Topics.IMAGE_MEMBERSHIPS, Topics.BUCKET_NOTIFICATIONS);
             infrastructure.kafka().createTopics(1, Topics.MODELS_PROMOTED_CONFIG, Topics.MODELS_PROMOTED);
             infrastructure.kafka().createTopics(1, Topics.MODELS_REJECTED);
             Map<String, String> common = infrastructure.quarkusProperties();

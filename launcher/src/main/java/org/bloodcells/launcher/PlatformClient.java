@@ -96,6 +96,12 @@ public final class PlatformClient {
         return ok(send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId))).GET().build()));
     }
 
+    /** GET /batches/{id}; empty while no image of the batch is known there (404). */
+    public Optional<JsonNode> batchIfKnown(String batchId) {
+        Answer answer = send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId))).GET().build());
+        return answer.status() == 404 ? Optional.empty() : Optional.of(ok(answer));
+    }
+
     /** GET /slides/{id}/counts. */
     public JsonNode slideCounts(String slideId) {
         return ok(send(HttpRequest.newBuilder(results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));

@@ -36,7 +36,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
             Path runDir) throws IOException {
-        List<String> options = new ArrayList<>();
+        return start(name, jar, port, properties, List.of(), runDir);
+    }
+
+    /** @param jvmOptions further options for the service's JVM (a benchmark's {@code -Xmx}) */
+    public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
+            List<String> jvmOptions, Path runDir) throws IOException {
+        List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         Path workDir = Files.createDirectories(runDir.resolve(name));

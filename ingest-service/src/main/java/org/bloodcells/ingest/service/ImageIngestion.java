@@ -131,7 +131,7 @@ public class ImageIngestion {
         Instant now = Instant.now();
         if (created) {
             if (storedAs != null) {
-                store.copy(storedAs, objectKey);
+                store.copy(storedAs, objectKey, contentType);
             } else {
                 store.put(objectKey, image.file().path(), size, contentType);
             }

@@ -123,12 +123,23 @@ public class ImageStore {
         });
     }
 
-    /** A copy made by the object store itself (no bytes pass through this service). */
+    /** A copy made by the object store itself (no bytes pass through this service), with its metadata. */
     public void copy(String fromKey, String toKey) {
         call("copy " + fromKey + " to " + toKey, () -> client.copyObject(CopyObjectArgs.builder()
                 .bucket(bucket)
                 .object(toKey)
                 .source(CopySource.builder().bucket(bucket).object(fromKey).build())
+                .build()));
+    }
+
+    /** A copy made by the object store itself, typed as {@code contentType} whatever the source said. */
+    public void copy(String fromKey, String toKey, String contentType) {
+        call("copy " + fromKey + " to " + toKey, () -> client.copyObject(CopyObjectArgs.builder()
+                .bucket(bucket)
+                .object(toKey)
+                .source(CopySource.builder().bucket(bucket).object(fromKey).build())
+                .headers(java.util.Map.of("Content-Type", contentType))
+                .metadataDirective(io.minio.Directive.REPLACE)
                 .build()));
     }
 

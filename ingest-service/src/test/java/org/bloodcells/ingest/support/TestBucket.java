@@ -43,6 +43,10 @@ public final class TestBucket {
         }
     }
 
+    public String contentType(String key) throws Exception {
+        return client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).contentType();
+    }
+
     public Set<String> keys() throws Exception {
         return keys("");
     }
