@@ -90,7 +90,9 @@ public class Reprocessing {
     @Transactional
     public List<ImageUploaded> batchImages(String batchId) {
         List<ImageUploaded> events = new ArrayList<>();
-        for (Image image : Image.<Image>list("batchId = :batch and uploadedAt is not null order by uploadedAt, imageId",
+        for (Image image : Image.<Image>list(
+                "imageId in (select m.imageId from ImageMembership m where m.batchId = :batch)"
+                        + " and uploadedAt is not null order by uploadedAt, imageId",
                 Parameters.with("batch", batchId))) {
             DetectionRun run = image.currentRun;
             Scale scale = run != null && run.micronsPerPixel != null && run.scaleSource != null
@@ -107,7 +109,8 @@ public class Reprocessing {
     @Transactional
     public String defaultModel(String batchId) {
         List<String> names = Image.getEntityManager().createQuery("""
-                select distinct r.modelName from Image i join i.currentRun r where i.batchId = :batch""", String.class)
+                select distinct r.modelName from Image i join i.currentRun r
+                where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batch)""", String.class)
                 .setParameter("batch", batchId).getResultList();
         if (names.size() == 1) {
             return names.get(0);

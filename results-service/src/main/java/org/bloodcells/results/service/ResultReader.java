@@ -74,7 +74,8 @@ public class ResultReader {
     @Transactional
     public Optional<BatchComparison> compare(String batchId, String model, String from, String to) {
         List<String> ids = Image.getEntityManager().createQuery(
-                "select i.imageId from Image i where i.batchId = :batch order by i.imageId", String.class)
+                "select distinct m.imageId from ImageMembership m where m.batchId = :batch order by m.imageId",
+                String.class)
                 .setParameter("batch", batchId).getResultList();
         if (ids.isEmpty()) {
             return Optional.empty();
@@ -82,7 +83,7 @@ public class ResultReader {
         Map<String, Map<String, DetectionRun>> runs = new HashMap<>();
         for (DetectionRun run : DetectionRun.<DetectionRun>list("""
                 modelName = :model and modelVersion in (:versions)
-                and imageId in (select i.imageId from Image i where i.batchId = :batch)""",
+                and imageId in (select m.imageId from ImageMembership m where m.batchId = :batch)""",
                 Parameters.with("model", model).and("versions", List.of(from, to)).and("batch", batchId))) {
             runs.computeIfAbsent(run.imageId, k -> new HashMap<>()).put(run.modelVersion, run);
         }
