@@ -76,7 +76,7 @@ public class IngestBenchmark implements Callable<Integer> {
     @Option(names = "--parallel", defaultValue = "4", description = "streams (uploader and floor)")
     int parallel;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "floor/uploader pairs")
+    @Option(names = "--rounds", defaultValue = "3", description = "floor/uploader pairs")
     int rounds;
 
     @Option(names = "--large", defaultValue = "20", description = "50 MB uploads at once")

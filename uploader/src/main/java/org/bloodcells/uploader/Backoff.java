@@ -10,8 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How long to wait before the next attempt: the server's {@code Retry-After} when it sends one (seconds or an HTTP
- * date, capped at {@link #MOST_RETRY_AFTER}), otherwise exponential back-off with full jitter, from {@code first}
- * doubling up to {@code most}, so that many uploaders refused at once do not come back at once.
+ * date, capped at {@link #MOST_RETRY_AFTER}), otherwise exponential back-off with jitter (a random wait between half
+ * the cap and the cap, the cap from {@code first} doubling up to {@code most}), so that many uploaders refused at once
+ * do not come back at once.
  */
 public record Backoff(Duration first, Duration most) {
 
@@ -28,7 +29,7 @@ public record Backoff(Duration first, Duration most) {
         return jittered(attempt);
     }
 
-    /** A random delay between zero and the attempt's cap (first × 2^(attempt−1), at most {@code most}). */
+    /** A random delay between half the attempt's cap and the cap (first × 2^(attempt−1), at most {@code most}). */
     Duration jittered(int attempt) {
         long cap = first.toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
         cap = Math.min(cap, most.toMillis());

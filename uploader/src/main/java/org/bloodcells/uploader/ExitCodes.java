@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int GAVE_UP = 3;
     /** A dry run found files the service would refuse. */
     public static final int DRY_RUN_FOUND_PROBLEMS = 4;
+    /** The run stopped on an error of its own (the message says which); what was acknowledged is in the manifest. */
+    public static final int STOPPED = 5;
 
     private ExitCodes() {
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.bloodcells.events.FileNameRule;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.OriginIds;
 import org.bloodcells.images.ImageDecoder;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Spec;
             "1:the service refused some files (listed with their reasons)",
             "2:a wrong command line or folder; nothing was sent",
             "3:the service stayed unavailable through every retry for some files: run it again",
-            "4:a dry run found files the service would refuse" })
+            "4:a dry run found files the service would refuse",
+            "5:the run stopped on an error of its own (shown); the manifest keeps what was acknowledged" })
 public class UploadCommand implements Callable<Integer> {
 
     /** Defaults (README's table; a test holds them together). */
@@ -151,11 +153,19 @@ public class UploadCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), message);
     }
 
-    /** Checks every file with the platform's own decoder and limits, as ingest-service will. */
+    /**
+     * Checks every file's name by the platform's rule and its bytes with the platform's own decoder and limits, as
+     * ingest-service will (a service configured stricter than the platform may still refuse a file).
+     */
     private int dryRun(UploadPlan plan, Manifest manifest, PrintWriter out) throws Exception {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger sent = new AtomicInteger();
         forEach(plan.files(), file -> {
+            var nameProblem = FileNameRule.problem(file.path().getFileName().toString());
+            if (nameProblem.isPresent()) {
+                problems.add(file.relative() + ": 400: " + nameProblem.get());
+                return null;
+            }
             try {
                 ImageDecoder.inspect(file.path(), ImageLimits.PLATFORM);
                 if (manifest.contains(ImageId.of(file.path()), scanner, batch, file.slide())) {

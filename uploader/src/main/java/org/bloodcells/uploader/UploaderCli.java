@@ -15,6 +15,7 @@ public class UploaderCli {
 
     /** The command line as main runs it (tests run it in-process). */
     public static CommandLine commandLine() {
-        return new CommandLine(new UploaderCli()).setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
+        return new CommandLine(new UploaderCli()).setExitCodeExceptionMapper(
+                e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.STOPPED);
     }
 }

@@ -26,6 +26,7 @@ class UploaderDocumentationTest {
         assertTrue(readme.contains("| " + ExitCodes.USAGE + " | a wrong command line or folder"), "exit 2");
         assertTrue(readme.contains("| " + ExitCodes.GAVE_UP + " | the service stayed unavailable"), "exit 3");
         assertTrue(readme.contains("| " + ExitCodes.DRY_RUN_FOUND_PROBLEMS + " | a dry run found files"), "exit 4");
+        assertTrue(readme.contains("| " + ExitCodes.STOPPED + " | the run stopped on an error of its own"), "exit 5");
         assertTrue(readme.contains("`--parallel` files at once (default " + UploadCommand.DEFAULT_PARALLEL + ")"),
                 "parallel");
         assertTrue(readme.contains("`--attempts` times (default " + UploadCommand.DEFAULT_ATTEMPTS + ")"), "attempts");

@@ -38,6 +38,14 @@ public class ProblemMapper {
         return Problem.unavailable("Object storage unavailable", e.getMessage() + "; nothing was lost, retry the upload");
     }
 
+    /** Staging an upload failed on this side (the body broke off, the disk is full): nothing was stored. */
+    @ServerExceptionMapper
+    public Response stagingFailed(java.io.UncheckedIOException e) {
+        LOG.warnf("Upload refused with 503: %s", e.getMessage());
+        return Problem.unavailable("Upload not staged", "the upload could not be written to the service's disk;"
+                + " nothing was stored, retry the upload");
+    }
+
     @ServerExceptionMapper
     public Response kafkaDown(PublishFailed e) {
         LOG.warnf("Upload refused with 503: %s (%s)", e.getMessage(), e.getCause());

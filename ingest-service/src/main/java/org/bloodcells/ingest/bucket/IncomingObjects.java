@@ -1,5 +1,6 @@
 package org.bloodcells.ingest.bucket;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.bloodcells.events.ImageId;
+import org.bloodcells.images.UnusableImageException.Reason;
 import org.bloodcells.ingest.metrics.IngestMetrics;
 import org.bloodcells.ingest.service.ImageIngestion;
 import org.bloodcells.ingest.service.ImageRejected;
@@ -17,23 +20,28 @@ import org.bloodcells.ingest.service.StagedFile;
 import org.bloodcells.ingest.service.Staging;
 import org.bloodcells.ingest.service.UploadRejected;
 import org.bloodcells.ingest.storage.ImageStore;
+import org.bloodcells.ingest.storage.ImageStore.Version;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Takes an object a scanner put under {@code incoming/} through what an HTTP upload goes through: the bytes are
- * streamed to a staged file and digested (within the size limit), inspected by the platform's decoder, copied by the
- * object store to their content address, announced, and only then is the incoming object removed. A bad object moves
- * to {@code rejected/} with a {@code .reason.json} beside it. Any failure of storage or Kafka leaves the object
- * where it is, for the next notification or scan: nothing is lost, and a repeat is harmless (content addressing and
- * idempotent consumers).
+ * Takes an object a scanner put under {@code incoming/} through what an HTTP upload goes through: one version of it
+ * (its ETag) is streamed to a staged file and digested (within the size limit), inspected by the platform's decoder,
+ * the staged bytes (the very bytes inspected) are stored under their content address and announced, and only then is
+ * the incoming object removed, if it is still that version. A bad object moves to {@code rejected/} with a
+ * {@code .reason.json} beside it. A failure of storage or Kafka leaves the object where it is, for the next
+ * notification or scan; an object overwritten meanwhile is left for its own notification; taking one twice (the
+ * notification and the scan, two replicas) finds it gone the second time.
  */
 @ApplicationScoped
 public class IncomingObjects {
 
     private static final Logger LOG = Logger.getLogger(IncomingObjects.class);
+
+    /** S3's longest key, in UTF-8 bytes. */
+    private static final int MAX_KEY_BYTES = 1024;
 
     /** What became of one incoming object. */
     public enum Outcome {
@@ -60,18 +68,27 @@ public class IncomingObjects {
      * @throws org.bloodcells.ingest.messaging.PublishFailed     when Kafka does not acknowledge (the object stays)
      */
     public Outcome take(String key) {
+        Optional<Version> found = store.version(key);
+        if (found.isEmpty()) {
+            return Outcome.GONE;
+        }
+        Version version = found.get();
         IncomingKey incoming;
         try {
             incoming = IncomingKey.parse(key);
         } catch (InvalidUpload e) {
-            return reject(key, 400, "INVALID_KEY", e.getMessage());
+            return reject(key, version, 400, "INVALID_KEY", e.getMessage());
         }
         Optional<StagedFile> staged;
         try {
-            staged = store.read(key, in -> staging.stage(incoming.fileName(), in));
+            if (version.size() > staging.maxBytes()) {
+                throw new ImageRejected(incoming.fileName(), Reason.TOO_LARGE, "%d bytes exceed the limit of %d bytes"
+                        .formatted(version.size(), staging.maxBytes()));
+            }
+            staged = store.read(key, version.etag(), in -> staging.stage(incoming.fileName(), in));
         } catch (ImageRejected e) {
             metrics.rejected(e.reason());
-            return reject(key, ImageRejected.httpStatus(e.reason()), e.reason().name(), e.detail());
+            return reject(key, version, ImageRejected.httpStatus(e.reason()), e.reason().name(), e.detail());
         }
         if (staged.isEmpty()) {
             return Outcome.GONE;
@@ -82,10 +99,11 @@ public class IncomingObjects {
                 image = ingestion.inspect(List.of(staged.get()), null).get(0);
             } catch (UploadRejected e) {
                 ImageRejected first = e.rejections().get(0);
-                return reject(key, ImageRejected.httpStatus(first.reason()), first.reason().name(), first.detail());
+                return reject(key, version, ImageRejected.httpStatus(first.reason()), first.reason().name(),
+                        first.detail());
             }
-            boolean created = ingestion.storeAndAnnounce(image, incoming.origin(), null, key).created();
-            store.remove(key);
+            boolean created = ingestion.storeAndAnnounce(image, incoming.origin(), null).created();
+            store.removeIfUnchanged(key, version.etag());
             LOG.infof("Bucket upload of image %s (scanner %s, batch %s) taken", image.imageId(),
                     incoming.origin().scannerId(), incoming.origin().batchId());
             return created ? Outcome.STORED : Outcome.KNOWN;
@@ -94,8 +112,16 @@ public class IncomingObjects {
         }
     }
 
-    private Outcome reject(String key, int status, String reason, String detail) {
-        if (!key.startsWith(IncomingKey.INCOMING)) {
+    private Outcome reject(String key, Version version, int status, String reason, String detail) {
+        String rejected = IncomingKey.rejectedKey(key);
+        String reasonKey = IncomingKey.reasonKey(key);
+        if (reasonKey.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            // Too long to keep its path under rejected/: named by the SHA-256 of its key instead (the reason says it).
+            String id = ImageId.of(key.getBytes(StandardCharsets.UTF_8));
+            rejected = IncomingKey.REJECTED + "long-keys/" + id;
+            reasonKey = rejected + ".reason.json";
+        }
+        if (!store.copy(key, version.etag(), rejected)) {
             return Outcome.GONE;
         }
         Map<String, Object> why = new LinkedHashMap<>();
@@ -104,9 +130,8 @@ public class IncomingObjects {
         why.put("reason", reason);
         why.put("detail", detail);
         why.put("rejectedAt", Instant.now().toString());
-        store.copy(key, IncomingKey.rejectedKey(key));
-        store.put(IncomingKey.reasonKey(key), toJson(why), "application/json");
-        store.remove(key);
+        store.put(reasonKey, toJson(why), "application/json");
+        store.removeIfUnchanged(key, version.etag());
         LOG.warnf("A bucket upload was rejected (%s %s); it is under %s with its reason", status, reason,
                 IncomingKey.REJECTED);
         return Outcome.REJECTED;

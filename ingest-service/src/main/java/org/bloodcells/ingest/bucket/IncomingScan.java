@@ -40,18 +40,26 @@ public class IncomingScan {
                 LOG.infof("The scan of %s took %d object(s) no notification had brought", IncomingKey.INCOMING, taken);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("The scan of %s stopped: %s; the next one goes on", IncomingKey.INCOMING, e.getMessage());
+            LOG.warnf("The scan of %s stopped (%s); the next one goes on", IncomingKey.INCOMING,
+                    e.getClass().getSimpleName());
         }
     }
 
-    /** Takes the incoming objects last written before {@code writtenBefore}; returns how many it took. */
+    /**
+     * Takes the incoming objects last written before {@code writtenBefore}, each on its own (one that fails waits
+     * for the next scan, the others go on); returns how many it took.
+     */
     public int scan(Instant writtenBefore) {
         int taken = 0;
         for (StoredObject object : store.list(IncomingKey.INCOMING, config.scanMostObjects())) {
             if (object.lastModified().isBefore(writtenBefore)) {
-                IncomingObjects.Outcome outcome = incoming.take(object.key());
-                if (outcome != IncomingObjects.Outcome.GONE) {
-                    taken++;
+                try {
+                    if (incoming.take(object.key()) != IncomingObjects.Outcome.GONE) {
+                        taken++;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("An incoming object waits for the next scan: %s",
+                            IncomingKey.withoutKey(e.getMessage(), object.key()));
                 }
             }
         }

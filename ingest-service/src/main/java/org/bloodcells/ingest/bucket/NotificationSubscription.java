@@ -1,5 +1,6 @@
 package org.bloodcells.ingest.bucket;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.storage.ImageStore;
 import org.jboss.logging.Logger;
 
+import io.minio.GetBucketNotificationArgs;
 import io.minio.MinioClient;
 import io.minio.SetBucketNotificationArgs;
 import io.minio.messages.EventType;
@@ -30,9 +32,11 @@ public class NotificationSubscription {
         config.bucket().notificationTarget().ifPresent(target -> {
             try {
                 store.ensureBucket();
+                NotificationConfiguration current = client.getBucketNotification(
+                        GetBucketNotificationArgs.builder().bucket(store.bucket()).build());
                 client.setBucketNotification(SetBucketNotificationArgs.builder()
                         .bucket(store.bucket())
-                        .config(configuration(target))
+                        .config(withIncomingTo(current, target))
                         .build());
                 LOG.infof("Bucket %s notifies %s of puts under %s", store.bucket(), target, IncomingKey.INCOMING);
             } catch (Exception e) {
@@ -42,14 +46,22 @@ public class NotificationSubscription {
         });
     }
 
-    /** Puts under incoming/ notify the target. */
-    static NotificationConfiguration configuration(String target) {
+    /** The bucket's configuration with puts under incoming/ notifying the target; its other rules are kept. */
+    static NotificationConfiguration withIncomingTo(NotificationConfiguration current, String target) {
+        List<QueueConfiguration> queues = new ArrayList<>();
+        if (current != null && current.queueConfigurationList() != null) {
+            current.queueConfigurationList().stream()
+                    .filter(q -> !(target.equals(q.queue()) && q.filterRuleList() != null && q.filterRuleList()
+                            .stream().anyMatch(r -> "prefix".equals(r.name()) && IncomingKey.INCOMING.equals(r.value()))))
+                    .forEach(queues::add);
+        }
         QueueConfiguration queue = new QueueConfiguration();
         queue.setQueue(target);
         queue.setEvents(List.of(EventType.OBJECT_CREATED_ANY));
         queue.setPrefixRule(IncomingKey.INCOMING);
-        NotificationConfiguration configuration = new NotificationConfiguration();
-        configuration.setQueueConfigurationList(List.of(queue));
+        queues.add(queue);
+        NotificationConfiguration configuration = current != null ? current : new NotificationConfiguration();
+        configuration.setQueueConfigurationList(queues);
         return configuration;
     }
 }

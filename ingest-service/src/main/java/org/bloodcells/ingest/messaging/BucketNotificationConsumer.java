@@ -58,7 +58,7 @@ public class BucketNotificationConsumer {
             try {
                 incoming.take(key);
             } catch (RuntimeException e) {
-                LOG.warnf("An incoming object waits for the next scan: %s", e.getMessage());
+                LOG.warnf("An incoming object waits for the next scan: %s", IncomingKey.withoutKey(e.getMessage(), key));
             }
         }
     }

@@ -112,17 +112,11 @@ public class ImageIngestion {
      */
     public List<IngestedImage> ingest(List<StagedFile> files, ImageOrigin origin, Double micronsPerPixel) {
         List<InspectedImage> images = inspect(files, micronsPerPixel);
-        return images.stream().map(image -> storeAndAnnounce(image, origin, micronsPerPixel, null)).toList();
+        return images.stream().map(image -> storeAndAnnounce(image, origin, micronsPerPixel)).toList();
     }
 
-    /**
-     * Stores and announces one inspected image.
-     *
-     * @param storedAs the key of an object in the bucket that holds these very bytes (a bucket upload): the object
-     *                 store copies it to the content address; null: the staged file is written there
-     */
-    public IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin, Double micronsPerPixel,
-            String storedAs) {
+    /** Stores (the staged file: the very bytes inspected) and announces one inspected image. */
+    public IngestedImage storeAndAnnounce(InspectedImage image, ImageOrigin origin, Double micronsPerPixel) {
         String objectKey = ObjectKeys.image(image.imageId(), image.format());
         String markerKey = ObjectKeys.publishedMarker(image.imageId());
         String contentType = image.format().mediaType();
@@ -130,11 +124,7 @@ public class ImageIngestion {
         boolean created = !store.exists(markerKey);
         Instant now = Instant.now();
         if (created) {
-            if (storedAs != null) {
-                store.copy(storedAs, objectKey, contentType);
-            } else {
-                store.put(objectKey, image.file().path(), size, contentType);
-            }
+            store.put(objectKey, image.file().path(), size, contentType);
             ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType, size,
                     origin.scannerId(), origin.slideId(), origin.batchId(), now,
                     scaleOf(image, origin, micronsPerPixel));

@@ -32,6 +32,11 @@ class InspectorProducer {
         }
     }
 
+    /** At start, the files a stopped process left in the staging directory are deleted. */
+    void purgeStaging(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent startup, Staging staging) {
+        staging.purge(java.time.Duration.ofHours(1));
+    }
+
     /** Uploads are staged under the configured directory, within the inspector's size limit. */
     @Produces
     @ApplicationScoped

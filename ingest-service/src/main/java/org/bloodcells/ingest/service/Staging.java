@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.bloodcells.events.ImageId;
 import org.bloodcells.images.UnusableImageException.Reason;
 
 /**
@@ -73,15 +74,7 @@ public class Staging {
             if (size > maxBytes) {
                 throw tooLarge(fileName);
             }
-            MessageDigest sha256 = sha256();
-            byte[] buffer = new byte[BUFFER];
-            try (InputStream in = Files.newInputStream(file)) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    sha256.update(buffer, 0, n);
-                }
-            }
-            return new StagedFile(fileName, file, size, HexFormat.of().formatHex(sha256.digest()));
+            return new StagedFile(fileName, file, size, ImageId.of(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an uploaded part: " + e.getMessage(), e);
         }
@@ -89,6 +82,30 @@ public class Staging {
 
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /**
+     * Deletes staged files a stopped process left behind (older than {@code age}: a running upload's file is younger).
+     *
+     * @return how many were deleted
+     */
+    public int purge(java.time.Duration age) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        java.time.Instant before = java.time.Instant.now().minus(age);
+        int deleted = 0;
+        try (var files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("upload-")).toList()) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                    delete(file);
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            // Left for the next start; the uploads do not depend on it.
+        }
+        return deleted;
     }
 
     /** Removes a staged file; a file already gone is fine. */

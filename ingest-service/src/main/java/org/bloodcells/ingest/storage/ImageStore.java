@@ -123,43 +123,16 @@ public class ImageStore {
         });
     }
 
-    /** A copy made by the object store itself (no bytes pass through this service), with its metadata. */
-    public void copy(String fromKey, String toKey) {
-        call("copy " + fromKey + " to " + toKey, () -> client.copyObject(CopyObjectArgs.builder()
-                .bucket(bucket)
-                .object(toKey)
-                .source(CopySource.builder().bucket(bucket).object(fromKey).build())
-                .build()));
+    /** An object's version (its ETag, unquoted) and size. */
+    public record Version(String etag, long size) {
     }
 
-    /** A copy made by the object store itself, typed as {@code contentType} whatever the source said. */
-    public void copy(String fromKey, String toKey, String contentType) {
-        call("copy " + fromKey + " to " + toKey, () -> client.copyObject(CopyObjectArgs.builder()
-                .bucket(bucket)
-                .object(toKey)
-                .source(CopySource.builder().bucket(bucket).object(fromKey).build())
-                .headers(java.util.Map.of("Content-Type", contentType))
-                .metadataDirective(io.minio.Directive.REPLACE)
-                .build()));
-    }
-
-    /** Removes the object; one already gone is fine. */
-    public void remove(String key) {
-        call("remove " + key, () -> {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-            return null;
-        });
-    }
-
-    /**
-     * Streams the object to the reader (ingest stages it: a local file and its digest, within the size limit).
-     *
-     * @return what the reader made of the bytes; empty when the object is gone (another replica took it)
-     */
-    public <T> java.util.Optional<T> read(String key, StreamReader<T> reader) {
-        return call("read " + key, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-                return java.util.Optional.of(reader.read(in));
+    /** The object's current version; empty when there is none. */
+    public java.util.Optional<Version> version(String key) {
+        return call("look up " + key, () -> {
+            try {
+                var stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+                return java.util.Optional.of(new Version(unquoted(stat.etag()), stat.size()));
             } catch (ErrorResponseException e) {
                 if ("NoSuchKey".equals(e.errorResponse().code())) {
                     return java.util.Optional.empty();
@@ -167,6 +140,68 @@ public class ImageStore {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Copies that version of the object, made by the object store itself (no bytes pass through this service).
+     *
+     * @return false when the object is gone or was overwritten since (nothing copied)
+     */
+    public boolean copy(String fromKey, String etag, String toKey) {
+        return call("copy " + fromKey + " to " + toKey, () -> {
+            try {
+                client.copyObject(CopyObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(toKey)
+                        .source(CopySource.builder().bucket(bucket).object(fromKey).matchETag(etag).build())
+                        .build());
+                return true;
+            } catch (ErrorResponseException e) {
+                if (GONE_OR_CHANGED.contains(e.errorResponse().code())) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Removes the object if it is still that version: a newer one put meanwhile stays for its own notification. */
+    public void removeIfUnchanged(String key, String etag) {
+        if (version(key).map(v -> v.etag().equals(etag)).orElse(false)) {
+            call("remove " + key, () -> {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Streams that version of the object to the reader (ingest stages it: a local file and its digest, within the
+     * size limit).
+     *
+     * @return what the reader made of the bytes; empty when the object is gone or was overwritten since
+     */
+    public <T> java.util.Optional<T> read(String key, String etag, StreamReader<T> reader) {
+        return call("read " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).matchETag(etag)
+                    .build())) {
+                return java.util.Optional.of(reader.read(in));
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();   // the store's stream broke off: storage failed, not the upload
+            } catch (ErrorResponseException e) {
+                if (GONE_OR_CHANGED.contains(e.errorResponse().code())) {
+                    return java.util.Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** S3's answers for an object that is not there, or not the version asked for. */
+    private static final java.util.Set<String> GONE_OR_CHANGED = java.util.Set.of("NoSuchKey", "PreconditionFailed");
+
+    private static String unquoted(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
     }
 
     /** What is done with an object's bytes as they stream in. */

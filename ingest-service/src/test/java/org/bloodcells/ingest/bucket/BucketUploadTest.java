@@ -22,6 +22,7 @@ import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
+import org.bloodcells.ingest.storage.ImageStore;
 import org.bloodcells.ingest.storage.ObjectKeys;
 import org.bloodcells.ingest.support.EventTopic;
 import org.bloodcells.ingest.support.MinioNotifications;
@@ -57,6 +58,12 @@ class BucketUploadTest {
 
     @Inject
     IncomingScan scan;
+
+    @Inject
+    ImageStore store;
+
+    @Inject
+    IncomingObjects incoming;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafkaBootstrapServers;
@@ -144,5 +151,24 @@ class BucketUploadTest {
         assertEquals(1, memberships.size());
         assertEquals(List.of("scanner-c", "slide-c9", "batch-c2"), List.of(memberships.get(0).scannerId(),
                 memberships.get(0).slideId(), memberships.get(0).batchId()));
+    }
+
+    /** A scanner that overwrites a key while ingest takes it: the version read is the one stored or rejected. */
+    @Test
+    void anObjectOverwrittenWhileItIsTakenIsNeitherReadNorCopiedNorRemovedAsTheOldVersion() throws Exception {
+        String key = "incoming/scanner-d/batch-d1/slide-d1/overwritten.jpg";
+        bucket.put(key, uniqueVariant(IMAGE_7), "image/jpeg");
+        ImageStore.Version first = store.version(key).orElseThrow();
+        byte[] second = uniqueVariant(IMAGE_11);
+        bucket.put(key, second, "image/jpeg");
+
+        assertTrue(store.read(key, first.etag(), in -> in.readAllBytes()).isEmpty(), "the old version is not read");
+        assertFalse(store.copy(key, first.etag(), "rejected/overwritten.jpg"), "nor copied");
+        store.removeIfUnchanged(key, first.etag());
+        assertArrayEquals(second, bucket.read(key), "the new version stays for its own notification");
+
+        assertEquals(IncomingObjects.Outcome.STORED, incoming.take(key), "and is taken as itself");
+        assertTrue(bucket.exists(ObjectKeys.image(ImageId.of(second), ImageFormat.JPEG)));
+        assertFalse(bucket.exists(key));
     }
 }

@@ -17,6 +17,12 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 @IdClass(ImageMembership.Key.class)
 public class ImageMembership extends PanacheEntityBase {
 
+    /** JPQL: the ids of the images uploaded into a batch (parameter {@code :batchId}), each once. */
+    public static final String IMAGES_OF_BATCH = "select m.imageId from ImageMembership m where m.batchId = :batchId";
+
+    /** JPQL: the ids of the images uploaded into a slide (parameter {@code :slideId}), each once. */
+    public static final String IMAGES_OF_SLIDE = "select m.imageId from ImageMembership m where m.slideId = :slideId";
+
     @Id
     public String imageId;
     @Id

@@ -24,32 +24,34 @@ public class ResultQueries {
 
     private static final String SLIDE_COUNTS = """
             select key(c), sum(c) from Image i join i.currentRun r join r.counts c
-            where i.imageId in (select m.imageId from ImageMembership m where m.slideId = :slideId) and i.status = :done
-            group by key(c)""";
+            where i.imageId in (%s) and i.status = :done
+            group by key(c)""".formatted(ImageMembership.IMAGES_OF_SLIDE);
 
     private static final String SLIDE_DONE_IMAGES = """
-            select count(i) from Image i where i.imageId in (select m.imageId from ImageMembership m where m.slideId = :slideId) and i.status = :done""";
+            select count(i) from Image i where i.imageId in (%s) and i.status = :done"""
+            .formatted(ImageMembership.IMAGES_OF_SLIDE);
 
     private static final String SLIDE_MODEL_VERSIONS = """
             select distinct r.modelName, r.modelVersion from Image i join i.currentRun r
-            where i.imageId in (select m.imageId from ImageMembership m where m.slideId = :slideId) and i.status = :done
-            order by r.modelName, r.modelVersion""";
+            where i.imageId in (%s) and i.status = :done
+            order by r.modelName, r.modelVersion""".formatted(ImageMembership.IMAGES_OF_SLIDE);
 
     private static final String BATCH_COUNTS = """
             select key(c), sum(c) from Image i join i.currentRun r join r.counts c
-            where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batchId) and i.status = :done
-            group by key(c)""";
+            where i.imageId in (%s) and i.status = :done
+            group by key(c)""".formatted(ImageMembership.IMAGES_OF_BATCH);
 
     private static final String BATCH_STATUSES = """
-            select i.status, count(i) from Image i where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batchId) group by i.status""";
+            select i.status, count(i) from Image i where i.imageId in (%s) group by i.status"""
+            .formatted(ImageMembership.IMAGES_OF_BATCH);
 
     private static final String BATCH_MODEL_VERSIONS = """
             select distinct r.modelName, r.modelVersion from Image i join i.currentRun r
-            where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batchId) and i.status = :done
-            order by r.modelName, r.modelVersion""";
+            where i.imageId in (%s) and i.status = :done
+            order by r.modelName, r.modelVersion""".formatted(ImageMembership.IMAGES_OF_BATCH);
 
     private static final String CORRECTED_IMAGES = """
-            select count(i) from Image i where i.imageId in (select m.imageId from ImageMembership m where m.%s = :id)
+            select count(i) from Image i where i.imageId in (%s)
             and i.status = :done and i.reviewStatus = :corrected""";
 
     private final EntityManager em;
@@ -109,8 +111,9 @@ public class ResultQueries {
 
     /** DONE images of the slide ({@code slideId}) or batch ({@code batchId}) whose counts an analyst corrected. */
     public long correctedImages(String field, String id) {
-        return em.createQuery(CORRECTED_IMAGES.formatted(field), Long.class)
-                .setParameter("id", id)
+        String members = field.equals("slideId") ? ImageMembership.IMAGES_OF_SLIDE : ImageMembership.IMAGES_OF_BATCH;
+        return em.createQuery(CORRECTED_IMAGES.formatted(members), Long.class)
+                .setParameter(field, id)
                 .setParameter("done", ImageStatus.DONE)
                 .setParameter("corrected", ReviewStatus.CORRECTED)
                 .getSingleResult();

@@ -43,9 +43,16 @@ public record ImageFilter(String scanner, String slide, String batch, ImageStatu
     /** Adds this filter's conditions. */
     void where(SqlBuilder sql) {
         sql.and("scanner_id = ?", scanner);
-        // A slide or batch holds every image uploaded into it, also those first uploaded elsewhere (memberships, V5).
-        sql.and("image_id in (select image_id from image_membership where slide_id = ?)", slide);
-        sql.and("image_id in (select image_id from image_membership where batch_id = ?)", batch);
+        // A slide or batch holds every image uploaded into it, also those first uploaded elsewhere (memberships, V5);
+        // with both, one membership must have both (an image in slide X of batch A and slide Y of batch B is in
+        // neither slide X of batch B nor slide Y of batch A).
+        if (slide != null && batch != null) {
+            sql.and("image_id in (select image_id from image_membership where slide_id = ? and batch_id = ?)", slide,
+                    batch);
+        } else {
+            sql.and("image_id in (select image_id from image_membership where slide_id = ?)", slide);
+            sql.and("image_id in (select image_id from image_membership where batch_id = ?)", batch);
+        }
         sql.and("status = ?", status == null ? null : status.name());
         sql.and("model_name = ?", model);
         sql.and("model_version = ?", version);

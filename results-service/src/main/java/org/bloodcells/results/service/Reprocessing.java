@@ -17,6 +17,7 @@ import org.bloodcells.events.Scale;
 import org.bloodcells.events.Topics;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
+import org.bloodcells.results.persistence.ImageMembership;
 import org.bloodcells.results.persistence.PromotedModel;
 import org.bloodcells.results.registry.TrainerRegistry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -90,10 +91,8 @@ public class Reprocessing {
     @Transactional
     public List<ImageUploaded> batchImages(String batchId) {
         List<ImageUploaded> events = new ArrayList<>();
-        for (Image image : Image.<Image>list(
-                "imageId in (select m.imageId from ImageMembership m where m.batchId = :batch)"
-                        + " and uploadedAt is not null order by uploadedAt, imageId",
-                Parameters.with("batch", batchId))) {
+        for (Image image : Image.<Image>list("imageId in (" + ImageMembership.IMAGES_OF_BATCH
+                + ") and uploadedAt is not null order by uploadedAt, imageId", Parameters.with("batchId", batchId))) {
             DetectionRun run = image.currentRun;
             Scale scale = run != null && run.micronsPerPixel != null && run.scaleSource != null
                     && !"ESTIMATED".equals(run.scaleSource) && !"UNKNOWN".equals(run.scaleSource)
@@ -110,8 +109,8 @@ public class Reprocessing {
     public String defaultModel(String batchId) {
         List<String> names = Image.getEntityManager().createQuery("""
                 select distinct r.modelName from Image i join i.currentRun r
-                where i.imageId in (select m.imageId from ImageMembership m where m.batchId = :batch)""", String.class)
-                .setParameter("batch", batchId).getResultList();
+                where i.imageId in (%s)""".formatted(ImageMembership.IMAGES_OF_BATCH), String.class)
+                .setParameter("batchId", batchId).getResultList();
         if (names.size() == 1) {
             return names.get(0);
         }

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import org.bloodcells.events.Scale;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
+import org.bloodcells.results.persistence.ImageMembership;
 import org.bloodcells.results.persistence.PromotedModel;
 import org.bloodcells.results.persistence.ResultQueries;
 
@@ -74,17 +75,17 @@ public class ResultReader {
     @Transactional
     public Optional<BatchComparison> compare(String batchId, String model, String from, String to) {
         List<String> ids = Image.getEntityManager().createQuery(
-                "select distinct m.imageId from ImageMembership m where m.batchId = :batch order by m.imageId",
-                String.class)
-                .setParameter("batch", batchId).getResultList();
+                "select distinct i.imageId from Image i where i.imageId in (" + ImageMembership.IMAGES_OF_BATCH
+                        + ") order by i.imageId", String.class)
+                .setParameter("batchId", batchId).getResultList();
         if (ids.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Map<String, DetectionRun>> runs = new HashMap<>();
         for (DetectionRun run : DetectionRun.<DetectionRun>list("""
                 modelName = :model and modelVersion in (:versions)
-                and imageId in (select m.imageId from ImageMembership m where m.batchId = :batch)""",
-                Parameters.with("model", model).and("versions", List.of(from, to)).and("batch", batchId))) {
+                and imageId in (%s)""".formatted(ImageMembership.IMAGES_OF_BATCH),
+                Parameters.with("model", model).and("versions", List.of(from, to)).and("batchId", batchId))) {
             runs.computeIfAbsent(run.imageId, k -> new HashMap<>()).put(run.modelVersion, run);
         }
         List<BatchComparison.ImageComparison> images = new ArrayList<>();

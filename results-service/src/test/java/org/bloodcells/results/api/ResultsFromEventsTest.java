@@ -386,6 +386,11 @@ class ResultsFromEventsTest {
                 .body("counts.RBC", equalTo(9));
         when().get("/images?batch={batch}", other).then().statusCode(200)
                 .body("items", hasSize(2));
+        when().get("/images?slide={slide}&batch={batch}", otherSlide, other).then().statusCode(200)
+                .body("items", hasSize(2));
+        // in that slide only within the other batch: not in that slide of its first batch
+        when().get("/images?slide={slide}&batch={batch}", otherSlide, batch).then().statusCode(200)
+                .body("items", hasSize(0));
         when().get("/aggregates?by=scanner&batch={batch}", other).then().statusCode(200)
                 .body("groups[0].images", equalTo(2))
                 .body("groups[0].counts.RBC", equalTo(9));
