@@ -129,6 +129,8 @@ public final class DemoRun implements Callable<Integer> {
         out.println("  curl " + platform.resultsUri() + "/images/" + fileById.keySet().iterator().next());
         out.println("  upload: curl -F scannerId=s1 -F slideId=sl1 -F batchId=b1 -F file=@some.jpg "
                 + platform.ingestUri() + "/images");
+        out.println("  upload a folder (one sub-folder per slide): java -jar uploader/target/bloodcells-upload.jar"
+                + " upload DIR --scanner s1 --batch b1 --url " + platform.ingestUri());
         out.println("  model registry: curl " + platform.trainerUri() + "/models");
     }
 
