@@ -26,13 +26,6 @@ import java.util.stream.Collectors;
 public final class ChildJvm implements AutoCloseable {
 
     private static final String WATCH_MAIN = "org.bloodcells.infra.child.ParentWatch";
-
-    /**
-     * The collector every child runs unless its options name one: the serial collector. Children are local servers
-     * and services on the small machines local runs and tests use (two cores here), where G1's concurrent threads cost
-     * more CPU than they save (ingest-service's tests ran 6-7 % faster with it, two runs each way).
-     */
-    static final String LOCAL_GC = "-XX:+UseSerialGC";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
@@ -61,9 +54,6 @@ public final class ChildJvm implements AutoCloseable {
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-            command.add(LOCAL_GC);
-        }
         command.addAll(jvmOptions);
         command.add("-Djava.io.tmpdir=" + tmp);
         command.add("-cp");
