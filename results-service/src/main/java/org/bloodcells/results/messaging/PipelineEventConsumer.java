@@ -21,6 +21,7 @@ import org.bloodcells.results.messaging.EventReader.Unusable;
 import org.bloodcells.results.metrics.ResultsMetrics;
 import org.bloodcells.results.service.EventCheck;
 import org.bloodcells.results.service.ResultRecorder;
+import org.bloodcells.results.service.TransientFailures;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -35,9 +36,11 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * never be stored (unreadable, or failing {@link EventCheck}) is parked on the dead-letter topic
  * with its reason and the record as received, then acknowledged, so it cannot block its
  * partition; when its key names an image, that image shows as FAILED at stage "results". On the
- * dead-letter topic itself such a record is only logged: parking it there again would loop. Any
- * other failure (database or broker down) fails the channel, the offset is not committed, and the
- * event is re-delivered after restart.
+ * dead-letter topic itself such a record is only logged: parking it there again would loop. A failure that may pass
+ * ({@link TransientFailures}: the database restarting, unreachable, its connections closed, a deadlock) is retried
+ * with back-off, the record held, for up to {@link #MOST_RETRYING} (within Kafka's poll interval, so the partition
+ * stays this consumer's). Any other failure, or one that outlasts that, fails the channel, the offset is not
+ * committed, and the event is re-delivered after restart.
  */
 @ApplicationScoped
 public class PipelineEventConsumer {
@@ -49,6 +52,11 @@ public class PipelineEventConsumer {
     public static final String PARKED = "parked-events";
 
     private static final Logger LOG = Logger.getLogger(PipelineEventConsumer.class);
+
+    /** Longest a record is retried through a transient database failure (Kafka's max.poll.interval.ms is 5 min). */
+    static final Duration MOST_RETRYING = Duration.ofMinutes(4);
+    static final Duration FIRST_WAIT = Duration.ofMillis(200);
+    static final Duration MOST_WAIT = Duration.ofSeconds(10);
 
     /** Longest a record waits for Kafka to acknowledge its parking; the producer gives up before (properties). */
     static final Duration PARK_TIMEOUT = Duration.ofSeconds(10);
@@ -105,10 +113,43 @@ public class PipelineEventConsumer {
             BiConsumer<ConsumerRecord<String, String>, DeadLetter> unusable) {
         Reading<T> reading = reader.read(record.topic(), record.key(), record.value(), type, check);
         if (reading instanceof Storable<T> storable) {
-            metrics.applied(record.topic(), store.test(storable.event()));
+            metrics.applied(record.topic(), storeRetrying(record, () -> store.test(storable.event())));
         } else {
             unusable.accept(record, ((Unusable<T>) reading).deadLetter());
         }
+    }
+
+    /** Stores, retrying transient database failures with doubling waits for up to {@link #MOST_RETRYING}. */
+    private boolean storeRetrying(ConsumerRecord<String, String> record, java.util.function.BooleanSupplier store) {
+        long giveUpAt = System.nanoTime() + MOST_RETRYING.toNanos();
+        Duration wait = FIRST_WAIT;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return store.getAsBoolean();
+            } catch (RuntimeException e) {
+                if (!TransientFailures.isTransient(e) || System.nanoTime() + wait.toNanos() > giveUpAt) {
+                    throw e;
+                }
+                metrics.retried(record.topic());
+                LOG.warnf("Storing %s-%d@%d failed (attempt %d, %s); retrying in %d ms", record.topic(),
+                        record.partition(), record.offset(), attempt, rootMessage(e), wait.toMillis());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                wait = wait.multipliedBy(2).compareTo(MOST_WAIT) > 0 ? MOST_WAIT : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** A record of a topic whose unusable records are not parked (dead letters, promotions): logged and passed. */
