@@ -84,17 +84,7 @@ public class ImageStore {
     }
 
     public boolean exists(String key) {
-        return call("look up " + key, () -> {
-            try {
-                client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-                return true;
-            } catch (ErrorResponseException e) {
-                if ("NoSuchKey".equals(e.errorResponse().code())) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return version(key).isPresent();
     }
 
     /** Writes the object; writing the same key again with the same bytes is harmless (content addressing). */
