@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
+import org.bloodcells.images.BccdImages;
 import org.bloodcells.infra.LocalInfrastructure;
 import org.bloodcells.launcher.LocalPlatform;
 import org.bloodcells.launcher.RepositoryLayout;
@@ -164,24 +165,10 @@ public class IngestBenchmark implements Callable<Integer> {
     private Path images(Path dir, List<byte[]> bccd, String tag) throws IOException {
         for (int i = 0; i < images; i++) {
             Path slide = Files.createDirectories(dir.resolve(String.format(Locale.ROOT, "slide-%02d", i % 20)));
-            byte[] jpeg = withComment(bccd.get(i % bccd.size()), tag + " " + i + " " + Instant.now());
+            byte[] jpeg = BccdImages.withComment(bccd.get(i % bccd.size()), tag + " " + i + " " + Instant.now());
             Files.write(slide.resolve(String.format(Locale.ROOT, "field-%05d.jpg", i)), jpeg);
         }
         return dir;
-    }
-
-    /** The JPEG with a comment segment after its start marker: the same picture, new bytes. */
-    static byte[] withComment(byte[] jpeg, String comment) {
-        byte[] text = comment.getBytes(StandardCharsets.US_ASCII);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + text.length + 4);
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(0xFE);
-        out.write((text.length + 2) >> 8);
-        out.write((text.length + 2) & 0xFF);
-        out.writeBytes(text);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 
     private static List<Path> files(Path dir) throws IOException {

@@ -30,8 +30,12 @@ public final class BccdImages {
      * different bytes, so a new image id that nothing else has uploaded.
      */
     public static byte[] uniqueVariant(String id) {
-        byte[] jpeg = bytes(id);
-        byte[] comment = ("test " + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII);
+        return withComment(bytes(id), "test " + UUID.randomUUID());
+    }
+
+    /** The JPEG with a comment segment after its start marker: the same picture, new bytes (a new image id). */
+    public static byte[] withComment(byte[] jpeg, String text) {
+        byte[] comment = text.getBytes(StandardCharsets.US_ASCII);
         int length = comment.length + 2;
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + length + 2);
         out.write(jpeg, 0, 2);
