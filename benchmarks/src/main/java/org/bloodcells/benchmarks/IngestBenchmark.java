@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
 
@@ -39,6 +37,7 @@ import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.BccdImages;
+import org.bloodcells.images.PngChunks;
 import org.bloodcells.infra.LocalInfrastructure;
 import org.bloodcells.launcher.LocalPlatform;
 import org.bloodcells.launcher.RepositoryLayout;
@@ -234,7 +233,7 @@ public class IngestBenchmark implements Callable<Integer> {
         byte[] png = noisePng(4096, 4096);
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 2 * large; i++) {
-            files.add(Files.write(dir.resolve("large-" + i + ".png"), withTextChunk(png, "bench " + i + " "
+            files.add(Files.write(dir.resolve("large-" + i + ".png"), PngChunks.withText(png, "bench " + i + " "
                     + Instant.now())));
         }
         log("%d PNGs of %.1f MB each (4096x4096 noise)", files.size(), Files.size(files.get(0)) / 1e6);
@@ -335,24 +334,6 @@ public class IngestBenchmark implements Callable<Integer> {
         new Random(15).nextBytes(pixels);
         ByteArrayOutputStream out = new ByteArrayOutputStream(width * height * 3 + 1_000_000);
         ImageIO.write(image, "png", out);
-        return out.toByteArray();
-    }
-
-    /** The PNG with a tEXt chunk after its header chunk: the same picture, new bytes. */
-    static byte[] withTextChunk(byte[] png, String text) {
-        byte[] data = ("Comment\0" + text).getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + data.length + 12);
-        int afterHeader = 8 + 4 + 4 + 13 + 4;
-        out.write(png, 0, afterHeader);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] type = "tEXt".getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(type);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(type);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        out.write(png, afterHeader, png.length - afterHeader);
         return out.toByteArray();
     }
 }

@@ -9,13 +9,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import javax.imageio.ImageIO;
 
+import org.bloodcells.images.PngChunks;
 import org.bloodcells.ingest.support.TestImages;
 
 /**
@@ -101,21 +101,10 @@ final class BadFiles {
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' });
-        chunk(png, "IHDR", ihdr.array());
-        chunk(png, "IDAT", idat.toByteArray());
-        chunk(png, "IEND", new byte[0]);
+        PngChunks.write(png, "IHDR", ihdr.array());
+        PngChunks.write(png, "IDAT", idat.toByteArray());
+        PngChunks.write(png, "IEND", new byte[0]);
         return png.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        png.writeBytes(typeBytes);
-        png.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** A small BMP whose header says width x height. */
