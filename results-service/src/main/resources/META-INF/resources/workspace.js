@@ -6,7 +6,8 @@
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const enc = encodeURIComponent;
-const REVIEWER_KEY = 'bloodcells.reviewer';
+// The bearer token the page signs in with; kept for this browser tab only (sessionStorage), never in a cookie.
+const TOKEN_KEY = 'bloodcells.token';
 const TABS = ['batches', 'counts', 'images', 'review'];
 // Used only when GET /cell-classes fails (the failure is reported in #status).
 const FALLBACK_CLASSES = [
@@ -74,14 +75,117 @@ function ticket(name) {
   return () => tickets[name] === t;
 }
 
-/** fetch JSON; errors become Error(problem detail or HTTP status). */
-async function api(path, options = {}) {
+// ---------------------------------------------------------------- sign-in
+
+function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; }
+}
+
+/** The token's claims, for showing who is signed in (the server verifies the signature; the page only reads). */
+function claimsOf(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(decodeURIComponent(escape(atob(part))));
+  } catch { return null; }
+}
+
+function signedInUser() {
+  const c = claimsOf(storedToken());
+  return c ? (c.upn || c.preferred_username || c.sub || '?') : '';
+}
+
+/** Shows who is signed in, or the sign-in form. */
+function showSignIn() {
+  const claims = claimsOf(storedToken());
+  const expired = claims?.exp && claims.exp * 1000 < Date.now();
+  $('#signin-form').hidden = !!claims && !expired;
+  $('#signed-in').hidden = !claims || expired;
+  if (claims && !expired) {
+    $('#signed-in-as').textContent = `${signedInUser()} (${(claims.groups || []).join(', ') || 'no roles'})`;
+  }
+  $('#review-by').textContent = signedInUser() || '(sign in)';
+  if (expired) $('#signin-message').textContent = 'Your sign-in expired: paste a new token.';
+}
+
+function signIn(token) {
+  const clean = token.trim().replace(/^Bearer\s+/i, '');
+  if (!claimsOf(clean)) {
+    $('#signin-message').textContent = 'That is not a token (three dot-separated parts, as the launcher prints).';
+    return false;
+  }
+  try { sessionStorage.setItem(TOKEN_KEY, clean); } catch { /* storage disabled: this page load only */ }
+  state.token = clean;
+  $('#signin-message').textContent = '';
+  showSignIn();
+  return true;
+}
+
+function signOut() {
+  try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage disabled */ }
+  state.token = '';
+  showSignIn();
+}
+
+function authHeaders() {
+  const token = state.token || storedToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+/** fetch with the signed-in user's token; 401 shows the sign-in form again. */
+async function signedFetch(path, options = {}) {
   let res;
   try {
-    res = await fetch(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } });
+    res = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
   } catch (e) {
     throw new Error(`network error (${e.message})`);
   }
+  if (res.status === 401) {
+    $('#signin-message').textContent = 'Sign in to continue (the server did not accept the token).';
+    $('#signin-form').hidden = false;
+    $('#signed-in').hidden = true;
+  }
+  return res;
+}
+
+/** An image the server draws (an overlay), fetched with the token: an <img src> could not send it. */
+async function showImage(img, path, onError) {
+  const previous = img.dataset.objectUrl;
+  img.dataset.path = path;
+  try {
+    const res = await signedFetch(path, { headers: { Accept: 'image/png' } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const blob = await res.blob();
+    if (img.dataset.path !== path) return; // a newer image was asked for meanwhile
+    const url = URL.createObjectURL(blob);
+    img.dataset.objectUrl = url;
+    img.src = url;
+  } catch (e) {
+    if (img.dataset.path === path) { img.removeAttribute('src'); onError(e); }
+  } finally {
+    if (previous && previous !== img.dataset.objectUrl) URL.revokeObjectURL(previous);
+  }
+}
+
+/** A CSV export link: downloaded with the token, saved under the name the server gives. */
+async function download(link) {
+  try {
+    const res = await signedFetch(link.getAttribute('href'), { headers: { Accept: 'text/csv' } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const name = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') || '')?.[1] || 'export.csv';
+    const url = URL.createObjectURL(await res.blob());
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (e) {
+    setStatus(`Download: ${e.message}`);
+  }
+}
+
+/** fetch JSON; errors become Error(problem detail or HTTP status). */
+async function api(path, options = {}) {
+  const res = await signedFetch(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } });
   if (!res.ok) {
     let problem = null;
     try { problem = await res.json(); } catch { /* not JSON */ }
@@ -95,10 +199,6 @@ function setStatus(message) {
   const s = $('#status');
   s.textContent = message;
   s.className = message ? 'error' : '';
-}
-
-function storeReviewer(name) {
-  try { localStorage.setItem(REVIEWER_KEY, name); } catch { /* storage disabled */ }
 }
 
 /** Fills a table head: plain strings, or a class object (rendered with its swatch). */
@@ -397,7 +497,9 @@ function overlayUrl(id, classes) {
 function updateOverlay() {
   if (!state.viewer) return;
   const checked = $$('#viewer .class-toggle:checked').map(c => c.value);
-  $('#overlay').src = overlayUrl(state.viewer.imageId, checked);
+  const id = state.viewer.imageId;
+  showImage($('#overlay'), overlayUrl(id, checked),
+    () => { if (state.viewer?.imageId === id) setStatus(`Overlay of ${shortId(id)} could not be loaded (no detections yet?)`); });
 }
 
 async function openViewer(id) {
@@ -453,6 +555,7 @@ function closeViewer() {
   state.viewer = null;
   $('#viewer').hidden = true;
   $('#overlay').removeAttribute('src');
+  delete $('#overlay').dataset.path;
   markSelected($('#images'), null);
 }
 
@@ -482,7 +585,8 @@ function openReview(item) {
   form.hidden = false;
   $('#review-image').textContent = shortId(item.imageId);
   $('#review-image').title = `${item.imageId} · slide ${item.slideId} · batch ${item.batchId}`;
-  $('#review-overlay').src = overlayUrl(item.imageId, null);
+  showImage($('#review-overlay'), overlayUrl(item.imageId, null),
+    () => setMessage('Overlay could not be loaded (no detections yet?)'));
   form.elements.comment.value = '';
   setMessage('');
   buildReviewCounts();
@@ -509,8 +613,7 @@ async function submitReview(action) {
   const r = state.review;
   if (!r) return;
   const f = $('#review-form').elements;
-  const reviewer = f.reviewer.value.trim();
-  const body = { reviewer, action };
+  const body = { action }; // the reviewer is who is signed in: the server takes it from the token
   const comment = f.comment.value.trim();
   if (comment) body.comment = comment;
   if (action === 'CORRECTED') {
@@ -527,7 +630,6 @@ async function submitReview(action) {
     }
     body.counts = counts;
   }
-  if (reviewer) storeReviewer(reviewer);
   const buttons = [$('#review-confirm'), $('#review-save')];
   buttons.forEach(b => { b.disabled = true; });
   try {
@@ -535,7 +637,7 @@ async function submitReview(action) {
     const record = await api(`/images/${enc(id)}/review`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
     });
-    setMessage(`Saved: ${record?.action ?? action} by ${record?.reviewer ?? reviewer}`, 'ok');
+    setMessage(`Saved: ${record?.action ?? action} by ${record?.reviewer ?? signedInUser()}`, 'ok');
     Object.assign(r.reported, record?.after ?? body.counts ?? {});
     if (state.review === r) { buildReviewCounts(); f.comment.value = ''; }
     state.imagesStale = true;
@@ -611,19 +713,29 @@ async function init() {
     showTab('review');
   });
   document.addEventListener('keydown', e => { if (e.key === 'Escape' && state.viewer) closeViewer(); });
-  $('#overlay').addEventListener('error', () => {
-    if (state.viewer && $('#overlay').getAttribute('src')) setStatus(`Overlay of ${shortId(state.viewer.imageId)} could not be loaded (no detections yet?)`);
-  });
-  $('#review-overlay').addEventListener('error', () => {
-    if ($('#review-overlay').getAttribute('src')) setMessage('Overlay could not be loaded (no detections yet?)');
-  });
+  for (const link of [$('#counts-csv'), $('#images-csv')]) {
+    link.addEventListener('click', e => { e.preventDefault(); download(link); });
+  }
 
   const form = $('#review-form');
   form.addEventListener('submit', e => e.preventDefault());
   $('#review-confirm').addEventListener('click', () => submitReview('CONFIRMED'));
   $('#review-save').addEventListener('click', () => submitReview('CORRECTED'));
-  try { form.elements.reviewer.value = localStorage.getItem(REVIEWER_KEY) || ''; } catch { /* storage disabled */ }
-  form.elements.reviewer.addEventListener('change', e => { if (e.target.value.trim()) storeReviewer(e.target.value.trim()); });
+
+  // Sign in before anything loads: every call carries the token.
+  $('#sign-out').addEventListener('click', () => { signOut(); location.reload(); });
+  state.token = storedToken();
+  showSignIn();
+  if (!claimsOf(state.token) || $('#signed-in').hidden) {
+    await new Promise(resolve => {
+      $('#signin-form').addEventListener('submit', e => {
+        e.preventDefault();
+        if (signIn($('#signin-form').elements.token.value)) resolve();
+      });
+    });
+  } else {
+    $('#signin-form').addEventListener('submit', e => { e.preventDefault(); signIn($('#signin-form').elements.token.value); });
+  }
 
   state.ready = loadClasses(); // loaders await it, so tabs work while it runs
   showTab('batches');

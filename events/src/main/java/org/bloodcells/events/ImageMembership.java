@@ -12,6 +12,13 @@ import java.time.Instant;
  * @param slideId   the slide of this upload
  * @param batchId   the batch of this upload
  * @param addedAt   when ingest accepted this upload
+ * @param addedBy   who uploaded it (the token's user, or {@code bucket:<scanner>}); null from before sign-in existed
  */
-public record ImageMembership(String imageId, String scannerId, String slideId, String batchId, Instant addedAt) {
+public record ImageMembership(String imageId, String scannerId, String slideId, String batchId, Instant addedAt,
+        String addedBy) {
+
+    /** A membership whose uploader is not known. */
+    public ImageMembership(String imageId, String scannerId, String slideId, String batchId, Instant addedAt) {
+        this(imageId, scannerId, slideId, batchId, addedAt, null);
+    }
 }

@@ -18,6 +18,8 @@ import java.time.Instant;
  *                    when none does (the worker then estimates it)
  * @param model       the model version to search it with, set when a batch is re-processed with a chosen version;
  *                    null for an upload, which the promoted version searches
+ * @param uploadedBy  who uploaded it (the token's user, or {@code bucket:<scanner>}), for the audit trail; null when
+ *                    not known (events from before sign-in existed)
  */
 public record ImageUploaded(
         String imageId,
@@ -30,7 +32,15 @@ public record ImageUploaded(
         String batchId,
         Instant uploadedAt,
         Scale scale,
-        ModelRef model) {
+        ModelRef model,
+        String uploadedBy) {
+
+    /** An event whose uploader is not known. */
+    public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
+            String scannerId, String slideId, String batchId, Instant uploadedAt, Scale scale, ModelRef model) {
+        this(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId, uploadedAt, scale, model,
+                null);
+    }
 
     /** An upload: the promoted version searches it. */
     public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
@@ -41,7 +51,7 @@ public record ImageUploaded(
     /** The same image announced again, for the given model version. */
     public ImageUploaded forModel(ModelRef version) {
         return new ImageUploaded(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId,
-                uploadedAt, scale, version);
+                uploadedAt, scale, version, uploadedBy);
     }
 
     /** An upload whose scale nothing tells. */

@@ -31,6 +31,7 @@ public final class LocalInfrastructure implements AutoCloseable {
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
     private final S3Server s3;
+    private final LocalIdentity identity = LocalIdentity.generate();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalInfrastructure(Path workDir, KafkaBroker kafka, PostgresServer postgres, S3Server s3) {
@@ -97,6 +98,11 @@ public final class LocalInfrastructure implements AutoCloseable {
         return s3;
     }
 
+    /** The stand-in identity provider whose tokens the services started with these properties trust. */
+    public LocalIdentity identity() {
+        return identity;
+    }
+
     /** The configuration a service needs to use these servers, keyed by its property names. */
     public Map<String, String> quarkusProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -107,6 +113,7 @@ public final class LocalInfrastructure implements AutoCloseable {
         properties.put("bloodcells.storage.endpoint", s3.endpoint());
         properties.put("bloodcells.storage.access-key", s3.accessKey());
         properties.put("bloodcells.storage.secret-key", s3.secretKey());
+        properties.putAll(identity.quarkusProperties());
         return Collections.unmodifiableMap(properties);
     }
 

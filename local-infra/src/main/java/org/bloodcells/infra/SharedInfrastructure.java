@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,23 +25,42 @@ final class SharedInfrastructure {
     /** The properties of the JVM's shared servers, starting them on first use. */
     @SuppressWarnings("unchecked")
     static Map<String, String> jvmWideProperties() {
+        return (Map<String, String>) onTheSystemLoader("properties", new Class<?>[0]);
+    }
+
+    /**
+     * A token signed by the shared servers' identity (see {@link LocalIdentity#issue}), so that a test
+     * signs in to the application its test resource configured.
+     */
+    static String jvmWideToken(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
+        return (String) onTheSystemLoader("token",
+                new Class<?>[] { String.class, List.class, Map.class, long.class }, subject, roles, claims,
+                lifetimeSeconds);
+    }
+
+    private static Object onTheSystemLoader(String name, Class<?>[] types, Object... arguments) {
         Class<?> jvmWide;
         try {
             jvmWide = Class.forName(SharedInfrastructure.class.getName(), true, ClassLoader.getSystemClassLoader());
         } catch (ClassNotFoundException notOnTheSystemClassPath) {
             // A runner that keeps test dependencies off the system class path: share per class loader.
-            return properties();
+            jvmWide = SharedInfrastructure.class;
         }
         try {
-            Method properties = jvmWide.getDeclaredMethod("properties");
+            Method method = jvmWide.getDeclaredMethod(name, types);
             // Another loader's copy of this class is another runtime package; its methods need opening.
-            properties.setAccessible(true);
-            return (Map<String, String>) properties.invoke(null);
+            method.setAccessible(true);
+            return method.invoke(null, arguments);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot reach the shared local infrastructure", e);
         }
+    }
+
+    private static String token(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
+        properties();
+        return instance.identity().issue(subject, roles, claims, java.time.Duration.ofSeconds(lifetimeSeconds));
     }
 
     private static synchronized Map<String, String> properties() {

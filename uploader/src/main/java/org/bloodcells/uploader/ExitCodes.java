@@ -15,6 +15,9 @@ public final class ExitCodes {
     public static final int DRY_RUN_FOUND_PROBLEMS = 4;
     /** The run stopped on an error of its own (the message says which); what was acknowledged is in the manifest. */
     public static final int STOPPED = 5;
+    /** The service did not accept the token (401: none, expired or not trusted; 403: not this scanner's): nothing
+     *  more was sent. */
+    public static final int ACCESS_REFUSED = 6;
 
     private ExitCodes() {
     }

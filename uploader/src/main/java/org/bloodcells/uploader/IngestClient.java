@@ -58,7 +58,16 @@ public final class IngestClient {
     private final Duration timeout;
     private final RetryListener listener;
 
-    public IngestClient(URI baseUri, int attempts, Backoff backoff, Duration timeout, RetryListener listener) {
+    /** The bearer token for each request; asked again each time, so a token renewed meanwhile is used. */
+    public interface TokenSource {
+        String token() throws java.io.IOException;
+    }
+
+    private final TokenSource tokens;
+
+    public IngestClient(URI baseUri, TokenSource tokens, int attempts, Backoff backoff, Duration timeout,
+            RetryListener listener) {
+        this.tokens = tokens;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
                 .build();
         this.imagesUri = baseUri.resolve("/images");
@@ -84,6 +93,7 @@ public final class IngestClient {
             String retryAfter = null;
             try {
                 HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                        .header("Authorization", "Bearer " + tokens.token())
                         .header("Content-Type", "application/octet-stream")
                         .header("Accept", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofFile(file))

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.bloodcells.events.FileNameRule;
 import org.bloodcells.events.ImageId;
@@ -47,7 +48,8 @@ import picocli.CommandLine.Spec;
             "2:a wrong command line or folder; nothing was sent",
             "3:the service stayed unavailable through every retry for some files: run it again",
             "4:a dry run found files the service would refuse",
-            "5:the run stopped on an error of its own (shown); the manifest keeps what was acknowledged" })
+            "5:the run stopped on an error of its own (shown); the manifest keeps what was acknowledged",
+            "6:the service did not accept the token (401) or this scanner's uploads with it (403): nothing more sent" })
 public class UploadCommand implements Callable<Integer> {
 
     /** Defaults (README's table; a test holds them together). */
@@ -96,6 +98,11 @@ public class UploadCommand implements Callable<Integer> {
 
     @Option(names = "--manifest", description = "the manifest file (default: DIR/" + Manifest.DEFAULT_NAME + ")")
     Path manifestPath;
+
+    @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "${env:BLOODCELLS_TOKEN_FILE}",
+            description = "the scanner's bearer token, read again before each request so that a renewed token is"
+                    + " used (default: $BLOODCELLS_TOKEN_FILE; else the token itself in $BLOODCELLS_TOKEN)")
+    Path tokenFile;
 
     @Option(names = "--dry-run", description = "check the folder and every file locally, send nothing")
     boolean dryRun;
@@ -149,6 +156,15 @@ public class UploadCommand implements Callable<Integer> {
         }
     }
 
+    /** The token for the next request: the file's content (read each time), else $BLOODCELLS_TOKEN. */
+    private String token() throws java.io.IOException {
+        if (tokenFile != null) {
+            return java.nio.file.Files.readString(tokenFile).strip();
+        }
+        String token = System.getenv("BLOODCELLS_TOKEN");
+        return token == null ? "" : token.strip();
+    }
+
     private void usage(String message) {
         throw new ParameterException(spec.commandLine(), message);
     }
@@ -196,7 +212,8 @@ public class UploadCommand implements Callable<Integer> {
         AtomicLong sentBytes = new AtomicLong();
         try (Progress progress = new Progress(spec.commandLine().getErr(), terminal, !noProgress, plan.files().size(),
                 plan.totalBytes())) {
-            IngestClient client = new IngestClient(url, attempts, new Backoff(firstBackoff, mostBackoff), timeout,
+            AtomicReference<String> accessRefused = new AtomicReference<>();
+            IngestClient client = new IngestClient(url, this::token, attempts, new Backoff(firstBackoff, mostBackoff), timeout,
                     (file, failure, wait) -> {
                         progress.retried();
                         progress.say(String.format(Locale.ROOT, "retrying %s in %.1f s: %s", file,
@@ -207,6 +224,10 @@ public class UploadCommand implements Callable<Integer> {
                 if (manifest.contains(sha256, scanner, batch, file.slide())) {
                     skipped.incrementAndGet();
                     progress.done(file.size(), true);
+                    return null;
+                }
+                if (accessRefused.get() != null) {
+                    progress.done(file.size(), false);
                     return null;
                 }
                 IngestClient.Outcome outcome = client.send(file.path(), file.relative(), scanner, file.slide(), batch);
@@ -221,6 +242,10 @@ public class UploadCommand implements Callable<Integer> {
                                 ack.imageId(), ack.created(), Instant.now()));
                         (ack.created() ? created : known).incrementAndGet();
                         ok = true;
+                    }
+                } else if (outcome instanceof IngestClient.Refused r && (r.status() == 401 || r.status() == 403)) {
+                    if (accessRefused.compareAndSet(null, (r.status() + " " + r.reason()).strip())) {
+                        progress.say("ACCESS REFUSED " + r.status() + " " + r.reason() + ": sending nothing more");
                     }
                 } else if (outcome instanceof IngestClient.Refused r) {
                     refused.add(file.relative() + ": " + r.status() + " " + r.reason());
@@ -239,6 +264,12 @@ public class UploadCommand implements Callable<Integer> {
                     acknowledged, created.get(), known.get(), Progress.clock(took), acknowledged / seconds,
                     sentBytes.get() / 1e6 / seconds, skipped.get(), refused.size(), gaveUp.size(), attempts,
                     progress.retries());
+            if (accessRefused.get() != null) {
+                out.println("ACCESS REFUSED " + accessRefused.get() + ": the token (--token-file or $BLOODCELLS_TOKEN)"
+                        + " is missing, expired, not trusted by the service, or not scanner " + scanner + "'s. Nothing"
+                        + " more was sent; the manifest " + manifest.path() + " keeps what was acknowledged.");
+                return ExitCodes.ACCESS_REFUSED;
+            }
         }
         Collections.sort(refused);
         Collections.sort(gaveUp);

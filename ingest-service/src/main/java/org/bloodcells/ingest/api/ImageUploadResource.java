@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.ingest.service.FileNames;
 import org.bloodcells.ingest.service.ImageIngestion;
 import org.bloodcells.ingest.service.ImageOrigin;
@@ -33,16 +35,19 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  */
 @Path("/images")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.SCANNER)
 public class ImageUploadResource {
 
     private final ImageIngestion ingestion;
     private final Staging staging;
     private final IngestConfig config;
+    private final ScannerAccess access;
 
-    public ImageUploadResource(ImageIngestion ingestion, Staging staging, IngestConfig config) {
+    public ImageUploadResource(ImageIngestion ingestion, Staging staging, IngestConfig config, ScannerAccess access) {
         this.ingestion = ingestion;
         this.staging = staging;
         this.config = config;
+        this.access = access;
     }
 
     /**
@@ -54,7 +59,8 @@ public class ImageUploadResource {
     public Response uploadMultipart(@RestForm("file") List<FileUpload> files,
             @RestForm String scannerId, @RestForm String slideId, @RestForm String batchId,
             @RestForm String micronsPerPixel) {
-        ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId);
+        access.check(scannerId);
+        ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId, access.who());
         Double scale = scale(micronsPerPixel);
         int most = config.upload().maxFiles();
         if (files.size() > most) {
@@ -82,7 +88,8 @@ public class ImageUploadResource {
     @Consumes({ "image/*", MediaType.APPLICATION_OCTET_STREAM })
     public Response uploadRaw(InputStream body, @RestQuery String scannerId, @RestQuery String slideId,
             @RestQuery String batchId, @RestQuery String fileName, @RestQuery String micronsPerPixel) {
-        ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId);
+        access.check(scannerId);
+        ImageOrigin origin = new ImageOrigin(scannerId, slideId, batchId, access.who());
         Double scale = scale(micronsPerPixel);
         String name = fileName == null || fileName.isEmpty() ? "body" : FileNames.check(fileName);
         StagedFile staged;

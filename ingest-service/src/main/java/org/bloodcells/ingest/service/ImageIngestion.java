@@ -15,7 +15,7 @@ import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.messaging.EventPublisher;
 import org.bloodcells.ingest.metrics.IngestMetrics;
 import org.bloodcells.ingest.storage.ImageStore;
-import org.bloodcells.ingest.storage.ObjectKeys;
+import org.bloodcells.storage.ObjectKeys;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -127,13 +127,13 @@ public class ImageIngestion {
             store.put(objectKey, image.file().path(), size, contentType);
             ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType, size,
                     origin.scannerId(), origin.slideId(), origin.batchId(), now,
-                    scaleOf(image, origin, micronsPerPixel));
+                    scaleOf(image, origin, micronsPerPixel), null, origin.uploadedBy());
             publisher.publishAndAwaitAck(event, config.upload().publishTimeout());
             store.put(markerKey, toJson(event), "application/json");
             LOG.infof("Image %s stored as %s and announced", image.imageId(), objectKey);
         } else {
             publisher.publishAndAwaitAck(new ImageMembership(image.imageId(), origin.scannerId(), origin.slideId(),
-                    origin.batchId(), now), config.upload().publishTimeout());
+                    origin.batchId(), now, origin.uploadedBy()), config.upload().publishTimeout());
             LOG.debugf("Image %s already known; its membership of batch %s announced", image.imageId(),
                     origin.batchId());
         }

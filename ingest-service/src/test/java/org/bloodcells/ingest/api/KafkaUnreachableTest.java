@@ -15,7 +15,7 @@ import org.bloodcells.events.ImageId;
 import org.bloodcells.http.Problem;
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
-import org.bloodcells.ingest.storage.ObjectKeys;
+import org.bloodcells.storage.ObjectKeys;
 import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.storage.StorageConfig;
 import org.junit.jupiter.api.Test;

@@ -23,7 +23,7 @@ import org.bloodcells.events.Topics;
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.ingest.storage.ImageStore;
-import org.bloodcells.ingest.storage.ObjectKeys;
+import org.bloodcells.storage.ObjectKeys;
 import org.bloodcells.ingest.support.EventTopic;
 import org.bloodcells.ingest.support.MinioNotifications;
 import org.bloodcells.ingest.support.TestBucket;

@@ -29,12 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.infra.TestTokens;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.ImageFormat;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
-import org.bloodcells.ingest.storage.ObjectKeys;
+import org.bloodcells.storage.ObjectKeys;
 import org.bloodcells.ingest.support.EventTopic;
 import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.ingest.support.TopicEnds;
@@ -77,7 +78,17 @@ class UploaderAgainstIngestTest {
     record Run(int exit, String out) {
     }
 
-    private static Run upload(String... args) {
+    /** Runs the command signed in as scanner-u, with its token in a file as a scanner keeps it. */
+    private Run upload(String... args) throws IOException {
+        Path token = Files.writeString(Files.createTempFile(folder.getParent(), "scanner-u", ".jwt"),
+                TestTokens.scanner("scanner-u"));
+        String[] signedIn = java.util.Arrays.copyOf(args, args.length + 2);
+        signedIn[args.length] = "--token-file";
+        signedIn[args.length + 1] = token.toString();
+        return run(signedIn);
+    }
+
+    private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = UploaderCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
@@ -154,6 +165,28 @@ class UploaderAgainstIngestTest {
     }
 
     @Test
+    void withoutAScannersOwnTokenNothingIsSentAndTheExitCodeSaysSo() throws Exception {
+        image("slide-t", "a.jpg", uniqueVariant(IMAGE_7));
+        image("slide-t", "b.jpg", uniqueVariant(IMAGE_7));
+        EventTopic<ImageUploaded> uploads = EventTopic.uploads(kafkaBootstrapServers, json);
+        int before = uploads.size();
+
+        Run anonymous = run("upload", folder.toString(), "--scanner", "scanner-u", "--batch", "batch-t",
+                "--url", ingest.toString(), "--no-progress", "--token-file", Files.writeString(
+                        folder.getParent().resolve("empty.jwt"), "").toString());
+        assertEquals(ExitCodes.ACCESS_REFUSED, anonymous.exit(), anonymous.out());
+        assertTrue(anonymous.out().contains("ACCESS REFUSED 401"), anonymous.out());
+
+        Path other = Files.writeString(folder.getParent().resolve("scanner-v.jwt"), TestTokens.scanner("scanner-v"));
+        Run impostor = run("upload", folder.toString(), "--scanner", "scanner-u", "--batch", "batch-t",
+                "--url", ingest.toString(), "--no-progress", "--token-file", other.toString());
+        assertEquals(ExitCodes.ACCESS_REFUSED, impostor.exit(), impostor.out());
+        assertTrue(impostor.out().contains("ACCESS REFUSED 403") && impostor.out().contains("scanner-v only"),
+                impostor.out());
+        assertEquals(before, uploads.size(), "nothing announced");
+    }
+
+    @Test
     void loosePicturesWithoutASlideAreAUsageErrorAndNothingIsSent() throws Exception {
         Files.write(folder.resolve("loose.jpg"), uniqueVariant(IMAGE_7));
         Run run = upload("upload", folder.toString(), "--scanner", "scanner-u", "--batch", "batch-l",
@@ -187,6 +220,7 @@ class UploaderAgainstIngestTest {
                 HttpResponse<byte[]> answer = forward.send(HttpRequest.newBuilder(URI.create(ingest.toString())
                         .resolve(exchange.getRequestURI().toString()))
                         .header("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"))
+                        .header("Authorization", exchange.getRequestHeaders().getFirst("Authorization"))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -1,5 +1,6 @@
 package org.bloodcells.results.api;
 
+import jakarta.annotation.security.RolesAllowed;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.results.query.Cursor;
 import org.bloodcells.results.query.Grouping;
 import org.bloodcells.results.query.ImageFilter;
@@ -23,6 +25,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /** Images and cells summed per scanner, slide, batch or UTC day, over the images the filters cover. */
 @Path("/aggregates")
+@RolesAllowed({ Roles.ANALYST, Roles.OPS })
 public class AggregateResource {
 
     /** Days a per-day aggregate covers when the filters give no upload time. */

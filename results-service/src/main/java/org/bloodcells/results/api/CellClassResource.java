@@ -1,5 +1,6 @@
 package org.bloodcells.results.api;
 
+import jakarta.annotation.security.RolesAllowed;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,11 +9,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.results.service.CellClass;
 
 /** The cell classes with the colour the overlays and charts draw them in. */
 @Path("/cell-classes")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({ Roles.ANALYST, Roles.OPS })
 public class CellClassResource {
 
     public record Described(String label, String colour) {

@@ -1,5 +1,7 @@
 package org.bloodcells.results.api;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Set;
 
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -18,15 +21,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.results.evidence.DetectionEvidence;
 import org.bloodcells.results.evidence.Evidence;
 import org.bloodcells.results.query.Cursor;
 import org.bloodcells.results.query.ImageSearch;
 import org.bloodcells.results.query.InvalidQueryException;
 import org.bloodcells.results.review.ReviewRecord;
+import org.bloodcells.results.review.ReviewRefusedException;
 import org.bloodcells.results.review.ReviewRequest;
 import org.bloodcells.results.review.Reviews;
 import org.bloodcells.results.service.CellClass;
+import org.bloodcells.results.service.ImageDeletion;
 import org.bloodcells.results.service.ImageResult;
 import org.bloodcells.results.service.ResultReader;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -35,6 +41,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /** Images: listed by filters, one in full, the evidence behind its counts, and analysts' reviews of them. */
 @Path("/images")
+@RolesAllowed({ Roles.ANALYST, Roles.OPS })
 public class ImageResource {
 
     /** Widest overlay drawn; wider images are scaled down. */
@@ -45,8 +52,13 @@ public class ImageResource {
     private final ResultReader reader;
     private final Evidence evidence;
     private final Reviews reviews;
+    private final SecurityIdentity identity;
+    private final ImageDeletion deletion;
 
-    public ImageResource(ImageSearch search, ResultReader reader, Evidence evidence, Reviews reviews) {
+    public ImageResource(ImageSearch search, ResultReader reader, Evidence evidence, Reviews reviews,
+            SecurityIdentity identity, ImageDeletion deletion) {
+        this.identity = identity;
+        this.deletion = deletion;
         this.search = search;
         this.reader = reader;
         this.evidence = evidence;
@@ -104,6 +116,7 @@ public class ImageResource {
         return Response.ok(png, "image/png").cacheControl(cache).build();
     }
 
+    @RolesAllowed({ Roles.ANALYST })
     @POST
     @Path("{imageId}/review")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -112,7 +125,22 @@ public class ImageResource {
             + " stand (an earlier correction is withdrawn); CORRECTED: counts names the classes whose count changes."
             + " Stored beside the model's counts and audited (GET .../reviews).")
     public ReviewRecord review(@RestPath String imageId, ReviewRequest request) {
-        return reviews.review(imageId, request).orElseThrow(() -> new NotFoundException("no image " + imageId));
+        if (request == null) {
+            throw new ReviewRefusedException(400, "a review needs a JSON body: action, counts, comment");
+        }
+        return reviews.review(imageId, request.signedBy(identity.getPrincipal().getName())).orElseThrow(() -> new NotFoundException("no image " + imageId));
+    }
+
+    @DELETE
+    @Path("{imageId}")
+    @RolesAllowed(Roles.OPS)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Delete an image for good (ops)", description = "Removes its object and upload marker from"
+            + " storage, then its detection runs, reviews and memberships; events still in flight do not bring it"
+            + " back, a new upload of the same bytes does. Audited (GET /audit?action=DELETION).")
+    public ImageDeletion.Deleted delete(@RestPath String imageId) {
+        return deletion.delete(imageId, identity.getPrincipal().getName())
+                .orElseThrow(() -> new NotFoundException("no image " + imageId));
     }
 
     @GET

@@ -1,5 +1,7 @@
 package org.bloodcells.results.api;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -9,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.results.service.BatchComparison;
 import org.bloodcells.results.service.BatchSummary;
 import org.bloodcells.results.service.Reprocessing;
@@ -23,12 +26,15 @@ import org.jboss.resteasy.reactive.RestQuery;
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({ Roles.ANALYST, Roles.OPS })
 public class ResultResource {
 
     private final ResultReader reader;
     private final Reprocessing reprocessing;
+    private final SecurityIdentity identity;
 
-    public ResultResource(ResultReader reader, Reprocessing reprocessing) {
+    public ResultResource(ResultReader reader, Reprocessing reprocessing, SecurityIdentity identity) {
+        this.identity = identity;
         this.reader = reader;
         this.reprocessing = reprocessing;
     }
@@ -49,10 +55,12 @@ public class ResultResource {
      * Announces the batch's images again for a registry version ({@code model} defaults to the batch's model): 202,
      * the new runs arrive beside the old ones, and {@code compare} shows what changed.
      */
+    @RolesAllowed({ Roles.OPS })
     @POST
     @Path("batches/{batchId}/reprocess")
     public Response reprocess(@RestPath String batchId, @RestQuery String version, @RestQuery String model) {
-        return Response.accepted(reprocessing.reprocess(batchId, model, version)).build();
+        return Response.accepted(reprocessing.reprocess(batchId, model, version, identity.getPrincipal().getName()))
+                .build();
     }
 
     /** The per-class count differences {@code to − from}, per image of the batch and in total. */

@@ -1,5 +1,6 @@
 package org.bloodcells.results.api;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.results.query.Cursor;
 import org.bloodcells.results.query.ImageSearch;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -16,6 +18,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /** The review queue: DONE images with review flags that nobody has reviewed yet, oldest upload first. */
 @Path("/review")
+@RolesAllowed({ Roles.ANALYST, Roles.OPS })
 public class ReviewQueueResource {
 
     private static final ImageSearch.Order OLDEST_FIRST = new ImageSearch.Order(ImageSearch.SortKey.UPLOADED_AT,

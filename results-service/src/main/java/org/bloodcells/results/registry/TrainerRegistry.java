@@ -6,10 +6,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The trainer's model registry, where a re-processing request learns which file a version is. */
+/**
+ * The trainer's model registry, where a re-processing request learns which file a version is. The caller's token
+ * goes along (org.eclipse.microprofile.rest.client.propagateHeaders): the trainer lets ops read its registry, so the
+ * ops user who asked for the re-processing is who reads it, and results-service holds no credentials of its own.
+ */
 @RegisterRestClient(configKey = "trainer")
+@RegisterClientHeaders
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 public interface TrainerRegistry {

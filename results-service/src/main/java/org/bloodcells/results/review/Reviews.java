@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import org.bloodcells.results.audit.AuditAction;
+import org.bloodcells.results.audit.AuditTrail;
 import org.bloodcells.results.persistence.CountReview;
 import org.bloodcells.results.persistence.Image;
 import org.bloodcells.results.service.CellClass;
@@ -31,13 +33,16 @@ public class Reviews {
     static final int MOST_COMMENT = 4000;
 
     private final Clock clock;
+    private final AuditTrail audit;
 
-    public Reviews() {
-        this(Clock.systemUTC());
+    @jakarta.inject.Inject
+    public Reviews(AuditTrail audit) {
+        this(Clock.systemUTC(), audit);
     }
 
-    Reviews(Clock clock) {
+    Reviews(Clock clock, AuditTrail audit) {
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** Stores the review; empty when the image is unknown. */
@@ -78,6 +83,9 @@ public class Reviews {
         review.reviewedBy = request.reviewer().trim();
         review.reviewedAt = clock.instant();
         review.persist();
+        audit.record("review:" + review.id, review.reviewedAt, review.reviewedBy, AuditAction.REVIEW, imageId,
+                review.action + (review.action == ReviewStatus.CORRECTED ? " " + review.beforeCounts + " -> "
+                        + review.afterCounts : "") + " on " + review.modelName + " " + review.modelVersion);
         LOG.infof("Image %s %s by %s (review %d)", imageId, request.action(), review.reviewedBy, review.id);
         return Optional.of(ReviewRecord.of(review));
     }

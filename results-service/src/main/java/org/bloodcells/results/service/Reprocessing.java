@@ -1,6 +1,7 @@
 package org.bloodcells.results.service;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Scale;
 import org.bloodcells.events.Topics;
+import org.bloodcells.results.audit.AuditAction;
+import org.bloodcells.results.audit.AuditTrail;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
 import org.bloodcells.results.persistence.ImageMembership;
@@ -25,6 +28,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -51,12 +55,17 @@ public class Reprocessing {
     private final TrainerRegistry registry;
     private final MutinyEmitter<ImageUploaded> announcements;
 
-    public Reprocessing(@RestClient TrainerRegistry registry, @Channel(CHANNEL) MutinyEmitter<ImageUploaded> announcements) {
+    private final AuditTrail audit;
+
+    public Reprocessing(@RestClient TrainerRegistry registry, @Channel(CHANNEL) MutinyEmitter<ImageUploaded> announcements,
+            AuditTrail audit) {
+        this.audit = audit;
         this.registry = registry;
         this.announcements = announcements;
     }
 
-    public Requested reprocess(String batchId, String modelName, String version) {
+    /** Announces the batch again for the version and records who asked in the audit trail. */
+    public Requested reprocess(String batchId, String modelName, String version, String requestedBy) {
         if (version == null || version.isBlank()) {
             throw new BadRequestException("version is required: the registry version to run on the batch");
         }
@@ -84,6 +93,10 @@ public class Reprocessing {
         }
         Uni.join().all(sent).andFailFast().await().atMost(SEND_TIMEOUT);
         LOG.infof("Batch %s: %d images announced again for %s %s", batchId, images.size(), name, version);
+        Instant now = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> audit.record("reprocessing:" + batchId + ":" + now, now,
+                requestedBy, AuditAction.REPROCESSING, "batch " + batchId,
+                images.size() + " images announced again for " + name + " " + version));
         return new Requested(batchId, name, version, images.size());
     }
 

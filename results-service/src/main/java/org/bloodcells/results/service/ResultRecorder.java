@@ -18,6 +18,9 @@ import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
+import org.bloodcells.results.audit.AuditAction;
+import org.bloodcells.results.audit.AuditTrail;
+import org.bloodcells.results.persistence.DeletedImage;
 import org.bloodcells.results.config.ReviewConfig;
 import org.bloodcells.results.persistence.PromotedModel;
 import org.bloodcells.results.review.ReviewFlags;
@@ -42,9 +45,11 @@ public class ResultRecorder {
     private static final int MOST_PEERS = 2000;
 
     private final ReviewConfig review;
+    private final AuditTrail audit;
 
-    public ResultRecorder(ReviewConfig review) {
+    public ResultRecorder(ReviewConfig review, AuditTrail audit) {
         this.review = review;
+        this.audit = audit;
     }
 
     /**
@@ -54,6 +59,14 @@ public class ResultRecorder {
      */
     @Transactional
     public boolean recordUpload(ImageUploaded event) {
+        if (!stillWanted(event.imageId(), event.uploadedAt())) {
+            return false;
+        }
+        if (event.model() == null) {
+            audit.record("upload:" + event.imageId() + ":" + event.uploadedAt(), event.uploadedAt(), event.uploadedBy(),
+                    AuditAction.UPLOAD, event.imageId(), origin(event.scannerId(), event.slideId(), event.batchId())
+                            + ", " + event.sizeBytes() + " bytes " + event.contentType());
+        }
         Image image = Image.lockOrCreate(event.imageId());
         boolean first = image.uploadedAt == null;
         image.scannerId = firstNonNull(image.scannerId, event.scannerId());
@@ -86,6 +99,13 @@ public class ResultRecorder {
      */
     @Transactional
     public boolean recordMembership(ImageMembership event) {
+        if (!stillWanted(event.imageId(), event.addedAt())) {
+            return false;
+        }
+        audit.record("membership:" + event.imageId() + ":" + origin(event.scannerId(), event.slideId(),
+                event.batchId()) + ":" + event.addedAt(), event.addedAt(), event.addedBy(), AuditAction.UPLOAD,
+                event.imageId(), origin(event.scannerId(), event.slideId(), event.batchId())
+                        + ", bytes already stored: a membership");
         org.bloodcells.results.persistence.ImageMembership.add(event.imageId(), event.scannerId(), event.slideId(),
                 event.batchId(), event.addedAt());
         return true;
@@ -98,6 +118,10 @@ public class ResultRecorder {
      */
     @Transactional
     public boolean recordDetections(CellDetections event) {
+        if (DeletedImage.isDeleted(event.imageId())) {
+            LOG.debugf("Detections of deleted image %s not stored", event.imageId());
+            return false;
+        }
         Image image = Image.lockOrCreate(event.imageId());
         if (DetectionRun.exists(event.imageId(), event.modelName(), event.modelVersion())) {
             LOG.debugf("Detections of %s by %s %s already stored", event.imageId(), event.modelName(),
@@ -180,6 +204,10 @@ public class ResultRecorder {
         if (first) {
             promoted.persist();
         }
+        audit.record("promotion:" + model.name() + "/" + model.version() + ":" + event.promotedAt(),
+                event.promotedAt(), event.promotedBy(), AuditAction.PROMOTION, model.name() + " " + model.version(),
+                (event.previous() == null ? "first version" : "replaces " + event.previous())
+                        + (event.reason() == null ? "" : "; gate overridden: " + event.reason()));
         int moved = repoint(model);
         LOG.infof("Model %s %s promoted: %d images now count its runs", model.name(), model.version(), moved);
         return true;
@@ -192,6 +220,9 @@ public class ResultRecorder {
      */
     @Transactional
     public boolean recordDeadLetter(DeadLetter event) {
+        if (DeletedImage.isDeleted(event.imageId())) {
+            return false;
+        }
         Image image = Image.lockOrCreate(event.imageId());
         boolean known = Objects.equals(image.failureStage, event.stage())
                 && Objects.equals(image.failureReason, event.reason())
@@ -301,5 +332,22 @@ public class ResultRecorder {
 
     private static <T> T firstNonNull(T stored, T incoming) {
         return stored != null ? stored : incoming;
+    }
+
+    /**
+     * Whether an upload's event about the image is to be stored: not when the image was deleted after it happened (a
+     * re-delivery, or an event still in flight); a later upload of the same bytes clears the deletion mark.
+     */
+    private static boolean stillWanted(String imageId, Instant happenedAt) {
+        if (DeletedImage.before(imageId, happenedAt)) {
+            LOG.debugf("Upload event of deleted image %s not stored", imageId);
+            return false;
+        }
+        DeletedImage.deleteById(imageId);
+        return true;
+    }
+
+    private static String origin(String scanner, String slide, String batch) {
+        return "scanner " + scanner + " slide " + slide + " batch " + batch;
     }
 }

@@ -276,7 +276,7 @@ class ResultsFromEventsTest {
                 .then().statusCode(200).body("counts.RBC", equalTo(12)).body("promoted", hasSize(0)));
         // An analyst confirms image a's counts by 2.0.0; the promotion of another run withdraws the confirmation.
         given().contentType(io.restassured.http.ContentType.JSON)
-                .body(java.util.Map.of("reviewer", "ana", "action", "CONFIRMED"))
+                .body(java.util.Map.of("action", "CONFIRMED"))
                 .when().post("/images/{id}/review", a).then().statusCode(200);
 
         events.publish(new ModelPromoted(new ModelRef(model, "1.0.0", "models", model + "/1.0.0/model.onnx",

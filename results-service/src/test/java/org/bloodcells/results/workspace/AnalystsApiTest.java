@@ -284,7 +284,7 @@ class AnalystsApiTest {
         String pending = image(slide, DAY.plusSeconds(120), -1, -1, -1);
         awaitBatch(3, 2);
 
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
+        signedIn("ana").body(Map.of("action", "CORRECTED",
                 "counts", Map.of("WBC", 3, "Platelets", 5), "comment", "two WBC overlap; one platelet is debris"))
                 .when().post("/images/{id}/review", corrected).then().statusCode(200)
                 .body("action", equalTo("CORRECTED"))
@@ -322,7 +322,7 @@ class AnalystsApiTest {
                 .body("correctedImages", equalTo(1));
 
         // A confirmation withdraws the correction; both reviews stay in the trail.
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ben", "action", "CONFIRMED"))
+        signedIn("ben").body(Map.of("action", "CONFIRMED"))
                 .when().post("/images/{id}/review", corrected).then().statusCode(200)
                 .body("before.WBC", equalTo(3)).body("after.WBC", equalTo(1));
         when().get("/images/{id}/reviews", corrected).then().statusCode(200)
@@ -331,17 +331,17 @@ class AnalystsApiTest {
                 .body("[0].comment", equalTo("two WBC overlap; one platelet is debris"));
 
         // Refused, with the reason.
-        given().contentType(ContentType.JSON).body(Map.of("action", "CORRECTED", "counts", Map.of("WBC", 2)))
-                .when().post("/images/{id}/review", corrected).then().statusCode(400)
+        signedIn("ana").body(Map.of("reviewer", "ben", "action", "CORRECTED", "counts", Map.of("WBC", 2)))
+                .when().post("/images/{id}/review", corrected).then().statusCode(403)
                 .body("detail", containsString("reviewer"));
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
+        signedIn("ana").body(Map.of("action", "CORRECTED",
                 "counts", Map.of("WBC", -1))).when().post("/images/{id}/review", corrected).then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
+        signedIn("ana").body(Map.of("action", "CORRECTED",
                 "counts", Map.of("Neutrophil", 2))).when().post("/images/{id}/review", corrected)
                 .then().statusCode(400).body("detail", containsString("Neutrophil"));
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CONFIRMED"))
+        signedIn("ana").body(Map.of("action", "CONFIRMED"))
                 .when().post("/images/{id}/review", pending).then().statusCode(409);
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CONFIRMED"))
+        signedIn("ana").body(Map.of("action", "CONFIRMED"))
                 .when().post("/images/{id}/review", PipelineEvents.newImageId()).then().statusCode(404);
     }
 
@@ -377,7 +377,7 @@ class AnalystsApiTest {
         assertTrue(flags.get(0).startsWith("uncertain: 6 counted cells"), flags.toString());
         assertTrue(flags.get(1).startsWith("out of distribution: colour"), flags.toString());
 
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CONFIRMED",
+        signedIn("ana").body(Map.of("action", "CONFIRMED",
                 "comment", "a leukocytosis field, real")).when().post("/images/{id}/review", outlier)
                 .then().statusCode(200);
         given().queryParam("batch", batch).when().get("/review").then().statusCode(200)
@@ -437,11 +437,11 @@ class AnalystsApiTest {
         events.publish(new ImageUploaded(late, "images", "k", "image/jpeg", 1, scanner, slide, batch,
                 DAY.plus(Duration.ofDays(4))));
         awaitBatch(4, 3);
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
+        signedIn("ana").body(Map.of("action", "CORRECTED",
                 "counts", Map.of("RBC", 20))).when().post("/images/{id}/review", corrected).then().statusCode(200);
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ana", "action", "CORRECTED",
+        signedIn("ana").body(Map.of("action", "CORRECTED",
                 "counts", Map.of("WBC", 2))).when().post("/images/{id}/review", confirmed).then().statusCode(200);
-        given().contentType(ContentType.JSON).body(Map.of("reviewer", "ben", "action", "CONFIRMED"))
+        signedIn("ben").body(Map.of("action", "CONFIRMED"))
                 .when().post("/images/{id}/review", confirmed).then().statusCode(200);
 
         // What the trigger kept, against the totals recomputed from every image stored by every test so far
@@ -494,5 +494,11 @@ class AnalystsApiTest {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.asByteArray()));
         assertNotEquals(null, image);
         return image;
+    }
+
+    /** A review request sent by this analyst, signed in with their own token: a review is who is signed in. */
+    private static io.restassured.specification.RequestSpecification signedIn(String analyst) {
+        return given().auth().oauth2(org.bloodcells.infra.TestTokens.of(analyst, org.bloodcells.http.Roles.ANALYST))
+                .contentType(ContentType.JSON);
     }
 }

@@ -23,6 +23,8 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.http.Roles;
+import org.bloodcells.infra.TestTokens;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
@@ -139,6 +141,19 @@ class WorkspaceBrowserTest {
     @Order(1)
     void aBatchShowsItsProgressAndCounts() throws Exception {
         browser.get(page.toString());
+        // Nothing is shown before signing in; a string that is no token is refused on the page.
+        WebElement token = waitFor(By.cssSelector("#signin-form textarea[name='token']"));
+        assertTrue(browser.findElements(By.cssSelector("tr[data-batch]")).isEmpty(), "no batch before signing in");
+        token.sendKeys("not a token");
+        browser.findElement(By.id("sign-in")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(text(By.id("signin-message")).contains("not a token"),
+                text(By.id("signin-message"))));
+        screenshot("0-sign-in");
+        token.clear();
+        token.sendKeys(TestTokens.of("ana", Roles.ANALYST));
+        browser.findElement(By.id("sign-in")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(text(By.id("signed-in-as")).contains("ana (analyst)"),
+                text(By.id("signed-in-as"))));
         WebElement row = waitFor(By.cssSelector("tr[data-batch='" + batch + "']"));
         await().atMost(WAIT).untilAsserted(() -> assertTrue(
                 text(By.cssSelector("tr[data-batch='" + batch + "'] .progress")).contains("4/4 processed"),
@@ -198,9 +213,11 @@ class WorkspaceBrowserTest {
         screenshot("3-image-viewer");
 
         browser.findElement(By.cssSelector("input.class-toggle[value='RBC']")).click();
-        await().atMost(WAIT).untilAsserted(() -> assertTrue(overlay.getAttribute("src").contains("classes=WBC"),
-                overlay.getAttribute("src")));
-        assertFalse(overlay.getAttribute("src").contains("RBC"), overlay.getAttribute("src"));
+        // The overlay is fetched with the token (an <img src> could not send it); data-path is what was asked.
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(
+                overlay.getAttribute("data-path").contains("classes=WBC"), overlay.getAttribute("data-path")));
+        assertFalse(overlay.getAttribute("data-path").contains("RBC"), overlay.getAttribute("data-path"));
+        assertTrue(overlay.getAttribute("src").startsWith("blob:"), overlay.getAttribute("src"));
         awaitImageLoaded(overlay, 640);
         screenshot("4-image-viewer-without-rbc");
     }
@@ -216,9 +233,7 @@ class WorkspaceBrowserTest {
         assertEquals(Integer.toString(model), wbc.getAttribute("value"));
         wbc.clear();
         wbc.sendKeys(Integer.toString(model + 1));
-        WebElement reviewer = browser.findElement(By.cssSelector("#review-form input[name='reviewer']"));
-        reviewer.clear();
-        reviewer.sendKeys("ana");
+        assertEquals("ana", text(By.id("review-by")), "the reviewer is who signed in");
         browser.findElement(By.cssSelector("#review-form textarea[name='comment']"))
                 .sendKeys("a lymphocyte half outside the field");
         browser.findElement(By.id("review-save")).click();

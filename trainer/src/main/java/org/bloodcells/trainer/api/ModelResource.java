@@ -4,12 +4,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.bloodcells.http.Roles;
+import org.bloodcells.http.SignedIn;
 import org.bloodcells.trainer.registry.ModelRegistry;
 import org.bloodcells.trainer.registry.ModelRegistry.Promotion;
 import org.bloodcells.trainer.registry.ModelRegistry.PromotionRequest;
@@ -22,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** The model registry: its versions, their figures and history, and promotion through the gate. */
 @Path("/models")
+@RolesAllowed({ Roles.OPS, Roles.TRAINER })
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
 
@@ -45,7 +50,10 @@ public class ModelResource {
 
     private final ModelRegistry registry;
 
-    public ModelResource(ModelRegistry registry) {
+    private final SecurityIdentity identity;
+
+    public ModelResource(ModelRegistry registry, SecurityIdentity identity) {
+        this.identity = identity;
         this.registry = registry;
     }
 
@@ -73,8 +81,11 @@ public class ModelResource {
      */
     @POST
     @Path("{name}/{version}/promote")
+    @RolesAllowed(Roles.OPS)
     public PromotionView promote(@RestPath String name, @RestPath String version, PromotionRequest request) {
-        Promotion done = registry.promote(name, version, request == null ? new PromotionRequest(null, false, null) : request);
+        PromotionRequest asked = request == null ? new PromotionRequest(null, false, null) : request;
+        Promotion done = registry.promote(name, version, new PromotionRequest(
+                SignedIn.as("by", asked.by(), identity.getPrincipal().getName()), asked.override(), asked.reason()));
         return new PromotionView(view(done.promoted()), done.previous(), done.alreadyPromoted(), done.overridden(),
                 done.reason(), done.gateFailures(),
                 done.figures() == null ? null : ModelRegistry.figuresWithoutSummary(done.figures()),

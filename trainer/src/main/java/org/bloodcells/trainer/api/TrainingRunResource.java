@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -13,6 +15,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.bloodcells.http.Roles;
+import org.bloodcells.http.SignedIn;
 import org.bloodcells.trainer.training.TrainingRequest;
 import org.bloodcells.trainer.training.TrainingRun;
 import org.bloodcells.trainer.training.TrainingRuns;
@@ -21,6 +25,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 /** Training runs: start one (202), follow its progress, read its log, cancel it. */
 @Path("/training-runs")
+@RolesAllowed({ Roles.TRAINER, Roles.OPS })
 @Produces(MediaType.APPLICATION_JSON)
 public class TrainingRunResource {
 
@@ -38,16 +43,21 @@ public class TrainingRunResource {
 
     private final TrainingRuns runs;
 
-    public TrainingRunResource(TrainingRuns runs) {
+    private final SecurityIdentity identity;
+
+    public TrainingRunResource(TrainingRuns runs, SecurityIdentity identity) {
+        this.identity = identity;
         this.runs = runs;
     }
 
     @POST
+    @RolesAllowed(Roles.TRAINER)
     public Response start(TrainingRequest request) {
         if (request == null) {
             throw new BadRequestException("a training request is JSON: dataset, epochs or minutes, seed, ...");
         }
-        TrainingRun run = runs.start(request);
+        TrainingRun run = runs.start(request.startedBy(SignedIn.as("startedBy", request.startedBy(),
+                identity.getPrincipal().getName())));
         return Response.accepted(RunView.of(run)).location(URI.create("/training-runs/" + run.id)).build();
     }
 
@@ -71,6 +81,7 @@ public class TrainingRunResource {
 
     @POST
     @Path("{id}/cancel")
+    @RolesAllowed({ Roles.TRAINER, Roles.OPS })
     public RunView cancel(@RestPath long id) {
         return RunView.of(runs.cancel(id));
     }

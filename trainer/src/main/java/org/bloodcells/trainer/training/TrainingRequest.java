@@ -19,11 +19,17 @@ import java.util.List;
  * @param valEvery    epochs between the checks on val, whose best checkpoint is kept beside the last (default 10); 0
  *                    checks nothing (the candidate is measured on the held-back split anyway)
  * @param version     the candidate's version; by default the base (or promoted) version with {@code -run<id>}
- * @param startedBy   who asked
+ * @param startedBy   who asked: the signed-in user
  */
 public record TrainingRequest(String dataset, String baseVersion, Integer epochs, Double minutes, Integer seed,
         Integer batchSize, Integer crop, Integer imageLimit, Integer maxSteps, Integer valEvery, String version,
         String startedBy) {
+
+    /** The same request, started by {@code who}. */
+    public TrainingRequest startedBy(String who) {
+        return new TrainingRequest(dataset, baseVersion, epochs, minutes, seed, batchSize, crop, imageLimit, maxSteps,
+                valEvery, version, who);
+    }
 
     /** What is wrong with the request, empty when nothing is. */
     public List<String> problems() {

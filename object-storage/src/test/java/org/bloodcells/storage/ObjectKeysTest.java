@@ -1,4 +1,4 @@
-package org.bloodcells.ingest.storage;
+package org.bloodcells.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

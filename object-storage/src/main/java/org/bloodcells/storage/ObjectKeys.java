@@ -1,4 +1,4 @@
-package org.bloodcells.ingest.storage;
+package org.bloodcells.storage;
 
 import org.bloodcells.images.ImageFormat;
 

@@ -1,0 +1,187 @@
+package org.bloodcells.infra;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Who may call what, checked on a running service with real tokens: every endpoint (a row) is called by every kind of
+ * caller (a column): nobody, an expired token, a token signed by a key the service does not trust, and each role.
+ * A caller whose role the row admits must get the row's status (2xx where the test can set the call up; the row says
+ * when it cannot); the others 403, and the first three 401. {@link #assertCovers} fails when a resource has an
+ * endpoint no row names, so a new endpoint cannot be added without deciding who may call it.
+ */
+public final class AccessMatrix {
+
+    /** The columns. */
+    public enum Caller {
+        NOBODY, EXPIRED, STRANGER, SCANNER, ANALYST, OPS, TRAINER;
+
+        String role() {
+            return ordinal() >= SCANNER.ordinal() ? name().toLowerCase(Locale.ROOT) : null;
+        }
+    }
+
+    /** One endpoint: how to call it, which roles it admits ({@code open}: also nobody), what they get. */
+    public record Row(String method, String template, String path, Set<String> roles, boolean open, int allowedStatus,
+            String contentType, byte[] body, String note) {
+    }
+
+    private final URI base;
+    private final String scannerId;
+    private final List<Row> rows = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
+
+    /**
+     * @param base      the service's root
+     * @param scannerId the scanner the scanner column's token names (uploads must name it)
+     */
+    public AccessMatrix(URI base, String scannerId) {
+        this.base = base;
+        this.scannerId = scannerId;
+        String[] every = { "scanner", "analyst", "ops", "trainer" };
+        tokens.put(Caller.EXPIRED, TestTokens.expired("matrix-expired", every));
+        tokens.put(Caller.STRANGER, TestTokens.signedByStranger("matrix-stranger", every));
+        tokens.put(Caller.SCANNER, TestTokens.scanner(scannerId));
+        tokens.put(Caller.ANALYST, TestTokens.of("matrix-analyst", "analyst"));
+        tokens.put(Caller.OPS, TestTokens.of("matrix-ops", "ops"));
+        tokens.put(Caller.TRAINER, TestTokens.of("matrix-trainer", "trainer"));
+    }
+
+    public String scannerId() {
+        return scannerId;
+    }
+
+    /** An endpoint for these roles; {@code path} is the template filled in. */
+    public AccessMatrix row(String method, String template, String path, int allowedStatus, String... roles) {
+        return row(method, template, path, allowedStatus, null, null, null, roles);
+    }
+
+    /** An endpoint taking a body. */
+    public AccessMatrix row(String method, String template, String path, int allowedStatus, String contentType,
+            byte[] body, String note, String... roles) {
+        rows.add(new Row(method, template, path, new LinkedHashSet<>(List.of(roles)), false, allowedStatus,
+                contentType, body, note));
+        return this;
+    }
+
+    /** A path anyone reaches without a token (probes, the web page's own files). */
+    public AccessMatrix open(String path) {
+        rows.add(new Row("GET", path, path, Set.of("scanner", "analyst", "ops", "trainer"), true, 200, null, null,
+                null));
+        return this;
+    }
+
+    /** Fails unless every JAX-RS endpoint of the resources has a row (by method and path template). */
+    public void assertCovers(Class<?>... resources) {
+        Set<String> declared = new TreeSet<>();
+        for (Class<?> resource : resources) {
+            String root = pathOf(resource.getAnnotation(jakarta.ws.rs.Path.class));
+            for (Method method : resource.getDeclaredMethods()) {
+                String verb = verb(method);
+                if (verb != null) {
+                    declared.add(verb + " " + join(root, pathOf(method.getAnnotation(jakarta.ws.rs.Path.class))));
+                }
+            }
+        }
+        Set<String> covered = rows.stream().map(r -> r.method() + " " + r.template()).collect(Collectors.toSet());
+        declared.removeAll(covered);
+        if (!declared.isEmpty()) {
+            throw new AssertionError("endpoints without a row in the access matrix: " + declared);
+        }
+    }
+
+    /** Calls every row as every caller; returns the mismatches, empty when the matrix holds. */
+    public List<String> check() throws IOException, InterruptedException {
+        List<String> failures = new ArrayList<>();
+        for (Row row : rows) {
+            for (Caller caller : Caller.values()) {
+                if (row.open() && (caller == Caller.EXPIRED || caller == Caller.STRANGER)) {
+                    continue; // a bad token is refused even on an open path (proactive authentication)
+                }
+                int expected = expected(row, caller);
+                int got = call(row, caller);
+                if (got != expected) {
+                    failures.add(row.method() + " " + row.path() + " as " + caller + ": expected " + expected + ", got "
+                            + got);
+                }
+            }
+        }
+        return failures;
+    }
+
+    /** The matrix as a Markdown table of expected statuses (README and the closing note quote it). */
+    public String table() {
+        StringBuilder out = new StringBuilder("| endpoint |");
+        for (Caller caller : Caller.values()) {
+            out.append(' ').append(caller.name().toLowerCase(Locale.ROOT)).append(" |");
+        }
+        out.append("\n|---|").append("---|".repeat(Caller.values().length)).append('\n');
+        for (Row row : rows) {
+            out.append("| ").append(row.method()).append(' ').append(row.template()).append(" |");
+            for (Caller caller : Caller.values()) {
+                boolean skipped = row.open() && (caller == Caller.EXPIRED || caller == Caller.STRANGER);
+                out.append(' ').append(skipped ? "–" : Integer.toString(expected(row, caller))).append(" |");
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static int expected(Row row, Caller caller) {
+        if (row.open()) {
+            return 200;
+        }
+        if (caller.role() == null) {
+            return 401;
+        }
+        return row.roles().contains(caller.role()) ? row.allowedStatus() : 403;
+    }
+
+    private int call(Row row, Caller caller) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(row.path())).timeout(Duration.ofSeconds(60));
+        String token = tokens.get(caller);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (row.contentType() != null) {
+            request.header("Content-Type", row.contentType());
+        }
+        request.method(row.method(), row.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(row.body()));
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String verb(Method method) {
+        for (var annotation : method.getAnnotations()) {
+            jakarta.ws.rs.HttpMethod http = annotation.annotationType().getAnnotation(jakarta.ws.rs.HttpMethod.class);
+            if (http != null) {
+                return http.value();
+            }
+        }
+        return null;
+    }
+
+    private static String pathOf(jakarta.ws.rs.Path path) {
+        return path == null ? "" : path.value();
+    }
+
+    private static String join(String root, String sub) {
+        String joined = ("/" + root + "/" + sub).replaceAll("/+", "/");
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+}
