@@ -96,6 +96,9 @@ public class IngestBenchmark implements Callable<Integer> {
         System.out.flush();
     }
 
+    private Path uploaderToken;
+    private String largeUploadToken;
+
     @Override
     public Integer call() throws Exception {
         RepositoryLayout layout = RepositoryLayout.locate();
@@ -112,6 +115,10 @@ public class IngestBenchmark implements Callable<Integer> {
             try (ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
                     port, infrastructure.quarkusProperties(), List.of("-Xmx" + heap), layout.runDirectory())) {
                 ingest.awaitReady(Duration.ofSeconds(120));
+                // Signed in as the scanners the uploads name, as a scanner is: tokens of the run's local identity.
+                uploaderToken = Files.writeString(work.resolve("scanner-u.jwt"),
+                        infrastructure.identity().issueScanner("scanner-u"));
+                largeUploadToken = infrastructure.identity().issueScanner("scanner-l");
                 log("ingest-service ready at %s (-Xmx%s)", ingest.baseUri(), heap);
                 MinioClient minio = MinioClient.builder().endpoint(infrastructure.s3().endpoint())
                         .credentials(infrastructure.s3().accessKey(), infrastructure.s3().secretKey()).build();
@@ -219,7 +226,8 @@ public class IngestBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         int exit = UploaderCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()))
                 .execute("upload", dir.toString(), "--scanner", "scanner-u", "--batch", "batch-" + dir.getFileName(),
-                        "--url", ingest.toString(), "--parallel", String.valueOf(parallel), "--no-progress");
+                        "--url", ingest.toString(), "--parallel", String.valueOf(parallel), "--no-progress",
+                        "--token-file", uploaderToken.toString());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (exit != 0) {
             throw new IllegalStateException("the uploader exited " + exit + ":\n" + out);
@@ -263,7 +271,7 @@ public class IngestBenchmark implements Callable<Integer> {
             long start = System.nanoTime();
             List<Future<Integer>> statuses = new ArrayList<>();
             for (Path file : batch) {
-                statuses.add(pool.submit(() -> send(http, ingest, file, form.equals("multipart"))));
+                statuses.add(pool.submit(() -> send(http, ingest, largeUploadToken, file, form.equals("multipart"))));
             }
             List<Integer> codes = new ArrayList<>();
             for (Future<Integer> f : statuses) {
@@ -287,9 +295,10 @@ public class IngestBenchmark implements Callable<Integer> {
                 .reduce((a, b) -> a + ", " + b).orElse("");
     }
 
-    private static int send(HttpClient http, URI ingest, Path file, boolean multipart) throws Exception {
+    private static int send(HttpClient http, URI ingest, String token, Path file, boolean multipart) throws Exception {
         String query = "?scannerId=scanner-l&slideId=slide-l&batchId=batch-l";
         HttpRequest.Builder request = HttpRequest.newBuilder(ingest.resolve("/images" + query))
+                .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofMinutes(5));
         if (multipart) {
             String boundary = "bench" + System.nanoTime();

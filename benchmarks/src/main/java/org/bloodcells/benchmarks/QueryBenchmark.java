@@ -90,6 +90,8 @@ public final class QueryBenchmark implements Callable<Integer> {
     private Instant now;
     /** results-service's address, without a trailing slash. */
     private String base;
+    /** An analyst's token from the run's local identity: the timed requests pay for verifying it, as real ones do. */
+    private String authorization;
 
     /** One kind of request: its URL and the statement behind it, for a random scanner, batch or slide. */
     record Query(String name, Function<Random, Request> request) {
@@ -125,6 +127,7 @@ public final class QueryBenchmark implements Callable<Integer> {
                     layout.runDirectory())) {
                 results.awaitReady(Duration.ofSeconds(120));
                 base = results.baseUri().toString().replaceAll("/$", "");
+                authorization = "Bearer " + infrastructure.identity().issue("benchmark-analyst", List.of("analyst"));
                 log("results-service ready at %s (its Flyway migrations ran)", results.baseUri());
                 PostgresServer postgres = infrastructure.postgres();
                 try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
@@ -302,7 +305,8 @@ public final class QueryBenchmark implements Callable<Integer> {
 
     private String firstPageCursor(String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", authorization).build(),
                     HttpResponse.BodyHandlers.ofString());
             return URLEncoder.encode(json.readTree(response.body()).path("next").asText(), StandardCharsets.UTF_8);
         } catch (Exception e) {
@@ -317,7 +321,8 @@ public final class QueryBenchmark implements Callable<Integer> {
         int rows = 0;
         for (int i = 0; i < warmup + samples; i++) {
             Request request = query.request().apply(random);
-            HttpRequest get = HttpRequest.newBuilder(URI.create(base + request.path())).build();
+            HttpRequest get = HttpRequest.newBuilder(URI.create(base + request.path()))
+                    .header("Authorization", authorization).build();
             long began = System.nanoTime();
             HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
             double took = (System.nanoTime() - began) / 1e6;

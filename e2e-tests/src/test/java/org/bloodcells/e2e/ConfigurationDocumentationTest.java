@@ -52,7 +52,8 @@ class ConfigurationDocumentationTest {
     /** Rows for settings the services read through Quarkus itself, not through a mapping of ours. */
     private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS",
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
-            "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS", "BLOODCELLS_TRAINER_URL");
+            "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS", "BLOODCELLS_TRAINER_URL",
+            "QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_PUBLIC_KEY", "QUARKUS_OIDC_ROLES_ROLE_CLAIM_PATH");
     private static final List<String> SERVICES = List.of("ingest-service", "detect-worker", "results-service",
             "trainer");
 
@@ -158,6 +159,14 @@ class ConfigurationDocumentationTest {
             properties.stringPropertyNames().stream().filter(k -> !k.startsWith("%")).forEach(k -> set.put(
                     new Setting(k, Optional.empty(), false).variable(), properties.getProperty(k)));
         }
+        // The access rules every API service shares have their one home in http-common.
+        Properties shared = new Properties();
+        try (var in = Files.newBufferedReader(root.resolve(
+                "http-common/src/main/resources/META-INF/microprofile-config.properties"))) {
+            shared.load(in);
+        }
+        shared.stringPropertyNames().forEach(k -> set.put(new Setting(k, Optional.empty(), false).variable(),
+                shared.getProperty(k)));
         for (String variable : FRAMEWORK_VARIABLES) {
             List<String> stated = literals(documented.get(variable));
             if (!stated.isEmpty()) {

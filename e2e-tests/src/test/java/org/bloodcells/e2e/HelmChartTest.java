@@ -110,6 +110,30 @@ class HelmChartTest {
         return properties;
     }
 
+    /** The API services verify the hospital's tokens; the worker, which serves no API, is not given the provider. */
+    @Test
+    void theApiServicesSignInAgainstTheHospitalsProvider() {
+        List<String> rendered = renderWith(Map.of("oidc.authServerUrl", "https://idp.example.org/realms/lab",
+                "oidc.rolesClaim", "realm_access/roles"));
+        for (String service : List.of("ingest-service", "results-service", "trainer")) {
+            String config = documentIn(rendered, "kind: ConfigMap", "name: " + service + "-config");
+            assertTrue(config.contains("QUARKUS_OIDC_AUTH_SERVER_URL: \"https://idp.example.org/realms/lab\""), config);
+            assertTrue(config.contains("QUARKUS_OIDC_ROLES_ROLE_CLAIM_PATH: \"realm_access/roles\""), config);
+        }
+        assertFalse(documentIn(rendered, "kind: ConfigMap", "name: detect-worker-config").contains("QUARKUS_OIDC"));
+        assertThrows(RuntimeException.class, () -> renderWith(Map.of("oidc.authServerUrl", "")),
+                "no provider, no chart: the services would refuse every token");
+    }
+
+    /** Each service can hold its own credentials (least privilege); the shared Secret is the fallback. */
+    @Test
+    void eachServiceCanHaveItsOwnCredentials() {
+        List<String> rendered = renderWith(Map.of("services.ingest-service.credentialsSecret", "ingest-credentials"));
+        assertTrue(documentIn(rendered, "kind: Deployment", "name: ingest-service").contains("name: ingest-credentials"));
+        assertTrue(documentIn(rendered, "kind: Deployment", "name: results-service")
+                .contains("name: bloodcells-credentials"));
+    }
+
     /** KEDA watches the lag of the very group and topic the workers consume, and no more replicas than partitions. */
     @Test
     void kedaScalesTheWorkersOnTheLagOfTheirOwnConsumerGroup() throws Exception {

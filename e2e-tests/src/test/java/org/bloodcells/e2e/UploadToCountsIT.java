@@ -239,7 +239,7 @@ class UploadToCountsIT {
 
         // 1. a smoke training run: a few steps on a few images, exported, evaluated in Java, registered
         PlatformClient.Answer started = client.startTraining(Map.of("dataset", "bccd", "epochs", 1, "imageLimit", 4,
-                "maxSteps", 2, "batchSize", 2, "crop", 256, "valEvery", 0, "seed", 5, "startedBy", "e2e"));
+                "maxSteps", 2, "batchSize", 2, "crop", 256, "valEvery", 0, "seed", 5));
         assertEquals(202, started.status(), started.body().toString());
         long runId = started.body().path("id").asLong();
         JsonNode run = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
@@ -255,7 +255,7 @@ class UploadToCountsIT {
         assertEquals(4, registered.path("heldBack").path("images").asInt(), registered.toString());
 
         // 2. the gate refuses it, with both versions' figures
-        PlatformClient.Answer refused = client.promote(modelName, candidate, Map.of("by", "ops-e2e"));
+        PlatformClient.Answer refused = client.promote(modelName, candidate, Map.of());
         assertEquals(409, refused.status(), refused.body().toString());
         assertTrue(refused.body().path("candidateHeldBack").path("ap50").asDouble()
                 < refused.body().path("promotedHeldBack").path("ap50").asDouble(), refused.body().toString());
@@ -270,7 +270,7 @@ class UploadToCountsIT {
         await().atMost(PROCESSING).pollInterval(Duration.ofMillis(100)).until(() -> detectionsOf(List.copyOf(baseOf
                 .keySet())).size() >= 1);
         long promoting = System.nanoTime();
-        PlatformClient.Answer promoted = client.promote(modelName, candidate, Map.of("by", "ops-e2e", "override", true,
+        PlatformClient.Answer promoted = client.promote(modelName, candidate, Map.of("override", true,
                 "reason", "e2e: rollout drill with a smoke-trained model"));
         assertEquals(200, promoted.status(), promoted.body().toString());
         assertTrue(promoted.body().path("overridden").asBoolean());
@@ -346,7 +346,7 @@ class UploadToCountsIT {
 
         // 6. rolling back is promoting the release again: through the gate, and every worker swaps back
         long rollingBack = System.nanoTime();
-        PlatformClient.Answer rollback = client.promote(modelName, releasedVersion, Map.of("by", "ops-e2e"));
+        PlatformClient.Answer rollback = client.promote(modelName, releasedVersion, Map.of());
         assertEquals(200, rollback.status(), rollback.body().toString());
         assertTrue(!rollback.body().path("overridden").asBoolean());
         awaitEveryWorkerRuns(releasedVersion);
@@ -356,6 +356,16 @@ class UploadToCountsIT {
             assertEquals(releasedVersion, after.path("promoted").path(0).path("version").asText());
             assertEquals(releasedTotals, counts(after), "after the rollback the batch counts the release's runs");
         });
+        // 7. the audit trail: who promoted, overrode and rolled back (through Kafka from the trainer), who re-processed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode promotions = client.audit("action=PROMOTION&actor=" + PlatformClient.OPS).path("items");
+            List<String> subjects = new ArrayList<>();
+            promotions.forEach(p -> subjects.add(p.path("subject").asText()));
+            assertTrue(subjects.contains(modelName + " " + candidate) && subjects.contains(modelName + " "
+                    + releasedVersion), promotions.toString());
+        });
+        assertEquals(PlatformClient.OPS, client.audit("action=REPROCESSING&subject=batch%20" + origin.batchId())
+                .path("items").path(0).path("actor").asText());
         timings.put("whole journey", elapsed(began));
         timings.forEach((step, millis) -> System.err.printf("[journey] %-60s %6d ms%n", step, millis));
     }

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.bloodcells.infra.LocalIdentity;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -120,18 +122,25 @@ public final class DemoRun implements Callable<Integer> {
         out.println();
         out.println("Batch " + origin.batchId() + ": " + client.batch(origin.batchId()));
         out.println();
+        Path tokens = platform.writeTokens(origin.scannerId());
+        out.println("Sign in: every call needs a bearer token. This run's local key signed one per role, valid "
+                + LocalIdentity.DEFAULT_LIFETIME.toHours() + " h (a new run makes a new key):");
+        out.println("  " + tokens + "/{analyst,ops,trainer}.jwt and scanner-" + origin.scannerId() + ".jwt");
+        String analyst = "-H \"Authorization: Bearer $(cat " + tokens.resolve("analyst.jwt") + ")\" ";
         out.println("Query further (while the platform runs; add --stay to keep it up):");
-        out.println("  analysts' web page: " + platform.resultsUri() + "/ (the API: " + platform.resultsUri()
-                + "/q/swagger-ui)");
-        out.println("  curl '" + platform.resultsUri() + "/images?batch=" + origin.batchId() + "&format=csv'");
-        out.println("  curl " + platform.resultsUri() + "/batches/" + origin.batchId());
-        out.println("  curl " + platform.resultsUri() + "/slides/" + origin.slideId() + "/counts");
-        out.println("  curl " + platform.resultsUri() + "/images/" + fileById.keySet().iterator().next());
-        out.println("  upload: curl -F scannerId=s1 -F slideId=sl1 -F batchId=b1 -F file=@some.jpg "
-                + platform.ingestUri() + "/images");
+        out.println("  analysts' web page: " + platform.resultsUri() + "/ (sign in with analyst.jwt; the API: "
+                + platform.resultsUri() + "/q/swagger-ui)");
+        out.println("  curl " + analyst + "'" + platform.resultsUri() + "/images?batch=" + origin.batchId()
+                + "&format=csv'");
+        out.println("  curl " + analyst + platform.resultsUri() + "/batches/" + origin.batchId());
+        out.println("  curl " + analyst + platform.resultsUri() + "/slides/" + origin.slideId() + "/counts");
+        out.println("  audit trail (ops): curl -H \"Authorization: Bearer $(cat " + tokens.resolve("ops.jwt") + ")\" "
+                + platform.resultsUri() + "/audit");
         out.println("  upload a folder (one sub-folder per slide): java -jar uploader/target/bloodcells-upload.jar"
-                + " upload DIR --scanner s1 --batch b1 --url " + platform.ingestUri());
-        out.println("  model registry: curl " + platform.trainerUri() + "/models");
+                + " upload DIR --scanner " + origin.scannerId() + " --batch b1 --url " + platform.ingestUri()
+                + " --token-file " + tokens.resolve("scanner-" + origin.scannerId() + ".jwt"));
+        out.println("  model registry (ops, trainer): curl -H \"Authorization: Bearer $(cat "
+                + tokens.resolve("ops.jwt") + ")\" " + platform.trainerUri() + "/models");
     }
 
     private static void printTable(PrintStream out, Map<String, String> fileById, Map<String, JsonNode> finished,

@@ -3,6 +3,8 @@ package org.bloodcells.launcher;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bloodcells.events.Topics;
+import org.bloodcells.infra.LocalIdentity;
 import org.bloodcells.infra.LocalInfrastructure;
 
 /**
@@ -25,11 +28,13 @@ public final class LocalPlatform implements AutoCloseable {
     private final ServiceProcess results;
     private final ServiceProcess trainer;
     private final Progress progress;
+    private final Path runDirectory;
     private boolean trainerReady;
 
     private LocalPlatform(LocalInfrastructure infrastructure, ServiceProcess ingest, List<ServiceProcess> workers,
-            ServiceProcess results, ServiceProcess trainer, Progress progress) {
+            ServiceProcess results, ServiceProcess trainer, Progress progress, Path runDirectory) {
         this.progress = progress;
+        this.runDirectory = runDirectory;
         this.infrastructure = infrastructure;
         this.ingest = ingest;
         this.workers = List.copyOf(workers);
@@ -155,7 +160,7 @@ public final class LocalPlatform implements AutoCloseable {
                 service.awaitReady(Duration.ofSeconds(120));
                 progress.step(service.name() + " ready at " + service.baseUri() + " (log: " + service.log() + ")");
             }
-            return new LocalPlatform(infrastructure, ingest, workers, results, trainer, progress);
+            return new LocalPlatform(infrastructure, ingest, workers, results, trainer, progress, runDir);
         } catch (IOException | RuntimeException e) {
             for (ServiceProcess service : started) {
                 service.close();
@@ -204,8 +209,34 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a token per role, and one for the scanner, signed by this run's local identity, into
+     * {@code <run directory>/tokens} (readable by this user only): how a person signs in on embedded defaults.
+     *
+     * @return the folder
+     */
+    public Path writeTokens(String scannerId) throws IOException {
+        Path folder = runDirectory.resolve("tokens");
+        Files.createDirectories(folder);
+        LocalIdentity identity = infrastructure.identity();
+        write(folder.resolve("analyst.jwt"), identity.issue(PlatformClient.ANALYST, List.of("analyst")));
+        write(folder.resolve("ops.jwt"), identity.issue(PlatformClient.OPS, List.of("ops")));
+        write(folder.resolve("trainer.jwt"), identity.issue(PlatformClient.TRAINER, List.of("trainer")));
+        write(folder.resolve("scanner-" + scannerId + ".jwt"), identity.issueScanner(scannerId));
+        return folder;
+    }
+
+    private static void write(Path file, String token) throws IOException {
+        Files.writeString(file, token + "\n");
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the run directory's own permissions apply.
+        }
+    }
+
     public PlatformClient client() {
-        return new PlatformClient(ingest.baseUri(), results.baseUri(), trainer.baseUri());
+        return new PlatformClient(ingest.baseUri(), results.baseUri(), trainer.baseUri(), infrastructure.identity());
     }
 
     /** Stops the services first (so they commit their offsets against a live broker), then the servers. */

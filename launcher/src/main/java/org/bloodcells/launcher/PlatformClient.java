@@ -13,8 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.bloodcells.infra.LocalIdentity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,11 +35,40 @@ public final class PlatformClient {
     private final URI ingest;
     private final URI results;
     private final URI trainer;
+    private final LocalIdentity identity;
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    public PlatformClient(URI ingest, URI results, URI trainer) {
+    /** The users this client signs in as, one per role (a scanner signs in as its own scanner id). */
+    public static final String ANALYST = "local-analyst";
+    public static final String OPS = "local-ops";
+    public static final String TRAINER = "local-trainer";
+
+    /** @param identity signs the tokens of the users above, as the platform's services trust it */
+    public PlatformClient(URI ingest, URI results, URI trainer, LocalIdentity identity) {
         this.ingest = ingest;
         this.results = results;
         this.trainer = trainer;
+        this.identity = identity;
+    }
+
+    private String bearer(String user, String role) {
+        return "Bearer " + tokens.computeIfAbsent(user, u -> identity.issue(u, List.of(role)));
+    }
+
+    private String scanner(String scannerId) {
+        return "Bearer " + tokens.computeIfAbsent("scanner:" + scannerId, u -> identity.issueScanner(scannerId));
+    }
+
+    private HttpRequest.Builder asAnalyst(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", bearer(ANALYST, "analyst"));
+    }
+
+    private HttpRequest.Builder asOps(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", bearer(OPS, "ops"));
+    }
+
+    private HttpRequest.Builder asTrainer(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", bearer(TRAINER, "trainer"));
     }
 
     /** Where an image came from, as a scanner reports it. */
@@ -73,6 +106,7 @@ public final class PlatformClient {
         }
         parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(ingest.resolve("/images"))
+                .header("Authorization", scanner(origin.scannerId()))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(parts))
@@ -87,61 +121,67 @@ public final class PlatformClient {
 
     /** GET /images/{id} on results-service; empty while the image is unknown there (404). */
     public Optional<JsonNode> image(String imageId) {
-        Answer answer = send(HttpRequest.newBuilder(results.resolve("/images/" + encode(imageId))).GET().build());
+        Answer answer = send(asAnalyst(results.resolve("/images/" + encode(imageId))).GET().build());
         return answer.status() == 404 ? Optional.empty() : Optional.of(ok(answer));
     }
 
     /** GET /batches/{id}: per-class totals and progress. */
     public JsonNode batch(String batchId) {
-        return ok(send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId))).GET().build()));
+        return ok(send(asAnalyst(results.resolve("/batches/" + encode(batchId))).GET().build()));
     }
 
     /** GET /batches/{id}; empty while no image of the batch is known there (404). */
     public Optional<JsonNode> batchIfKnown(String batchId) {
-        Answer answer = send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId))).GET().build());
+        Answer answer = send(asAnalyst(results.resolve("/batches/" + encode(batchId))).GET().build());
         return answer.status() == 404 ? Optional.empty() : Optional.of(ok(answer));
     }
 
     /** GET /slides/{id}/counts. */
     public JsonNode slideCounts(String slideId) {
-        return ok(send(HttpRequest.newBuilder(results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
+        return ok(send(asAnalyst(results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
     }
 
     /** POST /training-runs on the trainer: 202 with the run. */
     public Answer startTraining(Object request) {
-        return send(post(trainer.resolve("/training-runs"), request));
+        return send(post(asTrainer(trainer.resolve("/training-runs")), request));
     }
 
     /** GET /training-runs/{id}. */
     public JsonNode trainingRun(long id) {
-        return ok(send(HttpRequest.newBuilder(trainer.resolve("/training-runs/" + id)).GET().build()));
+        return ok(send(asTrainer(trainer.resolve("/training-runs/" + id)).GET().build()));
     }
 
     /** GET /models: the registry. */
     public JsonNode models() {
-        return ok(send(HttpRequest.newBuilder(trainer.resolve("/models")).GET().build()));
+        return ok(send(asOps(trainer.resolve("/models")).GET().build()));
     }
 
     /** POST /models/{name}/{version}/promote; 409 when the gate refuses. */
     public Answer promote(String name, String version, Object request) {
-        return send(post(trainer.resolve("/models/" + encode(name) + "/" + encode(version) + "/promote"), request));
+        return send(post(asOps(trainer.resolve("/models/" + encode(name) + "/" + encode(version) + "/promote")),
+                request));
     }
 
     /** POST /batches/{id}/reprocess?version= on results-service: 202. */
     public Answer reprocess(String batchId, String version) {
-        return send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId) + "/reprocess?version="
+        return send(asOps(results.resolve("/batches/" + encode(batchId) + "/reprocess?version="
                 + encode(version))).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** GET /batches/{id}/compare?from=&to=. */
     public JsonNode compare(String batchId, String from, String to) {
-        return ok(send(HttpRequest.newBuilder(results.resolve("/batches/" + encode(batchId) + "/compare?from="
+        return ok(send(asAnalyst(results.resolve("/batches/" + encode(batchId) + "/compare?from="
                 + encode(from) + "&to=" + encode(to))).GET().build()));
     }
 
-    private static HttpRequest post(URI uri, Object body) {
+    /** GET /audit?{query} on results-service, as ops. */
+    public JsonNode audit(String query) {
+        return ok(send(asOps(results.resolve("/audit?" + query)).GET().build()));
+    }
+
+    private static HttpRequest post(HttpRequest.Builder request, Object body) {
         try {
-            return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+            return request.header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -78,6 +78,11 @@ public final class ServiceProcess implements AutoCloseable {
         });
     }
 
+    /** SIGKILL: the service dies at once, as a crashed or OOM-killed pod does; nothing of it shuts down cleanly. */
+    public void kill() {
+        jvm.kill();
+    }
+
     /** SIGTERM so Quarkus shuts down gracefully (consumers commit, sessions close); then SIGKILL. */
     @Override
     public void close() {

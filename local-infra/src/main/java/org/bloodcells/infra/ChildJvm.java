@@ -32,11 +32,15 @@ public final class ChildJvm implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final List<String> command;
+    private final Path workDir;
 
-    private ChildJvm(String name, Process process, Path log) {
+    private ChildJvm(String name, Process process, Path log, List<String> command, Path workDir) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.command = List.copyOf(command);
+        this.workDir = workDir;
     }
 
     /**
@@ -62,6 +66,10 @@ public final class ChildJvm implements AutoCloseable {
         command.add(WATCH_MAIN);
         command.add(mainClass);
         command.addAll(args);
+        return launch(name, workDir, command);
+    }
+
+    private static ChildJvm launch(String name, Path workDir, List<String> command) throws IOException {
         Path log = workDir.resolve(name + ".log");
         // stdin stays a pipe on purpose: ParentWatch exits when it closes.
         Process process = new ProcessBuilder(command)
@@ -69,7 +77,24 @@ public final class ChildJvm implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        return new ChildJvm(name, process, log);
+        return new ChildJvm(name, process, log, command, workDir);
+    }
+
+    /** The same command started again (this one must have exited), its output appended to the same log. */
+    public ChildJvm startAgain() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        return launch(name, workDir, command);
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until {@code ready} holds, failing fast with the child's log if it dies first. */

@@ -38,7 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
             "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
             "-Dorg.slf4j.simpleLogger.showDateTime=true");
 
-    private final ChildJvm jvm;
+    private volatile ChildJvm jvm;
     private final String bootstrapServers;
     private final Admin admin;
 
@@ -81,6 +81,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * Stops the broker (SIGTERM: a controlled shutdown, as an upgrade or a node drain does), keeping its data, port
+     * and cluster id for {@link #startAgain()}. Clients see it gone until then.
+     */
+    public synchronized void stop() {
+        jvm.stop(Duration.ofSeconds(30));
+    }
+
+    /** Starts the stopped broker again on the same port with the same data; returns once it has a broker. */
+    public synchronized void startAgain() throws IOException {
+        jvm = jvm.startAgain();
+        jvm.awaitReady(START_TIMEOUT, this::hasBrokers);
+        LOG.info("Kafka broker at {} started again", bootstrapServers);
     }
 
     /** Creates topics with one partition each; topics that exist already are left as they are. */

@@ -21,12 +21,26 @@ public final class PostgresServer implements AutoCloseable {
     private static final String USER = "postgres";
     private static final String DATABASE = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
     private final Process watchdog;
+    private final Path dataDir;
 
-    private PostgresServer(EmbeddedPostgres postgres, Process watchdog) {
+    private PostgresServer(EmbeddedPostgres postgres, Process watchdog, Path dataDir) {
         this.postgres = postgres;
         this.watchdog = watchdog;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Restarts the server as an operator would: a fast shutdown ({@code pg_ctl stop -m fast}: open connections are
+     * ended, work in flight rolled back), then the same cluster started again on the same port with the same data;
+     * returns once it accepts connections again.
+     */
+    public synchronized void restart() throws IOException {
+        int port = postgres.getPort();
+        postgres.close();
+        postgres = builder(dataDir.getParent()).setPort(port).start();
+        LOG.info("PostgreSQL at {} restarted", jdbcUrl());
     }
 
     /**
@@ -35,12 +49,27 @@ public final class PostgresServer implements AutoCloseable {
      */
     public static PostgresServer start(Path workDir) throws IOException {
         long began = System.nanoTime();
-        var log = ProcessBuilder.Redirect.appendTo(workDir.resolve("postgres.log").toFile());
         Path dataDir = workDir.resolve("data");
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
+        EmbeddedPostgres postgres = builder(workDir).start();
+        PostgresServer server;
+        try {
+            server = new PostgresServer(postgres, startWatchdog(dataDir), dataDir);
+        } catch (IOException | RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+        LOG.info("PostgreSQL ready at {} in {} ms", server.jdbcUrl(), (System.nanoTime() - began) / 1_000_000);
+        return server;
+    }
+
+    /** A cluster in {@code workDir/data}: made there by initdb the first time, reused as it is after that. */
+    private static EmbeddedPostgres.Builder builder(Path workDir) {
+        var log = ProcessBuilder.Redirect.appendTo(workDir.resolve("postgres.log").toFile());
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(workDir.resolve("data"))
                 // The work directory's owner deletes it; zonky's own clean-up (commons-io, which
-                // sets DOS attributes on every file first) would add seconds to every stop.
+                // sets DOS attributes on every file first) would add seconds to every stop. Kept, a
+                // cluster is also started again as it was (restart).
                 .setCleanDataDirectory(false)
                 // LocalInfrastructure stops it; a second hook would race with the work directory's deletion.
                 .setRegisterShutdownHook(false)
@@ -50,17 +79,7 @@ public final class PostgresServer implements AutoCloseable {
                 .setErrorRedirector(log)
                 // Throwaway data: durability only costs time.
                 .setServerConfig("fsync", "off")
-                .setServerConfig("full_page_writes", "off")
-                .start();
-        PostgresServer server;
-        try {
-            server = new PostgresServer(postgres, startWatchdog(dataDir));
-        } catch (IOException | RuntimeException e) {
-            postgres.close();
-            throw e;
-        }
-        LOG.info("PostgreSQL ready at {} in {} ms", server.jdbcUrl(), (System.nanoTime() - began) / 1_000_000);
-        return server;
+                .setServerConfig("full_page_writes", "off");
     }
 
     public String jdbcUrl() {

@@ -30,7 +30,7 @@ public final class S3Server implements AutoCloseable {
             "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ChildJvm jvm;
+    private volatile ChildJvm jvm;
     private final String endpoint;
     private final String accessKey;
     private final String secretKey;
@@ -67,6 +67,19 @@ public final class S3Server implements AutoCloseable {
         }
         LOG.info("S3 server ready at {} in {} ms", endpoint, (System.nanoTime() - began) / 1_000_000);
         return new S3Server(jvm, endpoint, accessKey, secretKey);
+    }
+
+    /** Kills the server (connections refused until {@link #startAgain()}); its buckets stay on disk. */
+    public synchronized void kill() {
+        jvm.kill();
+    }
+
+    /** Starts the killed server again on the same port with the same buckets and keys. */
+    public synchronized void startAgain() throws IOException {
+        jvm = jvm.startAgain();
+        int port = java.net.URI.create(endpoint).getPort();
+        jvm.awaitReady(START_TIMEOUT, () -> answersHttp(port));
+        LOG.info("S3 server at {} started again", endpoint);
     }
 
     public String endpoint() {

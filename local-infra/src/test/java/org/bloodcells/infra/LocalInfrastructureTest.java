@@ -22,7 +22,8 @@ class LocalInfrastructureTest {
             Map<String, String> properties = infrastructure.quarkusProperties();
             assertEquals(Set.of("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
                     "quarkus.datasource.password", "bloodcells.storage.endpoint", "bloodcells.storage.access-key",
-                    "bloodcells.storage.secret-key"), properties.keySet());
+                    "bloodcells.storage.secret-key", "quarkus.oidc.public-key", "quarkus.oidc.token.issuer"),
+                    properties.keySet());
             try (Connection connection = DriverManager.getConnection(properties.get("quarkus.datasource.jdbc.url"),
                     properties.get("quarkus.datasource.username"), properties.get("quarkus.datasource.password"))) {
                 assertTrue(connection.isValid(5));

@@ -3,7 +3,8 @@ package org.bloodcells.infra.child;
 import java.io.PrintStream;
 
 /**
- * Main class of the broker's child JVM: formats the KRaft storage, then runs the broker, in one
+ * Main class of the broker's child JVM: formats the KRaft storage (unless a run before this one, stopped and started
+ * again, formatted it already), then runs the broker, in one
  * JVM start instead of two. {@code StorageTool.main} would call exit(), so its {@code execute}
  * is used instead.
  *
@@ -20,7 +21,7 @@ public final class KafkaNode {
         String config = args[1];
         PrintStream out = System.out;
         int formatted = kafka.tools.StorageTool.execute(
-                new String[] {"format", "--cluster-id", clusterId, "--config", config}, out);
+                new String[] {"format", "--cluster-id", clusterId, "--config", config, "--ignore-formatted"}, out);
         if (formatted != 0) {
             System.exit(formatted);
         }

@@ -1,0 +1,107 @@
+package org.bloodcells.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.bloodcells.launcher.RepositoryLayout;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml as Debian's docker-compose reads it (no engine needed): it refuses to start without the sign-in
+ * provider and the per-service storage secrets, and gives no service the storage root key, every service a user
+ * whose policy file exists and every API service the provider.
+ */
+class ComposeFileTest {
+
+    private static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
+    private static final Map<String, String> ENVIRONMENT = Map.of("MINIO_ROOT_USER", "root-user",
+            "MINIO_ROOT_PASSWORD", "root-password", "POSTGRES_PASSWORD", "pg", "INGEST_STORAGE_SECRET", "s1",
+            "WORKER_STORAGE_SECRET", "s2", "RESULTS_STORAGE_SECRET", "s3", "TRAINER_STORAGE_SECRET", "s4",
+            "BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab");
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run config(Map<String, String> environment) throws Exception {
+        Path root = RepositoryLayout.locate().root();
+        ProcessBuilder builder = new ProcessBuilder(COMPOSE.toString(), "-f", "docker-compose.yml", "config")
+                .directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> ENVIRONMENT.containsKey(k));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(process.waitFor(), output);
+    }
+
+    /** Under .ci/run, waits for its background install (docker-compose is in it). */
+    private static void awaitCiInstall() {
+        String status = System.getenv("BLOODCELLS_BROWSER_INSTALL_STATUS");
+        if (status != null && !status.isBlank()) {
+            Path file = Path.of(status);
+            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Files.exists(file) && !Files.readString(file).isBlank());
+        }
+        assumeTrue(Files.isExecutable(COMPOSE), "no docker-compose: apt-get install docker-compose");
+    }
+
+    @Test
+    void everyServiceHasItsOwnStorageUserAndTheApiServicesTheProvider() throws Exception {
+        awaitCiInstall();
+        Run run = config(ENVIRONMENT);
+        assertEquals(0, run.exit(), run.output());
+        Map<String, String> services = services(run.output());
+        Path policies = RepositoryLayout.locate().root().resolve("deploy/minio-policies");
+        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+            String block = services.get(service);
+            Matcher key = Pattern.compile("BLOODCELLS_STORAGE_ACCESS_KEY: (\\S+)").matcher(block);
+            assertTrue(key.find(), service + " has a storage key");
+            assertNotEquals("root-user", key.group(1), service + " must not hold the root key");
+            assertTrue(Files.exists(policies.resolve(key.group(1) + ".json")), "a policy for user " + key.group(1));
+            assertEquals(!service.equals("detect-worker"),
+                    block.contains("QUARKUS_OIDC_AUTH_SERVER_URL: https://idp.example.org/realms/lab"), service);
+        }
+        assertFalse(run.output().contains("BLOODCELLS_STORAGE_SECRET_KEY: root-password"));
+    }
+
+    @Test
+    void withoutTheSignInProviderComposeRefusesToStart() throws Exception {
+        awaitCiInstall();
+        Map<String, String> without = new LinkedHashMap<>(ENVIRONMENT);
+        without.remove("BLOODCELLS_OIDC_URL");
+        Run run = config(without);
+        assertNotEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("BLOODCELLS_OIDC_URL"), run.output());
+    }
+
+    /** Each service's block of the rendered file, by name. */
+    private static Map<String, String> services(String rendered) {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        String body = rendered.substring(rendered.indexOf("\nservices:\n") + 11);
+        Matcher name = Pattern.compile("(?m)^  ([a-z-]+):\\n").matcher(body);
+        List<int[]> starts = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        while (name.find()) {
+            starts.add(new int[] { name.start(), name.end() });
+            names.add(name.group(1));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            int end = i + 1 < starts.size() ? starts.get(i + 1)[0] : body.length();
+            blocks.put(names.get(i), body.substring(starts.get(i)[1], end));
+        }
+        return blocks;
+    }
+}
