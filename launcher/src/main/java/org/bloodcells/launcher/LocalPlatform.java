@@ -235,6 +235,14 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    public ServiceProcess ingestService() {
+        return ingest;
+    }
+
+    public ServiceProcess resultsService() {
+        return results;
+    }
+
     public PlatformClient client() {
         return new PlatformClient(ingest.baseUri(), results.baseUri(), trainer.baseUri(), infrastructure.identity());
     }

@@ -174,6 +174,23 @@ public final class PlatformClient {
                 + encode(from) + "&to=" + encode(to))).GET().build()));
     }
 
+    /** GET /images?batch={id}&format=csv: every image of the batch with its status and counts, as analysts export it. */
+    public String imagesCsv(String batchId) {
+        try {
+            HttpResponse<String> response = http.send(asAnalyst(results.resolve("/images?format=csv&batch="
+                    + encode(batchId))).header("Accept", "text/csv").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** GET /audit?{query} on results-service, as ops. */
     public JsonNode audit(String query) {
         return ok(send(asOps(results.resolve("/audit?" + query)).GET().build()));

@@ -25,7 +25,7 @@ public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
-    private final ChildJvm jvm;
+    private volatile ChildJvm jvm;
     private final URI baseUri;
 
     private ServiceProcess(String name, ChildJvm jvm, URI baseUri) {
@@ -76,6 +76,20 @@ public final class ServiceProcess implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** Whether its JVM is running. */
+    public boolean isAlive() {
+        return jvm.isAlive();
+    }
+
+    /**
+     * Kills it if it still runs and starts it again with the same settings on the same port, as Kubernetes restarts
+     * a pod whose process died or whose liveness probe failed; returns without waiting for it to be ready.
+     */
+    public synchronized void restart() throws IOException {
+        jvm.kill();
+        jvm = jvm.startAgain();
     }
 
     /** SIGKILL: the service dies at once, as a crashed or OOM-killed pod does; nothing of it shuts down cleanly. */

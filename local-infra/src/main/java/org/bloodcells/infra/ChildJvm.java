@@ -88,6 +88,10 @@ public final class ChildJvm implements AutoCloseable {
         return launch(name, workDir, command);
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
     public void kill() {
         try {
