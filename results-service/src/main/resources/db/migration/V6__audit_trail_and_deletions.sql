@@ -3,7 +3,7 @@
 -- derived from an event (an upload, a promotion) carries the event's identity, so a re-delivery adds nothing.
 create table audit_entry (
     id         bigserial     primary key,
-    source_key varchar(400)  not null unique,
+    source_key varchar(1000) not null unique,
     at         timestamp with time zone not null,
     actor      varchar(200)  not null,
     action     varchar(16)   not null check (action in ('UPLOAD', 'REVIEW', 'PROMOTION', 'REPROCESSING', 'DELETION')),

@@ -1,9 +1,9 @@
 package org.bloodcells.results.api;
 
-import jakarta.annotation.security.RolesAllowed;
 import java.util.Arrays;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

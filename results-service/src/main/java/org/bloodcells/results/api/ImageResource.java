@@ -1,12 +1,11 @@
 package org.bloodcells.results.api;
 
-import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.annotation.security.RolesAllowed;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -38,6 +37,7 @@ import org.bloodcells.results.service.ResultReader;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /** Images: listed by filters, one in full, the evidence behind its counts, and analysts' reviews of them. */
 @Path("/images")

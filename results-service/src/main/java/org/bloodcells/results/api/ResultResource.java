@@ -1,6 +1,5 @@
 package org.bloodcells.results.api;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
@@ -19,6 +18,7 @@ import org.bloodcells.results.service.ResultReader;
 import org.bloodcells.results.service.SlideCounts;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Analysts' API: a slide's counts, a batch's progress and counts; a batch re-processed with another model

@@ -16,8 +16,9 @@ import org.bloodcells.results.persistence.AuditEntry;
 @ApplicationScoped
 public class AuditTrail {
 
-    /** Longest detail kept. */
+    /** Longest detail kept, and longest actor and subject (the columns' widths, migration V6). */
     static final int MOST_DETAIL = 2000;
+    static final int MOST_NAME = 200;
     /** Most entries one page returns. */
     public static final int MOST_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 100;
@@ -38,8 +39,8 @@ public class AuditTrail {
     /** Records an action in the caller's transaction; a second call with the same key adds nothing. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String sourceKey, Instant at, String actor, AuditAction action, String subject, String detail) {
-        AuditEntry.add(sourceKey, at, actor == null || actor.isBlank() ? "unknown" : actor, action, subject,
-                detail == null ? null : detail.length() > MOST_DETAIL ? detail.substring(0, MOST_DETAIL) : detail);
+        AuditEntry.add(sourceKey, at, cut(actor == null || actor.isBlank() ? "unknown" : actor, MOST_NAME), action,
+                cut(subject, MOST_NAME), detail == null ? null : cut(detail, MOST_DETAIL));
     }
 
     /** The entries matching the query, newest first. */
@@ -81,5 +82,9 @@ public class AuditTrail {
                 .map(e -> new Record(e.id, e.at, e.actor, e.action, e.subject, e.detail)).toList();
         Long next = entries.size() > limit ? items.get(items.size() - 1).id() : null;
         return new Page(items, next);
+    }
+
+    private static String cut(String text, int most) {
+        return text.length() > most ? text.substring(0, most) : text;
     }
 }

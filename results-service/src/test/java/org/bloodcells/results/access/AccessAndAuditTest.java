@@ -225,6 +225,16 @@ class AccessAndAuditTest {
     }
 
     @Test
+    void anUploadWithTheLongestIdsTheOriginRuleAllowsIsAuditedToo() {
+        String image = PipelineEvents.newImageId();
+        String longest = "x".repeat(128);
+        events.publish(new ImageMembership(image, longest, longest, longest, Instant.now(), "u".repeat(300)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.of("olga", Roles.OPS))
+                .queryParam("subject", image).when().get("/audit").then().statusCode(200)
+                .body("items", hasSize(1)).body("items[0].actor", equalTo("u".repeat(200))));
+    }
+
+    @Test
     void aReviewNamingSomebodyElseIsRefused() throws Exception {
         String image = storedImage("scanner:scanner-7");
         awaitDone(1);
