@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose.yml as Debian's docker-compose reads it (no engine needed): it refuses to start without the sign-in
- * provider and the per-service storage secrets, and gives no service the storage root key, every service a user
- * whose policy file exists and every API service the provider.
+ * provider and the per-service secrets, and gives no service the storage root key or the database's administrator,
+ * every service a storage user whose policy file exists, and every API service the provider.
  */
 class ComposeFileTest {
 
@@ -31,7 +31,8 @@ class ComposeFileTest {
     private static final Map<String, String> ENVIRONMENT = Map.of("MINIO_ROOT_USER", "root-user",
             "MINIO_ROOT_PASSWORD", "root-password", "POSTGRES_PASSWORD", "pg", "INGEST_STORAGE_SECRET", "s1",
             "WORKER_STORAGE_SECRET", "s2", "RESULTS_STORAGE_SECRET", "s3", "TRAINER_STORAGE_SECRET", "s4",
-            "BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab");
+            "BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab", "RESULTS_DB_PASSWORD", "d1",
+            "TRAINER_DB_PASSWORD", "d2");
 
     private record Run(int exit, String output) {
     }
@@ -75,6 +76,16 @@ class ComposeFileTest {
                     block.contains("QUARKUS_OIDC_AUTH_SERVER_URL: https://idp.example.org/realms/lab"), service);
         }
         assertFalse(run.output().contains("BLOODCELLS_STORAGE_SECRET_KEY: root-password"));
+        // The database: each service its own user, none the administrator the postgres image creates.
+        Path init = RepositoryLayout.locate().root().resolve("deploy/postgres-init/10-service-users.sh");
+        String users = Files.readString(init);
+        for (String service : List.of("results-service", "trainer")) {
+            Matcher user = Pattern.compile("QUARKUS_DATASOURCE_USERNAME: (\\S+)").matcher(services.get(service));
+            assertTrue(user.find(), service + " has a database user");
+            assertNotEquals("bloodcells", user.group(1), service + " must not be the database's administrator");
+            assertTrue(users.contains("CREATE ROLE " + user.group(1) + " LOGIN"), "deploy/postgres-init creates "
+                    + user.group(1));
+        }
     }
 
     @Test
