@@ -289,8 +289,8 @@ class UploadToCountsIT {
         assertTrue(timesDetected.values().stream().allMatch(n -> n == 1), "an image detected twice " + timesDetected);
         Path candidateFile = download(find(client.models(), modelName, candidate));
         Map<String, Map<String, Map<String, Integer>>> expected = new LinkedHashMap<>();
-        expected.put(releasedVersion, directCounts(layout.releasedModel(), bases));
-        expected.put(candidate, directCounts(candidateFile, bases));
+        expected.put(releasedVersion, DirectDetections.counts(layout.releasedModel(), bases));
+        expected.put(candidate, DirectDetections.counts(candidateFile, bases));
         Set<String> versionsRun = new java.util.TreeSet<>();
         Map<String, Integer> totals = new LinkedHashMap<>();
         for (String id : ids) {
@@ -358,13 +358,13 @@ class UploadToCountsIT {
         });
         // 7. the audit trail: who promoted, overrode and rolled back (through Kafka from the trainer), who re-processed
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode promotions = client.audit("action=PROMOTION&actor=" + PlatformClient.OPS).path("items");
+            JsonNode promotions = client.audit("action=PROMOTION&actor=" + PlatformClient.User.OPS.username()).path("items");
             List<String> subjects = new ArrayList<>();
             promotions.forEach(p -> subjects.add(p.path("subject").asText()));
             assertTrue(subjects.contains(modelName + " " + candidate) && subjects.contains(modelName + " "
                     + releasedVersion), promotions.toString());
         });
-        assertEquals(PlatformClient.OPS, client.audit("action=REPROCESSING&subject=batch%20" + origin.batchId())
+        assertEquals(PlatformClient.User.OPS.username(), client.audit("action=REPROCESSING&subject=batch%20" + origin.batchId())
                 .path("items").path(0).path("actor").asText());
         timings.put("whole journey", elapsed(began));
         timings.forEach((step, millis) -> System.err.printf("[journey] %-60s %6d ms%n", step, millis));
@@ -381,15 +381,6 @@ class UploadToCountsIT {
         return uploads;
     }
 
-    private static Map<String, Map<String, Integer>> directCounts(Path model, List<String> bases) throws Exception {
-        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-        try (CellDetector detector = CellDetector.load(model, 2)) {
-            for (String base : bases) {
-                counts.put(base, detector.detect(BccdImages.bytes(base)).counts());
-            }
-        }
-        return counts;
-    }
 
     private static JsonNode find(JsonNode models, String name, String version) {
         for (JsonNode model : models) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.bloodcells.events.Topics;
-import org.bloodcells.infra.LocalIdentity;
 import org.bloodcells.infra.LocalInfrastructure;
 
 /**
@@ -218,11 +217,11 @@ public final class LocalPlatform implements AutoCloseable {
     public Path writeTokens(String scannerId) throws IOException {
         Path folder = runDirectory.resolve("tokens");
         Files.createDirectories(folder);
-        LocalIdentity identity = infrastructure.identity();
-        write(folder.resolve("analyst.jwt"), identity.issue(PlatformClient.ANALYST, List.of("analyst")));
-        write(folder.resolve("ops.jwt"), identity.issue(PlatformClient.OPS, List.of("ops")));
-        write(folder.resolve("trainer.jwt"), identity.issue(PlatformClient.TRAINER, List.of("trainer")));
-        write(folder.resolve("scanner-" + scannerId + ".jwt"), identity.issueScanner(scannerId));
+        PlatformClient client = client();
+        for (PlatformClient.User user : PlatformClient.User.values()) {
+            write(folder.resolve(user.role + ".jwt"), client.token(user));
+        }
+        write(folder.resolve("scanner-" + scannerId + ".jwt"), client.scannerToken(scannerId));
         return folder;
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.bloodcells.http.Roles;
 import org.bloodcells.infra.LocalIdentity;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,10 +39,21 @@ public final class PlatformClient {
     private final LocalIdentity identity;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    /** The users this client signs in as, one per role (a scanner signs in as its own scanner id). */
-    public static final String ANALYST = "local-analyst";
-    public static final String OPS = "local-ops";
-    public static final String TRAINER = "local-trainer";
+    /** The people this client signs in as, one per role (a scanner signs in as its own scanner id). */
+    public enum User {
+        ANALYST(Roles.ANALYST), OPS(Roles.OPS), TRAINER(Roles.TRAINER);
+
+        public final String role;
+
+        User(String role) {
+            this.role = role;
+        }
+
+        /** The user's name, as tokens carry it and the audit trail records it: {@code local-<role>}. */
+        public String username() {
+            return "local-" + role;
+        }
+    }
 
     /** @param identity signs the tokens of the users above, as the platform's services trust it */
     public PlatformClient(URI ingest, URI results, URI trainer, LocalIdentity identity) {
@@ -51,24 +63,18 @@ public final class PlatformClient {
         this.identity = identity;
     }
 
-    private String bearer(String user, String role) {
-        return "Bearer " + tokens.computeIfAbsent(user, u -> identity.issue(u, List.of(role)));
+    /** The user's token, signed by the platform's local identity (made once per client). */
+    public String token(User user) {
+        return tokens.computeIfAbsent(user.username(), u -> identity.issue(u, List.of(user.role)));
     }
 
-    private String scanner(String scannerId) {
-        return "Bearer " + tokens.computeIfAbsent("scanner:" + scannerId, u -> identity.issueScanner(scannerId));
+    /** A scanner's token, allowed to upload as {@code scannerId} only. */
+    public String scannerToken(String scannerId) {
+        return tokens.computeIfAbsent("scanner:" + scannerId, u -> identity.issueScanner(scannerId));
     }
 
-    private HttpRequest.Builder asAnalyst(URI uri) {
-        return HttpRequest.newBuilder(uri).header("Authorization", bearer(ANALYST, "analyst"));
-    }
-
-    private HttpRequest.Builder asOps(URI uri) {
-        return HttpRequest.newBuilder(uri).header("Authorization", bearer(OPS, "ops"));
-    }
-
-    private HttpRequest.Builder asTrainer(URI uri) {
-        return HttpRequest.newBuilder(uri).header("Authorization", bearer(TRAINER, "trainer"));
+    private HttpRequest.Builder as(User user, URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token(user));
     }
 
     /** Where an image came from, as a scanner reports it. */
@@ -106,7 +112,7 @@ public final class PlatformClient {
         }
         parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(ingest.resolve("/images"))
-                .header("Authorization", scanner(origin.scannerId()))
+                .header("Authorization", "Bearer " + scannerToken(origin.scannerId()))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(parts))
@@ -121,79 +127,68 @@ public final class PlatformClient {
 
     /** GET /images/{id} on results-service; empty while the image is unknown there (404). */
     public Optional<JsonNode> image(String imageId) {
-        Answer answer = send(asAnalyst(results.resolve("/images/" + encode(imageId))).GET().build());
+        Answer answer = send(as(User.ANALYST, results.resolve("/images/" + encode(imageId))).GET().build());
         return answer.status() == 404 ? Optional.empty() : Optional.of(ok(answer));
     }
 
     /** GET /batches/{id}: per-class totals and progress. */
     public JsonNode batch(String batchId) {
-        return ok(send(asAnalyst(results.resolve("/batches/" + encode(batchId))).GET().build()));
+        return ok(send(as(User.ANALYST, results.resolve("/batches/" + encode(batchId))).GET().build()));
     }
 
     /** GET /batches/{id}; empty while no image of the batch is known there (404). */
     public Optional<JsonNode> batchIfKnown(String batchId) {
-        Answer answer = send(asAnalyst(results.resolve("/batches/" + encode(batchId))).GET().build());
+        Answer answer = send(as(User.ANALYST, results.resolve("/batches/" + encode(batchId))).GET().build());
         return answer.status() == 404 ? Optional.empty() : Optional.of(ok(answer));
     }
 
     /** GET /slides/{id}/counts. */
     public JsonNode slideCounts(String slideId) {
-        return ok(send(asAnalyst(results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
+        return ok(send(as(User.ANALYST, results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
     }
 
     /** POST /training-runs on the trainer: 202 with the run. */
     public Answer startTraining(Object request) {
-        return send(post(asTrainer(trainer.resolve("/training-runs")), request));
+        return send(post(as(User.TRAINER, trainer.resolve("/training-runs")), request));
     }
 
     /** GET /training-runs/{id}. */
     public JsonNode trainingRun(long id) {
-        return ok(send(asTrainer(trainer.resolve("/training-runs/" + id)).GET().build()));
+        return ok(send(as(User.TRAINER, trainer.resolve("/training-runs/" + id)).GET().build()));
     }
 
     /** GET /models: the registry. */
     public JsonNode models() {
-        return ok(send(asOps(trainer.resolve("/models")).GET().build()));
+        return ok(send(as(User.OPS, trainer.resolve("/models")).GET().build()));
     }
 
     /** POST /models/{name}/{version}/promote; 409 when the gate refuses. */
     public Answer promote(String name, String version, Object request) {
-        return send(post(asOps(trainer.resolve("/models/" + encode(name) + "/" + encode(version) + "/promote")),
+        return send(post(as(User.OPS, trainer.resolve("/models/" + encode(name) + "/" + encode(version) + "/promote")),
                 request));
     }
 
     /** POST /batches/{id}/reprocess?version= on results-service: 202. */
     public Answer reprocess(String batchId, String version) {
-        return send(asOps(results.resolve("/batches/" + encode(batchId) + "/reprocess?version="
+        return send(as(User.OPS, results.resolve("/batches/" + encode(batchId) + "/reprocess?version="
                 + encode(version))).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** GET /batches/{id}/compare?from=&to=. */
     public JsonNode compare(String batchId, String from, String to) {
-        return ok(send(asAnalyst(results.resolve("/batches/" + encode(batchId) + "/compare?from="
+        return ok(send(as(User.ANALYST, results.resolve("/batches/" + encode(batchId) + "/compare?from="
                 + encode(from) + "&to=" + encode(to))).GET().build()));
     }
 
     /** GET /images?batch={id}&format=csv: every image of the batch with its status and counts, as analysts export it. */
     public String imagesCsv(String batchId) {
-        try {
-            HttpResponse<String> response = http.send(asAnalyst(results.resolve("/images?format=csv&batch="
-                    + encode(batchId))).header("Accept", "text/csv").GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return ok(send(as(User.ANALYST, results.resolve("/images?format=csv&batch=" + encode(batchId)))
+                .header("Accept", "text/csv").GET().build())).asText();
     }
 
     /** GET /audit?{query} on results-service, as ops. */
     public JsonNode audit(String query) {
-        return ok(send(asOps(results.resolve("/audit?" + query)).GET().build()));
+        return ok(send(as(User.OPS, results.resolve("/audit?" + query)).GET().build()));
     }
 
     private static HttpRequest post(HttpRequest.Builder request, Object body) {

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.bloodcells.http.Roles;
+
 /**
  * Who may call what, checked on a running service with real tokens: every endpoint (a row) is called by every kind of
  * caller (a column): nobody, an expired token, a token signed by a key the service does not trust, and each role.
@@ -28,10 +30,19 @@ public final class AccessMatrix {
 
     /** The columns. */
     public enum Caller {
-        NOBODY, EXPIRED, STRANGER, SCANNER, ANALYST, OPS, TRAINER;
+        NOBODY(null), EXPIRED(null), STRANGER(null), SCANNER(Roles.SCANNER), ANALYST(Roles.ANALYST), OPS(Roles.OPS),
+        TRAINER(Roles.TRAINER);
 
-        String role() {
-            return ordinal() >= SCANNER.ordinal() ? name().toLowerCase(Locale.ROOT) : null;
+        /** The role the caller's token carries; null for the three without a valid one. */
+        final String role;
+
+        Caller(String role) {
+            this.role = role;
+        }
+
+        /** The roles of the callers that have one. */
+        static String[] roles() {
+            return java.util.Arrays.stream(values()).map(c -> c.role).filter(r -> r != null).toArray(String[]::new);
         }
     }
 
@@ -41,7 +52,6 @@ public final class AccessMatrix {
     }
 
     private final URI base;
-    private final String scannerId;
     private final List<Row> rows = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
@@ -52,18 +62,12 @@ public final class AccessMatrix {
      */
     public AccessMatrix(URI base, String scannerId) {
         this.base = base;
-        this.scannerId = scannerId;
-        String[] every = { "scanner", "analyst", "ops", "trainer" };
-        tokens.put(Caller.EXPIRED, TestTokens.expired("matrix-expired", every));
-        tokens.put(Caller.STRANGER, TestTokens.signedByStranger("matrix-stranger", every));
+        tokens.put(Caller.EXPIRED, TestTokens.expired("matrix-expired", Caller.roles()));
+        tokens.put(Caller.STRANGER, TestTokens.signedByStranger("matrix-stranger", Caller.roles()));
         tokens.put(Caller.SCANNER, TestTokens.scanner(scannerId));
-        tokens.put(Caller.ANALYST, TestTokens.of("matrix-analyst", "analyst"));
-        tokens.put(Caller.OPS, TestTokens.of("matrix-ops", "ops"));
-        tokens.put(Caller.TRAINER, TestTokens.of("matrix-trainer", "trainer"));
-    }
-
-    public String scannerId() {
-        return scannerId;
+        for (Caller caller : List.of(Caller.ANALYST, Caller.OPS, Caller.TRAINER)) {
+            tokens.put(caller, TestTokens.of("matrix-" + caller.role, caller.role));
+        }
     }
 
     /** An endpoint for these roles; {@code path} is the template filled in. */
@@ -81,8 +85,7 @@ public final class AccessMatrix {
 
     /** A path anyone reaches without a token (probes, the web page's own files). */
     public AccessMatrix open(String path) {
-        rows.add(new Row("GET", path, path, Set.of("scanner", "analyst", "ops", "trainer"), true, 200, null, null,
-                null));
+        rows.add(new Row("GET", path, path, Set.of(Caller.roles()), true, 200, null, null, null));
         return this;
     }
 
@@ -110,8 +113,8 @@ public final class AccessMatrix {
         List<String> failures = new ArrayList<>();
         for (Row row : rows) {
             for (Caller caller : Caller.values()) {
-                if (row.open() && (caller == Caller.EXPIRED || caller == Caller.STRANGER)) {
-                    continue; // a bad token is refused even on an open path (proactive authentication)
+                if (!asked(row, caller)) {
+                    continue;
                 }
                 int expected = expected(row, caller);
                 int got = call(row, caller);
@@ -124,32 +127,36 @@ public final class AccessMatrix {
         return failures;
     }
 
-    /** The matrix as a Markdown table of expected statuses (README and the closing note quote it). */
+    /** The matrix as a Markdown table of expected statuses, with each row's note (the tests print it). */
     public String table() {
         StringBuilder out = new StringBuilder("| endpoint |");
         for (Caller caller : Caller.values()) {
             out.append(' ').append(caller.name().toLowerCase(Locale.ROOT)).append(" |");
         }
-        out.append("\n|---|").append("---|".repeat(Caller.values().length)).append('\n');
+        out.append(" note |\n|---|").append("---|".repeat(Caller.values().length + 1)).append('\n');
         for (Row row : rows) {
             out.append("| ").append(row.method()).append(' ').append(row.template()).append(" |");
             for (Caller caller : Caller.values()) {
-                boolean skipped = row.open() && (caller == Caller.EXPIRED || caller == Caller.STRANGER);
-                out.append(' ').append(skipped ? "–" : Integer.toString(expected(row, caller))).append(" |");
+                out.append(' ').append(asked(row, caller) ? Integer.toString(expected(row, caller)) : "–").append(" |");
             }
-            out.append('\n');
+            out.append(' ').append(row.note() == null ? "" : row.note()).append(" |\n");
         }
         return out.toString();
+    }
+
+    /** Whether the caller is asked at all: on an open path a bad token is refused (proactive authentication). */
+    private static boolean asked(Row row, Caller caller) {
+        return !row.open() || caller.role != null || caller == Caller.NOBODY;
     }
 
     private static int expected(Row row, Caller caller) {
         if (row.open()) {
             return 200;
         }
-        if (caller.role() == null) {
+        if (caller.role == null) {
             return 401;
         }
-        return row.roles().contains(caller.role()) ? row.allowedStatus() : 403;
+        return row.roles().contains(caller.role) ? row.allowedStatus() : 403;
     }
 
     private int call(Row row, Caller caller) throws IOException, InterruptedException {

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.bloodcells.http.Roles;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -22,7 +24,7 @@ import org.jose4j.lang.JoseException;
  * a new run makes a new key, so a token outlives neither the run nor its lifetime.
  *
  * <p>Tokens carry what a hospital's OIDC provider is configured to put in them: the roles in
- * {@code groups}, the user in {@code upn}, and for a scanner its scanner id in {@code scanner_id}.
+ * {@code groups}, the user in {@code upn}, and for a scanner its scanner id in {@link Roles#SCANNER_CLAIM}.
  */
 public final class LocalIdentity {
 
@@ -30,8 +32,6 @@ public final class LocalIdentity {
     public static final String ISSUER = "https://bloodcells.local/identity";
     /** How long a token made here is valid unless asked otherwise. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(12);
-    /** The claim naming the scanner a scanner's token may upload as. */
-    public static final String SCANNER_CLAIM = "scanner_id";
 
     private final KeyPair keys;
 
@@ -70,7 +70,7 @@ public final class LocalIdentity {
 
     /** A scanner's token: role {@code scanner}, allowed to upload as {@code scannerId} only. */
     public String issueScanner(String scannerId) {
-        return issue("scanner:" + scannerId, java.util.List.of("scanner"), Map.of(SCANNER_CLAIM, scannerId),
+        return issue("scanner:" + scannerId, List.of(Roles.SCANNER), Map.of(Roles.SCANNER_CLAIM, scannerId),
                 DEFAULT_LIFETIME);
     }
 

@@ -38,6 +38,11 @@ final class SharedInfrastructure {
                 lifetimeSeconds);
     }
 
+    /** A scanner's token signed by the shared servers' identity (see {@link LocalIdentity#issueScanner}). */
+    static String jvmWideScannerToken(String scannerId) {
+        return (String) onTheSystemLoader("scannerToken", new Class<?>[] { String.class }, scannerId);
+    }
+
     private static Object onTheSystemLoader(String name, Class<?>[] types, Object... arguments) {
         Class<?> jvmWide;
         try {
@@ -61,6 +66,11 @@ final class SharedInfrastructure {
     private static String token(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
         properties();
         return instance.identity().issue(subject, roles, claims, java.time.Duration.ofSeconds(lifetimeSeconds));
+    }
+
+    private static String scannerToken(String scannerId) {
+        properties();
+        return instance.identity().issueScanner(scannerId);
     }
 
     private static synchronized Map<String, String> properties() {

@@ -20,8 +20,7 @@ public final class TestTokens {
 
     /** A scanner's token, allowed to upload as {@code scannerId}. */
     public static String scanner(String scannerId) {
-        return SharedInfrastructure.jvmWideToken("scanner:" + scannerId, List.of("scanner"),
-                Map.of(LocalIdentity.SCANNER_CLAIM, scannerId), LocalIdentity.DEFAULT_LIFETIME.toSeconds());
+        return SharedInfrastructure.jvmWideScannerToken(scannerId);
     }
 
     /** A token with these roles that expired a minute ago. */

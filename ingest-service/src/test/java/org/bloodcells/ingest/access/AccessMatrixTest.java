@@ -14,7 +14,6 @@ import java.util.List;
 
 import org.bloodcells.http.Roles;
 import org.bloodcells.infra.AccessMatrix;
-import org.bloodcells.infra.LocalIdentity;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.ingest.api.ImageUploadResource;
 import org.junit.jupiter.api.Test;
@@ -61,11 +60,6 @@ class AccessMatrixTest {
         List<String> failures = asAnother.check();
         assertEquals(List.of("POST /images?scannerId=scanner-own&slideId=s1&batchId=b1 as SCANNER: expected 201,"
                 + " got 403"), failures, "another scanner's token is refused");
-    }
-
-    @Test
-    void theLocalIdentitysScannerClaimIsTheOneIngestReads() {
-        assertEquals(Roles.SCANNER_CLAIM, LocalIdentity.SCANNER_CLAIM);
     }
 
     private static byte[] multipart(String scanner, byte[] image) {
