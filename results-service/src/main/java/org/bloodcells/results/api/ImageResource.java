@@ -27,7 +27,6 @@ import org.bloodcells.results.query.Cursor;
 import org.bloodcells.results.query.ImageSearch;
 import org.bloodcells.results.query.InvalidQueryException;
 import org.bloodcells.results.review.ReviewRecord;
-import org.bloodcells.results.review.ReviewRefusedException;
 import org.bloodcells.results.review.ReviewRequest;
 import org.bloodcells.results.review.Reviews;
 import org.bloodcells.results.service.CellClass;
@@ -125,10 +124,8 @@ public class ImageResource {
             + " stand (an earlier correction is withdrawn); CORRECTED: counts names the classes whose count changes."
             + " Stored beside the model's counts and audited (GET .../reviews).")
     public ReviewRecord review(@RestPath String imageId, ReviewRequest request) {
-        if (request == null) {
-            throw new ReviewRefusedException(400, "a review needs a JSON body: action, counts, comment");
-        }
-        return reviews.review(imageId, request.signedBy(identity.getPrincipal().getName())).orElseThrow(() -> new NotFoundException("no image " + imageId));
+        return reviews.review(imageId, request, identity.getPrincipal().getName())
+                .orElseThrow(() -> new NotFoundException("no image " + imageId));
     }
 
     @DELETE

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.bloodcells.results.persistence.AuditEntry;
+import org.bloodcells.results.query.InvalidQueryException;
 
 /**
  * Writes and reads the audit trail. Entries are written in the transaction of what they record (a review, a
@@ -39,8 +40,13 @@ public class AuditTrail {
     /** Records an action in the caller's transaction; a second call with the same key adds nothing. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String sourceKey, Instant at, String actor, AuditAction action, String subject, String detail) {
-        AuditEntry.add(sourceKey, at, cut(actor == null || actor.isBlank() ? "unknown" : actor, MOST_NAME), action,
-                cut(subject, MOST_NAME), detail == null ? null : cut(detail, MOST_DETAIL));
+        AuditEntry.add(sourceKey, at, actor(actor), action, cut(subject, MOST_NAME),
+                detail == null ? null : cut(detail, MOST_DETAIL));
+    }
+
+    /** Who did something as the trail (and a deletion's mark) keeps it: cut to the column, "unknown" for no one. */
+    public static String actor(String who) {
+        return cut(who == null || who.isBlank() ? "unknown" : who, MOST_NAME);
     }
 
     /** The entries matching the query, newest first. */
@@ -48,7 +54,7 @@ public class AuditTrail {
     public Page find(Query query) {
         int limit = query.limit() == null ? DEFAULT_LIMIT : query.limit();
         if (limit < 1 || limit > MOST_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1 to " + MOST_LIMIT);
+            throw new InvalidQueryException("limit must be 1 to " + MOST_LIMIT);
         }
         StringBuilder where = new StringBuilder("1 = 1");
         io.quarkus.panache.common.Parameters parameters = new io.quarkus.panache.common.Parameters();

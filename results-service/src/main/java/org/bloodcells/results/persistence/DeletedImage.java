@@ -19,9 +19,8 @@ public class DeletedImage extends PanacheEntityBase {
     public String deletedBy;
 
     /** Whether an event about the image from {@code happenedAt} comes from before its deletion. */
-    public static boolean before(String imageId, Instant happenedAt) {
-        DeletedImage deleted = findById(imageId);
-        return deleted != null && (happenedAt == null || !happenedAt.isAfter(deleted.deletedAt));
+    public boolean before(Instant happenedAt) {
+        return happenedAt == null || !happenedAt.isAfter(deletedAt);
     }
 
     /** Whether the image is deleted (and not uploaded again since). */

@@ -45,9 +45,10 @@ public class Reviews {
         this.audit = audit;
     }
 
-    /** Stores the review; empty when the image is unknown. */
+    /** Stores the review by the signed-in {@code reviewer}; empty when the image is unknown. */
     @Transactional
-    public Optional<ReviewRecord> review(String imageId, ReviewRequest request) {
+    public Optional<ReviewRecord> review(String imageId, ReviewRequest asked, String reviewer) {
+        ReviewRequest request = asked == null ? null : asked.signedBy(reviewer);
         check(request);
         Image image = Image.<Image>findByIdOptional(imageId, LockModeType.PESSIMISTIC_WRITE).orElse(null);
         if (image == null) {
@@ -101,7 +102,7 @@ public class Reviews {
 
     static void check(ReviewRequest request) {
         if (request == null) {
-            throw new ReviewRefusedException(400, "a review needs a JSON body: reviewer, action, counts, comment");
+            throw new ReviewRefusedException(400, "a review needs a JSON body: action, counts, comment");
         }
         if (request.reviewer() == null || request.reviewer().isBlank()) {
             throw new ReviewRefusedException(400, "reviewer names who reviewed the counts");

@@ -52,7 +52,7 @@ public class ImageDeletion {
 
     /** Deletes the image; empty when nothing is known of it. */
     public Optional<Deleted> delete(String imageId, String user) {
-        String deletedBy = user.length() > 200 ? user.substring(0, 200) : user;
+        String deletedBy = AuditTrail.actor(user);
         Optional<Stored> stored = QuarkusTransaction.requiringNew().call(() -> {
             Image image = Image.findById(imageId);
             long memberships = org.bloodcells.results.persistence.ImageMembership.count("imageId", imageId);

@@ -339,11 +339,15 @@ public class ResultRecorder {
      * re-delivery, or an event still in flight); a later upload of the same bytes clears the deletion mark.
      */
     private static boolean stillWanted(String imageId, Instant happenedAt) {
-        if (DeletedImage.before(imageId, happenedAt)) {
+        DeletedImage deleted = DeletedImage.findById(imageId);
+        if (deleted == null) {
+            return true;
+        }
+        if (deleted.before(happenedAt)) {
             LOG.debugf("Upload event of deleted image %s not stored", imageId);
             return false;
         }
-        DeletedImage.deleteById(imageId);
+        deleted.delete();
         return true;
     }
 
