@@ -1,6 +1,5 @@
 package org.bloodcells.e2e;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,13 +9,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.bloodcells.infra.CiInstall;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.junit.jupiter.api.Test;
 
@@ -48,14 +47,9 @@ class ComposeFileTest {
         return new Run(process.waitFor(), output);
     }
 
-    /** Under .ci/run, waits for its background install (docker-compose is in it). */
-    private static void awaitCiInstall() {
-        String status = System.getenv("BLOODCELLS_BROWSER_INSTALL_STATUS");
-        if (status != null && !status.isBlank()) {
-            Path file = Path.of(status);
-            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Files.exists(file) && !Files.readString(file).isBlank());
-        }
+    /** Under .ci/run, waits for its background install (docker-compose is in it); elsewhere needs it installed. */
+    private static void awaitCiInstall() throws Exception {
+        CiInstall.waitForPackages();
         assumeTrue(Files.isExecutable(COMPOSE), "no docker-compose: apt-get install docker-compose");
     }
 

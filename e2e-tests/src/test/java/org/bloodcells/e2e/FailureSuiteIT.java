@@ -1,5 +1,6 @@
 package org.bloodcells.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.bloodcells.detection.CellDetector;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.BccdImages;
@@ -35,6 +35,7 @@ import org.bloodcells.launcher.PlatformClient;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.bloodcells.launcher.ServiceProcess;
 import org.bloodcells.uploader.UploaderCli;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,12 +107,7 @@ class FailureSuiteIT {
         layout = RepositoryLayout.locate();
         bases = Files.readAllLines(BccdImages.directory().resolve("ImageSets/Main/test.txt")).stream()
                 .map(String::trim).filter(s -> !s.isEmpty()).limit(BASES).toList();
-        expectedByBase = new LinkedHashMap<>();
-        try (CellDetector detector = CellDetector.load(layout.releasedModel(), 2)) {
-            for (String base : bases) {
-                expectedByBase.put(base, detector.detect(BccdImages.bytes(base)).counts());
-            }
-        }
+        expectedByBase = DirectDetections.counts(layout.releasedModel(), bases);
         platform = LocalPlatform.start(layout, new LocalPlatform.Options(LocalPlatform.Ports.free(), 2,
                 LocalPlatform.Options.DEFAULT_PARTITIONS), LocalPlatform.Progress.toStderr());
         client = platform.client();
@@ -217,22 +213,27 @@ class FailureSuiteIT {
                         "--parallel", "4"));
 
         // The fault, once a tenth of the batch is DONE.
-        await(Duration.ofMinutes(15), () -> done(batch) >= IMAGES / 10);
+        // results-service may not answer for a moment (its database restarting): asked again, as a probe would be.
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> done(batch) >= IMAGES / 10);
         long doneAtFault = done(batch);
         long inFlight = IMAGES - doneAtFault;
         log("%s: %d DONE, %d in flight: %s", fault, doneAtFault, inFlight, fault.description);
         long faultBegan = System.nanoTime();
         inject(fault);
         long faultEnded = System.nanoTime();
-        long doneAfterFault = doneIgnoringErrors(batch);
-        await(Duration.ofMinutes(10), () -> doneIgnoringErrors(batch) > doneAfterFault || doneIgnoringErrors(batch) == IMAGES);
+        long doneAfterFault = doneOr(batch, doneAtFault);
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> done(batch), done -> done > doneAfterFault || done == IMAGES);
         double recovery = (System.nanoTime() - faultEnded) / 1e9;
         log("%s: processing again %.1f s after the fault ended", fault, recovery);
 
         int uploaderExit = upload.get(DRAIN.toMinutes(), TimeUnit.MINUTES);
-        long deadline = System.nanoTime() + DRAIN.toNanos();
-        while (doneIgnoringErrors(batch) < IMAGES && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
+        try {
+            await().atMost(DRAIN).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> done(batch) == IMAGES);
+        } catch (ConditionTimeoutException notAllDone) {
+            // Counted below: an image not DONE is lost.
         }
         double drain = (System.nanoTime() - began) / 1e9;
 
@@ -316,33 +317,12 @@ class FailureSuiteIT {
         return client.batchIfKnown(batch).map(b -> b.path("images").path("done").asLong()).orElse(0L);
     }
 
-    /** The DONE count, or the last one known while results-service cannot answer (its database restarting). */
-    private static final Map<String, Long> lastDone = new ConcurrentHashMap<>();
-
-    private static long doneIgnoringErrors(String batch) {
+    /** The DONE count, or {@code known} while results-service cannot answer (its database restarting). */
+    private static long doneOr(String batch, long known) {
         try {
-            long done = done(batch);
-            lastDone.put(batch, done);
-            return done;
+            return done(batch);
         } catch (RuntimeException unavailable) {
-            return lastDone.getOrDefault(batch, 0L);
-        }
-    }
-
-    private static void await(Duration atMost, java.util.function.BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // results-service briefly unavailable: ask again
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + atMost);
-            }
-            Thread.sleep(500);
+            return known;
         }
     }
 

@@ -29,6 +29,7 @@ import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Thresholds;
+import org.bloodcells.infra.CiInstall;
 import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.results.support.PipelineEvents;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -110,7 +111,7 @@ class WorkspaceBrowserTest {
     void seedAndOpenBrowser() throws Exception {
         Path chromium = Path.of(setting("BLOODCELLS_CHROMIUM", "/usr/bin/chromium"));
         Path driver = Path.of(setting("BLOODCELLS_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        awaitCiInstall();
+        CiInstall.waitForPackages();
         boolean configured = System.getenv("BLOODCELLS_CHROMIUM") != null
                 || System.getenv("BLOODCELLS_CHROMEDRIVER") != null;
         assumeTrue(configured || Files.isExecutable(chromium) && Files.isExecutable(driver),
@@ -333,17 +334,5 @@ class WorkspaceBrowserTest {
     private static String setting(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    /** Under .ci/run, waits for its background install of the browser (at most 15 minutes). */
-    private static void awaitCiInstall() throws Exception {
-        String status = System.getenv("BLOODCELLS_BROWSER_INSTALL_STATUS");
-        if (status == null || status.isBlank()) {
-            return;
-        }
-        Path file = Path.of(status);
-        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> Files.exists(file) && !Files.readString(file).isBlank());
-        assertEquals("0", Files.readString(file).trim(), "the browser's install in .ci/run failed: see its log");
     }
 }
