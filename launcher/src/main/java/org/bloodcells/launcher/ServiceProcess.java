@@ -22,6 +22,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Main class of Quarkus' fast-jar {@code quarkus-run.jar}, whose manifest names the rest. */
     private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
+    /** The class-data archive Quarkus writes beside {@code quarkus-run.jar} when the build enables AppCDS. */
+    static final String CLASS_DATA_ARCHIVE = "app-cds.jsa";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -43,6 +45,10 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
             List<String> jvmOptions, Path runDir) throws IOException {
         List<String> options = new ArrayList<>(jvmOptions);
+        Path archive = jar.resolveSibling(CLASS_DATA_ARCHIVE);
+        if (Files.isRegularFile(archive)) {
+            options.add("-XX:SharedArchiveFile=" + archive);
+        }
         options.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         Path workDir = Files.createDirectories(runDir.resolve(name));
