@@ -17,7 +17,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import org.bloodcells.events.Topics;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 

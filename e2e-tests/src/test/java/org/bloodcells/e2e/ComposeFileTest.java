@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.bloodcells.infra.CiInstall;
 import org.bloodcells.launcher.RepositoryLayout;
+import org.bloodcells.testsupport.CiInstall;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -26,8 +26,8 @@ import org.bloodcells.detection.SyntheticModel;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Topics;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.storage.ModelObjects;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.bloodcells.http.Roles;
-import org.bloodcells.infra.AccessMatrix;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.ingest.api.ImageUploadResource;
+import org.bloodcells.testsupport.AccessMatrix;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;

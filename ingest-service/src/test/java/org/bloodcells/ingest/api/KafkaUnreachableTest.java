@@ -14,10 +14,10 @@ import jakarta.inject.Inject;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.http.Problem;
 import org.bloodcells.images.ImageFormat;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.storage.ObjectKeys;
 import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.storage.StorageConfig;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;

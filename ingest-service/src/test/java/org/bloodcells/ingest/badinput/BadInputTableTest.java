@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import org.bloodcells.events.Topics;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.ingest.badinput.BadFiles.BadFile;
 import org.bloodcells.ingest.bucket.IncomingKey;
 import org.bloodcells.ingest.bucket.IncomingObjects;
@@ -24,6 +23,7 @@ import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.ingest.support.TestImages;
 import org.bloodcells.ingest.support.TopicEnds;
 import org.bloodcells.storage.StorageConfig;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -29,17 +29,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
-import org.bloodcells.infra.TestTokens;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.ImageFormat;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.storage.ObjectKeys;
 import org.bloodcells.ingest.support.EventTopic;
 import org.bloodcells.ingest.support.TestBucket;
 import org.bloodcells.ingest.support.TopicEnds;
 import org.bloodcells.storage.StorageConfig;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
+import org.bloodcells.testsupport.TestTokens;
 import org.bloodcells.uploader.ExitCodes;
 import org.bloodcells.uploader.Manifest;
 import org.bloodcells.uploader.UploaderCli;

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 

@@ -33,8 +33,8 @@ import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Thresholds;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -498,7 +498,7 @@ class AnalystsApiTest {
 
     /** A review request sent by this analyst, signed in with their own token: a review is who is signed in. */
     private static io.restassured.specification.RequestSpecification signedIn(String analyst) {
-        return given().auth().oauth2(org.bloodcells.infra.TestTokens.of(analyst, org.bloodcells.http.Roles.ANALYST))
+        return given().auth().oauth2(org.bloodcells.testsupport.TestTokens.of(analyst, org.bloodcells.http.Roles.ANALYST))
                 .contentType(ContentType.JSON);
     }
 }

@@ -24,14 +24,14 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import jakarta.inject.Inject;
 
 import org.bloodcells.http.Roles;
-import org.bloodcells.infra.TestTokens;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Thresholds;
-import org.bloodcells.infra.CiInstall;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
 import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.testsupport.CiInstall;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
+import org.bloodcells.testsupport.TestTokens;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

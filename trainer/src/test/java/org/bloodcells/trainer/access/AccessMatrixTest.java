@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.bloodcells.http.Roles;
-import org.bloodcells.infra.AccessMatrix;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
+import org.bloodcells.testsupport.AccessMatrix;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.bloodcells.trainer.api.ModelResource;
 import org.bloodcells.trainer.api.TrainingRunResource;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,9 @@
-package org.bloodcells.infra;
+package org.bloodcells.testsupport;
 
 import java.util.List;
 import java.util.Map;
+
+import org.bloodcells.infra.LocalIdentity;
 
 /**
  * Bearer tokens for tests, signed by the identity of the servers {@link LocalInfrastructureTestResource}

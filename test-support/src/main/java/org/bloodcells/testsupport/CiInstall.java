@@ -1,4 +1,4 @@
-package org.bloodcells.infra;
+package org.bloodcells.testsupport;
 
 import static org.awaitility.Awaitility.await;
 

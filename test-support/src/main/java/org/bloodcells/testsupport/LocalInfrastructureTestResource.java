@@ -1,4 +1,4 @@
-package org.bloodcells.infra;
+package org.bloodcells.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package org.bloodcells.infra;
+package org.bloodcells.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;

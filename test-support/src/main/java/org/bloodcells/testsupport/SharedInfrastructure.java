@@ -1,4 +1,4 @@
-package org.bloodcells.infra;
+package org.bloodcells.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,6 +6,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+
+import org.bloodcells.infra.LocalIdentity;
+import org.bloodcells.infra.LocalInfrastructure;
 
 /**
  * One {@link LocalInfrastructure} per JVM, however many class loaders load this class.
