@@ -3,6 +3,7 @@ package org.bloodcells.detect.model;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 
@@ -50,6 +52,11 @@ public class ModelPromotions {
 
     private static final Logger LOG = Logger.getLogger(ModelPromotions.class);
 
+    /** Names the follower's re-reading in Fault Tolerance's logs and metrics. */
+    static final String REREADING = "detect-worker models-promoted follower";
+    static final Duration PAUSE = Duration.ofSeconds(2);
+    static final Duration NO_TOPIC_PAUSE = Duration.ofSeconds(5);
+
     private final String bootstrapServers;
     private final ModelObjects files;
     private final Path cacheDir;
@@ -58,6 +65,7 @@ public class ModelPromotions {
     private final MutinyEmitter<ModelRejected> rejections;
     private final ObjectMapper json;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final TypedGuard<Void> rereading = rereading();
     private KafkaConsumer<String, String> consumer;
     private volatile String lastRejection;
 
@@ -106,33 +114,66 @@ public class ModelPromotions {
         }
     }
 
-    /** Reads promotions until stopped, handing each poll's last one to {@code apply}. Runs on its own thread. */
+    /**
+     * Reads promotions until stopped, handing each poll's last one to {@code apply}. Runs on its own thread. A poll
+     * or an apply that fails is tried again through {@link #rereading}, the topic's absence (no trainer deployed
+     * yet: it creates the topic at its first start) after a longer pause and without a warning.
+     */
     void follow(Consumer<ModelPromoted> apply) {
         while (!stopped.get()) {
             try {
-                ModelPromoted last = null;
-                synchronized (this) {
-                    if (!assign(Duration.ofSeconds(5))) {
-                        // no topic yet: the trainer creates it at its first start
-                        sleep(Duration.ofSeconds(5));
-                        continue;
-                    }
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
-                        last = parse(record).orElse(last);
-                    }
-                }
-                if (last != null) {
-                    apply.accept(last);
-                }
-            } catch (WakeupException e) {
+                rereading.call(() -> {
+                    step(apply);
+                    return null;
+                });
+            } catch (Exception e) {
+                // Not retried: stopped (closing wakes the consumer up), or interrupted.
                 return;
-            } catch (RuntimeException e) {
-                if (stopped.get()) {
-                    return;
-                }
-                LOG.warnf("Reading %s failed, retrying: %s", Topics.MODELS_PROMOTED, e.getMessage());
-                sleep(Duration.ofSeconds(2));
             }
+        }
+    }
+
+    private void step(Consumer<ModelPromoted> apply) {
+        ModelPromoted last = null;
+        synchronized (this) {
+            if (!assign(Duration.ofSeconds(5))) {
+                throw new TopicMissing();
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+                last = parse(record).orElse(last);
+            }
+        }
+        if (last != null) {
+            apply.accept(last);
+        }
+    }
+
+    /** Retries every failure for as long as this replica runs, pausing {@link #NO_TOPIC_PAUSE} or {@link #PAUSE}. */
+    private TypedGuard<Void> rereading() {
+        return TypedGuard.create(Void.class)
+                .withDescription(REREADING)
+                .withRetry()
+                .maxRetries(-1)
+                .maxDuration(0, ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .whenException(e -> !stopped.get() && !(e instanceof WakeupException))
+                .beforeRetry(e -> {
+                    if (!(e instanceof TopicMissing)) {
+                        LOG.warnf("Reading %s failed, retrying: %s", Topics.MODELS_PROMOTED, e.getMessage());
+                    }
+                })
+                .withCustomBackoff()
+                .strategy(() -> e -> (e instanceof TopicMissing ? NO_TOPIC_PAUSE : PAUSE).toMillis())
+                .done()
+                .done()
+                .build();
+    }
+
+    /** {@link Topics#MODELS_PROMOTED} does not exist yet. */
+    private static final class TopicMissing extends RuntimeException {
+
+        TopicMissing() {
+            super(Topics.MODELS_PROMOTED + " does not exist yet", null, false, false);
         }
     }
 
@@ -200,14 +241,6 @@ public class ModelPromotions {
         } catch (Exception e) {
             LOG.errorf("Ignoring %s record at offset %d: %s", record.topic(), record.offset(), e.getMessage());
             return Optional.empty();
-        }
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -3,6 +3,7 @@ package org.bloodcells.detect.service;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -48,6 +49,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.faulttolerance.api.TypedGuard;
+
 /**
  * Turns a batch of {@code ImageUploaded} events, as received, into what became of each, in their order: the cells
  * found on its image, or a dead letter saying why there are none.
@@ -70,6 +73,11 @@ public class ImageDetectionService {
     private static final Logger LOG = Logger.getLogger(ImageDetectionService.class);
     private static final String STAGE = "detect";
 
+    /** Names the image reads in Fault Tolerance's logs and metrics. */
+    static final String FETCH = "detect-worker image fetch";
+    static final Duration FIRST_WAIT = Duration.ofMillis(500);
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(5);
+
     private final ImageStore store;
     private final ModelLease.Source models;
     private final ObjectMapper json;
@@ -80,6 +88,7 @@ public class ImageDetectionService {
     private final Executor modelPool;
     private final Pipeline pipeline;
     private final WorkerMetrics metrics;
+    private final TypedGuard<byte[]> fetching;
 
     /**
      * @param maxBatch      most images per model run
@@ -118,6 +127,7 @@ public class ImageDetectionService {
         this.modelPool = modelPool;
         this.pipeline = pipeline;
         this.metrics = metrics;
+        this.fetching = fetching(pipeline);
     }
 
     /** One image's way through the pipeline: its index in the batch, and what its preparation came to. */
@@ -368,30 +378,63 @@ public class ImageDetectionService {
         return new Prepared(index, event, raw, prepared, null, null);
     }
 
-    /** Reads the image, retrying while object storage is unavailable, as long as the batch's fetch budget allows. */
+    /**
+     * Reads the image through {@link #fetching}, as long as the batch's fetch budget allows: no read starts past the
+     * batch's deadline, and a read that failed past it is not retried.
+     */
     private byte[] fetch(String bucket, String objectKey, long deadline) throws ImageMissingException {
-        long backoffMillis = 500;
-        for (int attempt = 1; ; attempt++) {
-            if (System.nanoTime() > deadline) {
-                // A read that began now could end after the records are too old for the committer (StorageBudget).
-                throw new StorageUnavailableException("the batch's fetch budget (" + pipeline.fetchBudget()
-                        + ") was spent before " + bucket + "/" + objectKey + " could be read", null);
-            }
-            try {
-                return store.fetch(bucket, objectKey);
-            } catch (StorageUnavailableException e) {
-                if (attempt >= pipeline.fetchAttempts() || System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+        try {
+            return fetching.call(() -> {
+                if (System.nanoTime() > deadline) {
+                    // A read that began now could end after the records are too old for the committer (StorageBudget).
+                    throw new FetchBudgetSpent("the batch's fetch budget (" + pipeline.fetchBudget()
+                            + ") was spent before " + bucket + "/" + objectKey + " could be read", null);
+                }
+                try {
+                    return store.fetch(bucket, objectKey);
+                } catch (StorageUnavailableException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new FetchBudgetSpent("the batch's fetch budget (" + pipeline.fetchBudget()
+                                + ") was spent while reading " + bucket + "/" + objectKey, e);
+                    }
                     throw e;
                 }
-            }
-            try {
-                Thread.sleep(backoffMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StorageUnavailableException("interrupted while waiting to read " + bucket + "/" + objectKey,
-                        e);
-            }
-            backoffMillis *= 2;
+            });
+        } catch (ImageMissingException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while waiting to read " + bucket + "/" + objectKey, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("reading " + bucket + "/" + objectKey + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Reads retried while object storage is unavailable: up to the configured attempts, waiting {@link #FIRST_WAIT}
+     * and doubling, each wait at most {@link #LONGEST_WAIT}. The batch's deadline is the attempts' own check: Fault
+     * Tolerance's maxDuration counts from each read, not from the batch. A wait may end past the deadline (by at most
+     * {@link #LONGEST_WAIT}, well inside the storage call StorageBudget leaves after it); no read starts then.
+     */
+    private static TypedGuard<byte[]> fetching(Pipeline pipeline) {
+        return TypedGuard.create(byte[].class)
+                .withDescription(FETCH)
+                .withRetry()
+                .maxRetries(pipeline.fetchAttempts() - 1)
+                .delay(FIRST_WAIT.toMillis(), ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .maxDuration(0, ChronoUnit.MILLIS)
+                .whenException(e -> e instanceof StorageUnavailableException && !(e instanceof FetchBudgetSpent))
+                .withExponentialBackoff().factor(2).maxDelay(LONGEST_WAIT.toMillis(), ChronoUnit.MILLIS).done()
+                .done()
+                .build();
+    }
+
+    /** Object storage still unavailable when the batch's fetch budget ran out: the batch fails, and is not retried. */
+    private static final class FetchBudgetSpent extends StorageUnavailableException {
+
+        FetchBudgetSpent(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

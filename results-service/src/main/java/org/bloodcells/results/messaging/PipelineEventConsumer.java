@@ -1,8 +1,11 @@
 package org.bloodcells.results.messaging;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -27,6 +30,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -38,8 +42,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * partition; when its key names an image, that image shows as FAILED at stage "results". On the
  * dead-letter topic itself such a record is only logged: parking it there again would loop. A failure that may pass
  * ({@link TransientFailures}: the database restarting, unreachable, its connections closed, a deadlock) is retried
- * with back-off, the record held, for up to {@link #MOST_RETRYING} (within Kafka's poll interval, so the partition
- * stays this consumer's). Any other failure, or one that outlasts that, fails the channel, the offset is not
+ * by SmallRye Fault Tolerance with back-off, the record held, for up to {@link #MOST_RETRYING} (within Kafka's poll
+ * interval, so the partition stays this consumer's). Any other failure, or one that outlasts that, fails the channel, the offset is not
  * committed, and the event is re-delivered after restart.
  */
 @ApplicationScoped
@@ -58,6 +62,9 @@ public class PipelineEventConsumer {
     static final Duration FIRST_WAIT = Duration.ofMillis(200);
     static final Duration MOST_WAIT = Duration.ofSeconds(10);
 
+    /** Names the stores in Fault Tolerance's logs and metrics. */
+    static final String STORING = "results-service event store";
+
     /** Longest a record waits for Kafka to acknowledge its parking; the producer gives up before (properties). */
     static final Duration PARK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -65,6 +72,7 @@ public class PipelineEventConsumer {
     private final EventReader reader;
     private final MutinyEmitter<DeadLetter> parked;
     private final ResultsMetrics metrics;
+    private final TypedGuard<Boolean> storing = storing();
 
     public PipelineEventConsumer(ResultRecorder recorder, EventReader reader,
             @Channel(PARKED) MutinyEmitter<DeadLetter> parked, ResultsMetrics metrics) {
@@ -119,29 +127,56 @@ public class PipelineEventConsumer {
         }
     }
 
-    /** Stores, retrying transient database failures with doubling waits for up to {@link #MOST_RETRYING}. */
-    private boolean storeRetrying(ConsumerRecord<String, String> record, java.util.function.BooleanSupplier store) {
-        long giveUpAt = System.nanoTime() + MOST_RETRYING.toNanos();
-        Duration wait = FIRST_WAIT;
-        for (int attempt = 1;; attempt++) {
-            try {
-                return store.getAsBoolean();
-            } catch (RuntimeException e) {
-                if (!TransientFailures.isTransient(e) || System.nanoTime() + wait.toNanos() > giveUpAt) {
-                    throw e;
-                }
-                metrics.retried(record.topic());
-                LOG.warnf("Storing %s-%d@%d failed (attempt %d, %s); retrying in %d ms", record.topic(),
-                        record.partition(), record.offset(), attempt, rootMessage(e), wait.toMillis());
+    /**
+     * Stores through {@link #storing}. Each transient failure is counted and logged with the record it held up; the
+     * last one, met after {@link #MOST_RETRYING}, then fails the channel.
+     */
+    private boolean storeRetrying(ConsumerRecord<String, String> record, BooleanSupplier store) {
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            return storing.call(() -> {
+                int attempt = attempts.incrementAndGet();
                 try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+                    return store.getAsBoolean();
+                } catch (RuntimeException e) {
+                    if (TransientFailures.isTransient(e)) {
+                        metrics.retried(record.topic());
+                        LOG.warnf("Storing %s-%d@%d failed (attempt %d, %s); retrying with back-off for up to %s",
+                                record.topic(), record.partition(), record.offset(), attempt, rootMessage(e),
+                                MOST_RETRYING);
+                    }
                     throw e;
                 }
-                wait = wait.multipliedBy(2).compareTo(MOST_WAIT) > 0 ? MOST_WAIT : wait.multipliedBy(2);
-            }
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying to store " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("storing " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + " failed: " + e, e);
         }
+    }
+
+    /**
+     * Retries what {@link TransientFailures} says may pass, waiting {@link #FIRST_WAIT} and doubling up to
+     * {@link #MOST_WAIT}, while less than {@link #MOST_RETRYING} has passed since the first attempt (the last wait
+     * may end up to {@link #MOST_WAIT} after it, still within Kafka's poll interval).
+     */
+    private static TypedGuard<Boolean> storing() {
+        return TypedGuard.create(Boolean.class)
+                .withDescription(STORING)
+                .withRetry()
+                .maxRetries(-1)
+                .delay(FIRST_WAIT.toMillis(), ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .maxDuration(MOST_RETRYING.toMillis(), ChronoUnit.MILLIS)
+                .whenException(TransientFailures::isTransient)
+                .withExponentialBackoff().factor(2).maxDelay(MOST_WAIT.toMillis(), ChronoUnit.MILLIS).done()
+                .done()
+                .build();
     }
 
     private static String rootMessage(Throwable e) {
