@@ -38,6 +38,8 @@ class TopicAccessDocumentationTest {
     private static final List<String> SERVICES = List.of("ingest-service", "detect-worker", "results-service",
             "trainer");
     private static final Pattern CHANNEL = Pattern.compile("^mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(.+)$");
+    /** A group every incoming channel of the service takes unless it names its own. */
+    private static final String CONNECTOR_GROUP = "mp.messaging.connector.smallrye-kafka.group.id";
     private static final Pattern OWN_TOPIC = Pattern.compile("withTopic\\(Topics\\.([A-Z_]+)\\)");
     private static final Pattern CONSUMED = Pattern.compile("(?:partitionsFor|subscribe)\\([^)]*Topics\\.([A-Z_]+)");
     private static final Pattern CREATED = Pattern.compile("new NewTopic\\(Topics\\.([A-Z_]+)");
@@ -98,8 +100,13 @@ class TopicAccessDocumentationTest {
             Properties properties = applicationProperties(service);
             Set<String> groups = new TreeSet<>();
             for (String key : properties.stringPropertyNames()) {
-                if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".group.id")) {
-                    groups.add(properties.getProperty(key));
+                Matcher channel = CHANNEL.matcher(key);
+                if (channel.matches() && channel.group(1).equals("incoming")) {
+                    String group = properties.getProperty("mp.messaging.incoming." + channel.group(2) + ".group.id",
+                            properties.getProperty(CONNECTOR_GROUP));
+                    if (group != null) {
+                        groups.add(group);
+                    }
                 }
             }
             assertEquals(groups, documentedGroups.get(service), service);
