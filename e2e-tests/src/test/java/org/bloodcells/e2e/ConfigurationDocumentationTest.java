@@ -50,7 +50,7 @@ class ConfigurationDocumentationTest {
             DetectWorkerConfig.class, TrainerConfig.class, ReviewConfig.class);
 
     /** Rows for settings the services read through Quarkus itself, not through a mapping of ours. */
-    private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS",
+    private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT",
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS", "BLOODCELLS_TRAINER_URL",
             "QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_PUBLIC_KEY", "QUARKUS_OIDC_ROLES_ROLE_CLAIM_PATH");

@@ -1,5 +1,6 @@
 package org.bloodcells.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -207,6 +208,55 @@ class HelmChartTest {
         String deployment = document("kind: Deployment", "name: detect-worker");
         assertTrue(configMap.contains("BLOODCELLS_DETECTOR_MODEL_PATH: \"/models/"), configMap);
         assertTrue(deployment.contains("mountPath: /models"), deployment);
+    }
+
+    /**
+     * A service moved to another port listens there, is probed there and is served there: the chart's one value
+     * reaches Quarkus (QUARKUS_HTTP_PORT), the container port, the probes (by the port's name) and the Service.
+     */
+    @Test
+    void aServiceListensIsProbedAndIsServedOnThePortTheChartGivesIt() {
+        List<String> rendered = renderWith(Map.of("services.results-service.port", "9093"));
+        String config = documentIn(rendered, "kind: ConfigMap", "name: results-service-config");
+        assertTrue(config.contains("QUARKUS_HTTP_PORT: \"9093\""), config);
+
+        String deployment = documentIn(rendered, "kind: Deployment", "name: results-service");
+        Matcher container = Pattern.compile("- name: (\\S+)\\s+containerPort: (\\d+)").matcher(deployment);
+        assertTrue(container.find(), deployment);
+        assertEquals("9093", container.group(2));
+        Set<String> thePort = Set.of(container.group(1), "9093");
+        Matcher probe = Pattern.compile("path: /q/health/(ready|live), port: ([^ }]+)").matcher(deployment);
+        int probes = 0;
+        while (probe.find()) {
+            assertTrue(thePort.contains(probe.group(2)), probe.group(1) + " probe on port " + probe.group(2));
+            probes++;
+        }
+        assertEquals(2, probes, "a readiness and a liveness probe: " + deployment);
+
+        String service = documentIn(rendered, "kind: Service\n", "name: results-service\n");
+        Matcher target = Pattern.compile("port: (\\d+)\\s+targetPort: (\\S+)").matcher(service);
+        assertTrue(target.find(), service);
+        assertEquals("9093", target.group(1));
+        assertTrue(thePort.contains(target.group(2)), "the Service sends to " + target.group(2));
+        assertTrue(documentIn(rendered, "kind: ConfigMap", "name: ingest-service-config")
+                .contains("QUARKUS_HTTP_PORT: \"8081\""), "the other services keep their ports");
+    }
+
+    /** The chart's ports are those the services take by themselves, which README and the local run name. */
+    @Test
+    void theChartsPortsAreTheServicesOwn() {
+        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+            String config = document("kind: ConfigMap", "name: " + service + "-config");
+            assertTrue(config.contains("QUARKUS_HTTP_PORT: \"" + new RepositoryLayout(root).servicePort(service)
+                    + "\""), config);
+        }
+    }
+
+    @Test
+    void thePortIsSetOnlyAsTheServicesPort() {
+        Exception refused = assertThrows(Exception.class, () -> renderWith(Map.of(
+                "services.trainer.config.QUARKUS_HTTP_PORT", "9000")));
+        assertTrue(refused.getMessage().contains("set services.trainer.port"), refused.getMessage());
     }
 
     private static String document(String... mustContain) {

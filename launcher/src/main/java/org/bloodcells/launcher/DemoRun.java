@@ -54,7 +54,8 @@ public final class DemoRun implements Callable<Integer> {
         RepositoryLayout layout = RepositoryLayout.locate();
         LocalPlatform.Progress progress = LocalPlatform.Progress.toStderr();
         long began = System.nanoTime();
-        LocalPlatform.Options options = new LocalPlatform.Options(LocalPlatform.Ports.defaults(), workers, partitions);
+        LocalPlatform.Options options = new LocalPlatform.Options(LocalPlatform.Ports.servicesOwn(layout), workers,
+                partitions);
         LocalPlatform platform = LocalPlatform.start(layout, options, progress);
         try {
             run(layout, platform, progress, System.out);

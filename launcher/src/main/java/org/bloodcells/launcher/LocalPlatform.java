@@ -73,10 +73,6 @@ public final class LocalPlatform implements AutoCloseable {
             trainer = Map.copyOf(trainer);
         }
 
-        public static Options defaults() {
-            return new Options(Ports.defaults(), 1, DEFAULT_PARTITIONS);
-        }
-
         public Options withWorkers(int count) {
             return new Options(ports, count, partitions, trainer);
         }
@@ -93,8 +89,11 @@ public final class LocalPlatform implements AutoCloseable {
      * 0 picks a free one.
      */
     public record Ports(int ingest, int worker, int results, int trainer) {
-        public static Ports defaults() {
-            return new Ports(8081, 8082, 8083, 8084);
+
+        /** Each service on the port it takes by itself ({@link RepositoryLayout#servicePort}). */
+        public static Ports servicesOwn(RepositoryLayout layout) {
+            return new Ports(layout.servicePort("ingest-service"), layout.servicePort("detect-worker"),
+                    layout.servicePort("results-service"), layout.servicePort("trainer"));
         }
 
         public static Ports free() {

@@ -1,7 +1,11 @@
 package org.bloodcells.launcher;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 
 /** Where the packaged services, the released model and the demo images are in a checkout. */
 public record RepositoryLayout(Path root) {
@@ -29,6 +33,25 @@ public record RepositoryLayout(Path root) {
                     + "'mvn -DskipTests package' in " + root);
         }
         return jar;
+    }
+
+    /**
+     * The HTTP port a service takes by itself: {@code quarkus.http.port} of its {@code application.properties}, the
+     * one place the checkout spells it (the Helm chart and compose set their own).
+     */
+    public int servicePort(String service) {
+        Path file = root.resolve(service).resolve("src/main/resources/application.properties");
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        String port = properties.getProperty("quarkus.http.port");
+        if (port == null) {
+            throw new IllegalStateException(file + " sets no quarkus.http.port");
+        }
+        return Integer.parseInt(port.trim());
     }
 
     public Path releasedModel() {
