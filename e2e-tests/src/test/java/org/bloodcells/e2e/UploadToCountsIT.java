@@ -3,6 +3,7 @@ package org.bloodcells.e2e;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,8 @@ import org.bloodcells.launcher.PlatformClient.Origin;
 import org.bloodcells.launcher.PlatformClient.Upload;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.bloodcells.launcher.ServiceProcess;
+import org.bloodcells.testsupport.BackgroundInstall;
+import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -227,6 +230,10 @@ class UploadToCountsIT {
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void aTrainedVersionIsGatedPromotedSwappedInWhileABatchFlowsReprocessedComparedAndRolledBack() throws Exception {
+        BackgroundInstall.assumeSucceeded();
+        assumeTrue(PythonTrainer.find(layout.root().resolve("trainer/python")).isPresent(),
+                "no python3 with torch, torchvision and onnx here, so the trainer cannot train"
+                        + " (./test.sh installs Debian's where it can)");
         platform.awaitTrainer();
         long began = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();

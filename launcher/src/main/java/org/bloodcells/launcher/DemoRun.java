@@ -57,11 +57,16 @@ public final class DemoRun implements Callable<Integer> {
         LocalPlatform.Options options = new LocalPlatform.Options(LocalPlatform.Ports.servicesOwn(layout), workers,
                 partitions);
         LocalPlatform platform = LocalPlatform.start(layout, options, progress);
+        double ready = (System.nanoTime() - began) / 1e9;
         try {
             run(layout, platform, progress, System.out);
-            System.out.printf("%nWhole run (start-up, upload, detection, storage): %.1f s%n",
+            System.out.printf("%nReady (Kafka, PostgreSQL, S3, ingest-service, detect-worker, results-service): %.1f s"
+                    + "%nWhole run (start-up, upload, detection, storage): %.1f s%n", ready,
                     (System.nanoTime() - began) / 1e9);
             if (stay) {
+                // The model registry is the trainer's: only a platform that stays up needs it.
+                platform.awaitTrainer();
+                System.out.println("Model registry ready: " + platform.trainerUri() + "/models");
                 System.out.println("Platform running; Ctrl-C stops it.");
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
                 new CountDownLatch(1).await();
@@ -119,7 +124,6 @@ public final class DemoRun implements Callable<Integer> {
             Thread.sleep(50);
         }
         printTable(out, fileById, finished, secondsToRow);
-        platform.awaitTrainer();
         out.println();
         out.println("Batch " + origin.batchId() + ": " + client.batch(origin.batchId()));
         out.println();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bloodcells.events.Topics;
+import org.bloodcells.infra.ChildJvm;
 import org.bloodcells.infra.LocalInfrastructure;
 
 /**
@@ -29,6 +30,8 @@ public final class LocalPlatform implements AutoCloseable {
     private final Progress progress;
     private final Path runDirectory;
     private boolean trainerReady;
+    /** Its start takes only the CPU the others leave: longer than theirs while they are busy. */
+    private static final Duration TRAINER_START = Duration.ofMinutes(4);
 
     private LocalPlatform(LocalInfrastructure infrastructure, ServiceProcess ingest, List<ServiceProcess> workers,
             ServiceProcess results, ServiceProcess trainer, Progress progress, Path runDirectory) {
@@ -125,8 +128,11 @@ public final class LocalPlatform implements AutoCloseable {
             trainerConfig.put("bloodcells.training.work-dir", runDir.resolve("training").toString());
             trainerConfig.putAll(options.trainer());
             int trainerPort = portOrFree(ports.trainer());
+            // Nobody needs the trainer to see the first counts: the workers run the release from its file until its
+            // promotion arrives. So it starts beside the others but takes only the CPU they leave (on two cores its
+            // start, which imports the release, otherwise doubles theirs); awaitTrainer() waits for it.
             ServiceProcess trainer = ServiceProcess.start("trainer", layout.serviceJar("trainer"), trainerPort,
-                    trainerConfig, runDir);
+                    trainerConfig, List.of(), runDir, ChildJvm.Priority.LOW);
             started.add(trainer);
             ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
                     portOrFree(ports.ingest()), common, runDir);
@@ -149,8 +155,6 @@ public final class LocalPlatform implements AutoCloseable {
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), resultsConfig, runDir);
             started.add(results);
-            // The trainer finishes starting (its first start imports the release) while uploads already flow: the
-            // workers run the same release from their model file until its promotion arrives. awaitTrainer() waits.
             for (ServiceProcess service : started) {
                 if (service == trainer) {
                     continue;
@@ -201,7 +205,7 @@ public final class LocalPlatform implements AutoCloseable {
     /** Waits for the trainer (the model registry) to be ready; {@link #start} does not. */
     public synchronized void awaitTrainer() {
         if (!trainerReady) {
-            trainer.awaitReady(Duration.ofSeconds(120));
+            trainer.awaitReady(TRAINER_START);
             trainerReady = true;
             progress.step(trainer.name() + " ready at " + trainer.baseUri() + " (log: " + trainer.log() + ")");
         }

@@ -22,7 +22,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Main class of Quarkus' fast-jar {@code quarkus-run.jar}, whose manifest names the rest. */
     private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
-    /** The class-data archive Quarkus writes beside {@code quarkus-run.jar} when the build enables AppCDS. */
+    /**
+     * The class-data archive Quarkus writes beside {@code quarkus-run.jar} when the build enables AppCDS
+     * ({@code quarkus.package.jar.appcds.enabled}): the JVM maps the classes it archived instead of loading them.
+     */
     static final String CLASS_DATA_ARCHIVE = "app-cds.jsa";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -44,6 +47,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** @param jvmOptions further options for the service's JVM (a benchmark's {@code -Xmx}) */
     public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
             List<String> jvmOptions, Path runDir) throws IOException {
+        return start(name, jar, port, properties, jvmOptions, runDir, ChildJvm.Priority.NORMAL);
+    }
+
+    /** @param priority {@link ChildJvm.Priority#LOW} for a service nobody waits for while the others start */
+    public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
+            List<String> jvmOptions, Path runDir, ChildJvm.Priority priority) throws IOException {
         List<String> options = new ArrayList<>(jvmOptions);
         Path archive = jar.resolveSibling(CLASS_DATA_ARCHIVE);
         if (Files.isRegularFile(archive)) {
@@ -52,7 +61,8 @@ public final class ServiceProcess implements AutoCloseable {
         options.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         Path workDir = Files.createDirectories(runDir.resolve(name));
-        ChildJvm jvm = ChildJvm.start(name, workDir, List.of(jar), options, List.of(), QUARKUS_MAIN, List.of());
+        ChildJvm jvm = ChildJvm.start(name, workDir, List.of(jar), options, List.of(), QUARKUS_MAIN, List.of(),
+                priority);
         return new ServiceProcess(name, jvm, URI.create("http://127.0.0.1:" + port));
     }
 

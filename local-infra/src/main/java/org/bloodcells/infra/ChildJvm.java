@@ -28,6 +28,7 @@ public final class ChildJvm implements AutoCloseable {
     private static final String WATCH_MAIN = "org.bloodcells.infra.child.ParentWatch";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Path NICE = Path.of("/usr/bin/nice");
 
     private final String name;
     private final Process process;
@@ -50,6 +51,21 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, Path workDir, List<Path> classpath, List<String> jvmOptions,
             List<String> childClasses, String mainClass, List<String> args) throws IOException {
+        return start(name, workDir, classpath, jvmOptions, childClasses, mainClass, args, Priority.NORMAL);
+    }
+
+    /** How much of the CPU the child may take from the others when they all want it. */
+    public enum Priority {
+        NORMAL,
+        /**
+         * Only what the others leave (nice 19, where {@code nice} exists): for a child nobody waits for while the
+         * others start and work, such as the local run's trainer.
+         */
+        LOW
+    }
+
+    public static ChildJvm start(String name, Path workDir, List<Path> classpath, List<String> jvmOptions,
+            List<String> childClasses, String mainClass, List<String> args, Priority priority) throws IOException {
         Path classes = workDir.resolve("child-classes");
         copyClassFile(WATCH_MAIN, classes);
         for (String childClass : childClasses) {
@@ -57,6 +73,9 @@ public final class ChildJvm implements AutoCloseable {
         }
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
         List<String> command = new ArrayList<>();
+        if (priority == Priority.LOW && Files.isExecutable(NICE)) {
+            command.addAll(List.of(NICE.toString(), "-n", "19"));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Djava.io.tmpdir=" + tmp);

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.images.BccdImages;
+import org.bloodcells.testsupport.BackgroundInstall;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The PyTorch trainer works end to end on this machine's CPU: a few training steps on a handful of
  * BCCD images, an ONNX export, and the workers' detection core accepts the result. (Training without
  * a validation split is the Python resume tests' path, to the checkpoint the exporter reads.) Needs an
- * interpreter with torch. Where {@code TRAINER_PYTHON} names one (CI installs Debian's
- * python3-torch and sets it) it must work, or the tests fail; where nothing is configured and no
+ * interpreter with torch. Where {@code TRAINER_PYTHON} names one (test.sh installs Debian's
+ * python3-torch and sets it) it must work, or the tests fail (unless test.sh's install itself failed: then they skip); where nothing is configured and no
  * interpreter here has torch, they are skipped with that reason.
  */
 class PythonTrainerTest {
@@ -35,6 +36,7 @@ class PythonTrainerTest {
 
     @BeforeAll
     static void findPython() {
+        BackgroundInstall.assumeSucceeded();
         trainer = PythonTrainer.find(SOURCES).orElse(null);
         String configured = System.getenv("TRAINER_PYTHON");
         if (configured != null && !configured.isBlank()) {
@@ -46,7 +48,7 @@ class PythonTrainerTest {
     }
 
     /**
-     * The Python unit tests. CI's {@code .ci/run} runs them beside the Maven build as soon as PyTorch is installed
+     * The Python unit tests. {@code ./test.sh} (README's second command, which CI runs) runs them beside the Maven build as soon as PyTorch is installed
      * and names their outcome in {@code TRAINER_PYTHON_UNIT_TESTS} ({@code <prefix>.status}, {@code <prefix>.log}):
      * then this waits for it and fails with their log unless they passed; otherwise it runs them here.
      */

@@ -23,7 +23,7 @@ import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.Topics;
-import org.bloodcells.infra.LocalInfrastructureTestResource;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -29,7 +29,7 @@ import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Thresholds;
 import org.bloodcells.results.support.PipelineEvents;
-import org.bloodcells.testsupport.CiInstall;
+import org.bloodcells.testsupport.BackgroundInstall;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.bloodcells.testsupport.TestTokens;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -74,8 +74,8 @@ import io.quarkus.test.junit.QuarkusTest;
  *
  * <p>The browser is {@code BLOODCELLS_CHROMIUM} and {@code BLOODCELLS_CHROMEDRIVER} (defaults /usr/bin/chromium and
  * /usr/bin/chromedriver). Where neither variable is set and Debian's are not installed, the journeys are skipped
- * with that reason; where one is set it must work. {@code BLOODCELLS_BROWSER_INSTALL_STATUS} names a file that
- * .ci/run writes when its background install ends (0: installed), which the test waits for.
+ * with that reason; where one is set it must work. Under {@code ./test.sh} the test waits for its background
+ * install of Debian's browser and skips, with the reason, where that failed ({@link BackgroundInstall}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfrastructureTestResource.class, restrictToAnnotatedClass = false)
@@ -111,7 +111,7 @@ class WorkspaceBrowserTest {
     void seedAndOpenBrowser() throws Exception {
         Path chromium = Path.of(setting("BLOODCELLS_CHROMIUM", "/usr/bin/chromium"));
         Path driver = Path.of(setting("BLOODCELLS_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        CiInstall.waitForPackages();
+        BackgroundInstall.assumeSucceeded();
         boolean configured = System.getenv("BLOODCELLS_CHROMIUM") != null
                 || System.getenv("BLOODCELLS_CHROMEDRIVER") != null;
         assumeTrue(configured || Files.isExecutable(chromium) && Files.isExecutable(driver),

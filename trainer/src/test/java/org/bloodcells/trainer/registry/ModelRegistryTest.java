@@ -24,6 +24,7 @@ import org.bloodcells.detection.ModelInfo;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.ModelObjects;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
+import org.bloodcells.testsupport.BackgroundInstall;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,7 @@ class ModelRegistryTest {
     /** A replica runs one training at a time, and a run is stopped by cancelling it. */
     @Test
     void aRunningTrainingIsTheReplicasOnlyOneAndCanBeCancelled() {
+        BackgroundInstall.assumeSucceeded();
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TRAINER_PYTHON") != null
                 || PythonTrainer.find(Path.of("python")).isPresent(), "no python3 with torch here");
         Map<String, Object> request = Map.of("dataset", "bccd", "epochs", 50, "imageLimit", 4, "batchSize", 2,
