@@ -199,8 +199,10 @@ public class IngestBenchmark implements Callable<Integer> {
                     minio.putObject(PutObjectArgs.builder().bucket("floor").object(key)
                             .stream(new java.io.ByteArrayInputStream(body), body.length, -1)
                             .contentType("image/jpeg").build());
-                    ImageUploaded event = new ImageUploaded(id, "floor", key, "image/jpeg", body.length, "scanner-f",
-                            file.getParent().getFileName().toString(), "batch-floor", Instant.now());
+                    ImageUploaded event = ImageUploaded.builder().imageId(id).bucket("floor").objectKey(key)
+                            .contentType("image/jpeg").sizeBytes(body.length).scannerId("scanner-f")
+                            .slideId(file.getParent().getFileName().toString()).batchId("batch-floor")
+                            .uploadedAt(Instant.now()).build();
                     producer.send(new ProducerRecord<>(Topics.IMAGES_UPLOADED, id, JSON.writeValueAsString(event)))
                             .get();
                     bytes.addAndGet(body.length);

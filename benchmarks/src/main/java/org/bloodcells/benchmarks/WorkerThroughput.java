@@ -160,8 +160,9 @@ public final class WorkerThroughput implements Callable<Integer> {
             String id = ImageId.of(image);
             minio.putObject(PutObjectArgs.builder().bucket(bucket).object(id)
                     .stream(new ByteArrayInputStream(image), image.length, -1).contentType("image/jpeg").build());
-            events.add(new ImageUploaded(id, bucket, id, "image/jpeg", image.length, "benchmark", "benchmark",
-                    "benchmark", Instant.now()));
+            events.add(ImageUploaded.builder().imageId(id).bucket(bucket).objectKey(id).contentType("image/jpeg")
+                    .sizeBytes(image.length).scannerId("benchmark").slideId("benchmark").batchId("benchmark")
+                    .uploadedAt(Instant.now()).build());
         }
         return events;
     }

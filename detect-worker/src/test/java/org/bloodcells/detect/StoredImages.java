@@ -45,8 +45,9 @@ public final class StoredImages {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot store " + key, e);
         }
-        return new ImageUploaded(imageId, bucket, key, contentType, bytes.length, "scanner-test", "slide-test",
-                "batch-test", Instant.now());
+        return ImageUploaded.builder().imageId(imageId).bucket(bucket).objectKey(key).contentType(contentType)
+                .sizeBytes(bytes.length).scannerId("scanner-test").slideId("slide-test").batchId("batch-test")
+                .uploadedAt(Instant.now()).build();
     }
 
     /** A BCCD test-split image, e.g. {@code BloodImage_00007.jpg}, from the project's dataset. */

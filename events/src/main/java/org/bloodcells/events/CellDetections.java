@@ -3,6 +3,7 @@ package org.bloodcells.events;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The outcome of one model run over one image.
@@ -59,5 +60,21 @@ public record CellDetections(
             Instant detectedAt, Scale scale, int tiles, List<String> outOfDistribution) {
         this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
                 detectedAt, scale, tiles, outOfDistribution, null);
+    }
+
+    /**
+     * @return why no reader may act on this run; empty when it names its image, a valid model name and version, its
+     *         cells, counts of zero or more, and when it finished
+     */
+    public Optional<String> problem() {
+        return Rules.firstOf(
+                () -> ImageId.problem("imageId", imageId),
+                () -> ModelRef.nameOrVersionProblem("modelName", modelName),
+                () -> ModelRef.nameOrVersionProblem("modelVersion", modelVersion),
+                () -> Rules.required("cells", cells),
+                () -> Rules.required("counts", counts),
+                () -> counts.values().stream().anyMatch(count -> count == null || count < 0)
+                        ? Optional.of("counts must be zero or more, were " + counts) : Optional.empty(),
+                () -> Rules.required("detectedAt", detectedAt));
     }
 }

@@ -1,6 +1,7 @@
 package org.bloodcells.events;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * An image that a stage could not process. It is parked here with its reason instead of
@@ -13,4 +14,12 @@ import java.time.Instant;
  * @param failedAt when the stage gave up
  */
 public record DeadLetter(String imageId, String stage, String reason, String payload, Instant failedAt) {
+
+    /** @return why no reader may act on this dead letter; empty when it names its stage, when, and any image well */
+    public Optional<String> problem() {
+        return Rules.firstOf(
+                () -> imageId == null ? Optional.empty() : ImageId.problem("imageId", imageId),
+                () -> Rules.required("stage", stage),
+                () -> Rules.required("failedAt", failedAt));
+    }
 }

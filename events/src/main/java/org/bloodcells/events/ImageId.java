@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -46,5 +47,19 @@ public final class ImageId {
     /** @return whether {@code value} has the form of an image id (64 lower-case hex digits) */
     public static boolean isWellFormed(String value) {
         return value != null && WELL_FORMED.matcher(value).matches();
+    }
+
+    /**
+     * The rule for any SHA-256 an event carries (an image's id, a model file's checksum).
+     *
+     * @return what is wrong with {@code value} as the SHA-256 called {@code field}; empty when it is one
+     */
+    public static Optional<String> problem(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.of(field + " is required");
+        }
+        return isWellFormed(value) ? Optional.empty()
+                : Optional.of(field + " must be a SHA-256 in 64 lower-case hex digits, was '"
+                        + FileNameRule.printable(value) + "'");
     }
 }

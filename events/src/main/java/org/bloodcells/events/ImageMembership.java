@@ -1,6 +1,7 @@
 package org.bloodcells.events;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * An image already stored was uploaded again with another origin (or the same one, again): the image is a member of
@@ -20,5 +21,15 @@ public record ImageMembership(String imageId, String scannerId, String slideId, 
     /** A membership whose uploader is not known. */
     public ImageMembership(String imageId, String scannerId, String slideId, String batchId, Instant addedAt) {
         this(imageId, scannerId, slideId, batchId, addedAt, null);
+    }
+
+    /** @return why no reader may act on this membership; empty when it names an image, its origin and when */
+    public Optional<String> problem() {
+        return Rules.firstOf(
+                () -> ImageId.problem("imageId", imageId),
+                () -> OriginIds.problem("scannerId", scannerId),
+                () -> OriginIds.problem("slideId", slideId),
+                () -> OriginIds.problem("batchId", batchId),
+                () -> Rules.required("addedAt", addedAt));
     }
 }

@@ -1,6 +1,7 @@
 package org.bloodcells.events;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * An image is stored durably in object storage and waits for detection.
@@ -35,17 +36,9 @@ public record ImageUploaded(
         ModelRef model,
         String uploadedBy) {
 
-    /** An event whose uploader is not known. */
-    public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
-            String scannerId, String slideId, String batchId, Instant uploadedAt, Scale scale, ModelRef model) {
-        this(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId, uploadedAt, scale, model,
-                null);
-    }
-
-    /** An upload: the promoted version searches it. */
-    public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
-            String scannerId, String slideId, String batchId, Instant uploadedAt, Scale scale) {
-        this(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId, uploadedAt, scale, null);
+    /** A new event, its fields named one by one (twelve in a row are easy to swap unseen). */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** The same image announced again, for the given model version. */
@@ -54,9 +47,105 @@ public record ImageUploaded(
                 uploadedAt, scale, version, uploadedBy);
     }
 
-    /** An upload whose scale nothing tells. */
-    public ImageUploaded(String imageId, String bucket, String objectKey, String contentType, long sizeBytes,
-            String scannerId, String slideId, String batchId, Instant uploadedAt) {
-        this(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId, uploadedAt, null);
+    /**
+     * @return why no reader may act on this event; empty when it names a stored image, where it came from and when,
+     *         and any scale and model version it carries are usable. The bucket may be left out: readers then use
+     *         their configured images bucket.
+     */
+    public Optional<String> problem() {
+        return Rules.firstOf(
+                () -> ImageId.problem("imageId", imageId),
+                () -> Rules.required("objectKey", objectKey),
+                () -> OriginIds.problem("scannerId", scannerId),
+                () -> OriginIds.problem("slideId", slideId),
+                () -> OriginIds.problem("batchId", batchId),
+                () -> Rules.required("uploadedAt", uploadedAt),
+                () -> scale == null ? Optional.empty() : scale.problemAsGiven(),
+                () -> model == null ? Optional.empty() : model.problem());
+    }
+
+    /** Builds an {@link ImageUploaded}; what is not set is null (0 for the size). */
+    public static final class Builder {
+
+        private String imageId;
+        private String bucket;
+        private String objectKey;
+        private String contentType;
+        private long sizeBytes;
+        private String scannerId;
+        private String slideId;
+        private String batchId;
+        private Instant uploadedAt;
+        private Scale scale;
+        private ModelRef model;
+        private String uploadedBy;
+
+        private Builder() {
+        }
+
+        public Builder imageId(String imageId) {
+            this.imageId = imageId;
+            return this;
+        }
+
+        public Builder bucket(String bucket) {
+            this.bucket = bucket;
+            return this;
+        }
+
+        public Builder objectKey(String objectKey) {
+            this.objectKey = objectKey;
+            return this;
+        }
+
+        public Builder contentType(String contentType) {
+            this.contentType = contentType;
+            return this;
+        }
+
+        public Builder sizeBytes(long sizeBytes) {
+            this.sizeBytes = sizeBytes;
+            return this;
+        }
+
+        public Builder scannerId(String scannerId) {
+            this.scannerId = scannerId;
+            return this;
+        }
+
+        public Builder slideId(String slideId) {
+            this.slideId = slideId;
+            return this;
+        }
+
+        public Builder batchId(String batchId) {
+            this.batchId = batchId;
+            return this;
+        }
+
+        public Builder uploadedAt(Instant uploadedAt) {
+            this.uploadedAt = uploadedAt;
+            return this;
+        }
+
+        public Builder scale(Scale scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        public Builder model(ModelRef model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder uploadedBy(String uploadedBy) {
+            this.uploadedBy = uploadedBy;
+            return this;
+        }
+
+        public ImageUploaded build() {
+            return new ImageUploaded(imageId, bucket, objectKey, contentType, sizeBytes, scannerId, slideId, batchId,
+                    uploadedAt, scale, model, uploadedBy);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.bloodcells.events;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The trainer promoted a version: every detect-worker replica runs it from its next batch on (rolling back is
@@ -14,4 +15,13 @@ import java.time.Instant;
  * @param promotedAt when
  */
 public record ModelPromoted(ModelRef model, String previous, String promotedBy, String reason, Instant promotedAt) {
+
+    /** @return why no reader may act on this promotion; empty when it names a complete version and when */
+    public Optional<String> problem() {
+        return Rules.firstOf(
+                () -> Rules.required("model", model),
+                // a lambda: model::problem would dereference the model before the rule above has run
+                () -> model.problem(),
+                () -> Rules.required("promotedAt", promotedAt));
+    }
 }

@@ -23,15 +23,17 @@ class EventJsonTest {
 
     @Test
     void imageUploadedRoundTripsThroughJson() throws Exception {
-        var event = new ImageUploaded("ab".repeat(32), "images", "sha256/ab/" + "ab".repeat(32), "image/jpeg",
-                123_456, "scanner-7", "slide-1", "batch-9", AT);
+        var event = ImageUploaded.builder().imageId("ab".repeat(32)).bucket("images")
+                .objectKey("sha256/ab/" + "ab".repeat(32)).contentType("image/jpeg").sizeBytes(123_456)
+                .scannerId("scanner-7").slideId("slide-1").batchId("batch-9").uploadedAt(AT).uploadedBy("ana").build();
         assertEquals(event, json.readValue(json.writeValueAsString(event), ImageUploaded.class));
     }
 
     @Test
     void theScaleAndTheFlagRoundTripAndEventsWrittenBeforeThemStillRead() throws Exception {
-        var uploaded = new ImageUploaded("ab".repeat(32), "images", "k", "image/tiff", 1, "scanner-7", "slide-1",
-                "batch-9", AT, new Scale(0.25, "FILE"));
+        var uploaded = ImageUploaded.builder().imageId("ab".repeat(32)).bucket("images").objectKey("k")
+                .contentType("image/tiff").sizeBytes(1).scannerId("scanner-7").slideId("slide-1").batchId("batch-9")
+                .uploadedAt(AT).scale(new Scale(0.25, "FILE")).build();
         assertEquals(uploaded, json.readValue(json.writeValueAsString(uploaded), ImageUploaded.class));
         var detected = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.3.0", 2400, 1800, List.of(),
                 Map.of("RBC", 0), 900, "worker-1", AT, new Scale(0.036, "ESTIMATED"), 16,
@@ -53,8 +55,9 @@ class EventJsonTest {
     void aReprocessingAnnouncementCarriesItsModelVersionAndPromotionsRoundTrip() throws Exception {
         ModelRef model = new ModelRef("efficientdet-d0-bccd", "1.3.0", "models", "efficientdet-d0-bccd/1.3.0/model.onnx",
                 "9f".repeat(32));
-        var uploaded = new ImageUploaded("ab".repeat(32), "images", "k", "image/jpeg", 1, "scanner-7", "slide-1",
-                "batch-9", AT, new Scale(0.1, "DECLARED")).forModel(model);
+        var uploaded = ImageUploaded.builder().imageId("ab".repeat(32)).bucket("images").objectKey("k")
+                .contentType("image/jpeg").sizeBytes(1).scannerId("scanner-7").slideId("slide-1").batchId("batch-9")
+                .uploadedAt(AT).scale(new Scale(0.1, "DECLARED")).build().forModel(model);
         ImageUploaded read = json.readValue(json.writeValueAsString(uploaded), ImageUploaded.class);
         assertEquals(model, read.model());
         assertEquals(uploaded, read);

@@ -32,6 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -231,17 +232,20 @@ public class ModelPromotions {
         if (record.value() == null) {
             return Optional.empty();
         }
+        ModelPromoted promotion;
         try {
-            ModelPromoted promotion = json.readValue(record.value(), ModelPromoted.class);
-            ModelRef model = promotion.model();
-            if (model == null || model.sha256() == null || model.objectKey() == null || model.bucket() == null) {
-                throw new IllegalArgumentException("no complete model in it");
-            }
-            return Optional.of(promotion);
-        } catch (Exception e) {
-            LOG.errorf("Ignoring %s record at offset %d: %s", record.topic(), record.offset(), e.getMessage());
-            return Optional.empty();
+            promotion = json.readValue(record.value(), ModelPromoted.class);
+        } catch (JsonProcessingException e) {
+            return ignored(record, e.getOriginalMessage());
         }
+        Optional<String> problem = promotion == null ? Optional.of("JSON null") : promotion.problem();
+        return problem.isPresent() ? ignored(record, problem.get()) : Optional.of(promotion);
+    }
+
+    /** A record no replica can act on is logged and skipped: the version in force stays. */
+    private static Optional<ModelPromoted> ignored(ConsumerRecord<String, String> record, String why) {
+        LOG.errorf("Ignoring %s record at offset %d: %s", record.topic(), record.offset(), why);
+        return Optional.empty();
     }
 
     @PreDestroy

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -476,33 +477,14 @@ public class ImageDetectionService {
         if (event == null) {
             throw new InvalidEventException("Event is JSON null", null);
         }
-        if (event.imageId() == null || event.imageId().isBlank()) {
-            throw new InvalidEventException("Event has no imageId", null);
-        }
-        if (event.objectKey() == null || event.objectKey().isBlank()) {
-            throw new InvalidEventException("Event has no objectKey", event.imageId());
-        }
-        ModelRef model = event.model();
-        if (model != null && (model.name() == null || model.version() == null || model.bucket() == null
-                || model.objectKey() == null || model.sha256() == null || !model.sha256().matches("[0-9a-fA-F]{64}"))) {
-            throw new InvalidEventException("Event asks for an incomplete model version " + model
-                    + " (name, version, bucket, objectKey and a SHA-256 are needed)", event.imageId());
-        }
-        Scale scale = event.scale();
-        if (scale != null && scale.micronsPerPixel() != null) {
-            double mpp = scale.micronsPerPixel();
-            if (!(mpp > 0) || Double.isInfinite(mpp) || scale.source() == null
-                    || !GIVEN_SCALES.contains(scale.source())) {
-                throw new InvalidEventException("Event has an impossible scale " + scale + " (microns per pixel must "
-                        + "be positive, source one of " + GIVEN_SCALES + ")", event.imageId());
-            }
+        Optional<String> problem = event.problem();
+        if (problem.isPresent()) {
+            // an id that is no SHA-256 names no image: the dead letter then names none either
+            throw new InvalidEventException("Event breaks the ImageUploaded contract: " + problem.get(),
+                    ImageId.isWellFormed(event.imageId()) ? event.imageId() : null);
         }
         return event;
     }
-
-    /** Where an upload's scale may come from; the worker adds ESTIMATED itself. */
-    private static final List<String> GIVEN_SCALES = List.of(ImageScale.Source.DECLARED.name(),
-            ImageScale.Source.SCANNER.name(), ImageScale.Source.FILE.name());
 
     private static ImageScale scaleOf(ImageUploaded event) {
         Scale scale = event.scale();

@@ -126,9 +126,7 @@ class DetectionPipelineTest {
     void aDeclaredScaleReachesTheDetectorAndTravelsWithTheDetections() throws Exception {
         byte[] bytes = BccdImages.uniqueVariant("BloodImage_00011");
         ImageUploaded stored = images.put(bytes, "image/jpeg");
-        ImageUploaded event = new ImageUploaded(stored.imageId(), stored.bucket(), stored.objectKey(),
-                stored.contentType(), stored.sizeBytes(), "scanner-test", "slide-test", "batch-test", Instant.now(),
-                new Scale(0.036, "DECLARED"));
+        ImageUploaded event = declaredAt(stored, new Scale(0.036, "DECLARED"));
         CellDetections published = publishAndAwait(event);
         // half BCCD's microns per pixel: the worker runs the image at half the whole-image fit
         DetectionResult direct = detectDirectly(bytes, new ImageScale(0.036, ImageScale.Source.DECLARED));
@@ -142,13 +140,12 @@ class DetectionPipelineTest {
     void anEventWithAnImpossibleScaleIsDeadLetteredWithItsReason() throws Exception {
         // bytes of its own: other tests check that BloodImage_00011 itself is never dead-lettered
         ImageUploaded stored = images.put(BccdImages.uniqueVariant("BloodImage_00011"), "image/jpeg");
-        String event = json.writeValueAsString(new ImageUploaded(stored.imageId(), stored.bucket(),
-                stored.objectKey(), stored.contentType(), stored.sizeBytes(), "scanner-test", "slide-test",
-                "batch-test", Instant.now(), new Scale(-1.0, "DECLARED")));
+        String event = json.writeValueAsString(declaredAt(stored, new Scale(-1.0, "DECLARED")));
         publish(stored.imageId(), event);
 
         DeadLetter letter = awaitRecord(deadLetters, l -> event.equals(l.payload()));
-        assertTrue(letter.reason().contains("impossible scale"), letter.reason());
+        assertEquals("Event breaks the ImageUploaded contract: scale: microns per pixel must be a positive number,"
+                + " was -1.0", letter.reason());
     }
 
     @Test
@@ -218,8 +215,9 @@ class DetectionPipelineTest {
     @Test
     void eventForMissingObjectIsDeadLettered() throws Exception {
         String imageId = ImageId.of(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        ImageUploaded event = new ImageUploaded(imageId, storage.bucket(), imageId, "image/jpeg", 1234,
-                "scanner-test", "slide-test", "batch-test", Instant.now());
+        ImageUploaded event = ImageUploaded.builder().imageId(imageId).bucket(storage.bucket()).objectKey(imageId)
+                .contentType("image/jpeg").sizeBytes(1234).scannerId("scanner-test").slideId("slide-test")
+                .batchId("batch-test").uploadedAt(Instant.now()).build();
 
         publish(imageId, json.writeValueAsString(event));
 
@@ -228,6 +226,14 @@ class DetectionPipelineTest {
     }
 
     /** Publishes the event and waits for the detections the worker publishes for it. */
+    /** The stored image's announcement with a scale declared at upload. */
+    private static ImageUploaded declaredAt(ImageUploaded stored, Scale scale) {
+        return ImageUploaded.builder().imageId(stored.imageId()).bucket(stored.bucket()).objectKey(stored.objectKey())
+                .contentType(stored.contentType()).sizeBytes(stored.sizeBytes()).scannerId(stored.scannerId())
+                .slideId(stored.slideId()).batchId(stored.batchId()).uploadedAt(stored.uploadedAt()).scale(scale)
+                .build();
+    }
+
     private CellDetections publishAndAwait(ImageUploaded event) throws Exception {
         Instant sent = Instant.now();
         publish(event.imageId(), json.writeValueAsString(event));

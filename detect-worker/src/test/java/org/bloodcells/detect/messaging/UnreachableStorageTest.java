@@ -81,8 +81,9 @@ class UnreachableStorageTest {
     void imageIsNeitherDeadLetteredNorCommittedWhileStorageIsDown() throws Exception {
         byte[] bytes = bccd("BloodImage_00011.jpg");
         String imageId = ImageId.of(bytes);
-        ImageUploaded event = new ImageUploaded(imageId, "images", imageId, "image/jpeg", bytes.length,
-                "scanner-test", "slide-test", "batch-test", Instant.now());
+        ImageUploaded event = ImageUploaded.builder().imageId(imageId).bucket("images").objectKey(imageId)
+                .contentType("image/jpeg").sizeBytes(bytes.length).scannerId("scanner-test").slideId("slide-test")
+                .batchId("batch-test").uploadedAt(Instant.now()).build();
         RecordMetadata sent;
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),

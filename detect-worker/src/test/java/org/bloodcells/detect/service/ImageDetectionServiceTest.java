@@ -26,11 +26,13 @@ import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.detection.ImageScale;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Scale;
 import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.junit.jupiter.api.AfterAll;
@@ -162,8 +164,9 @@ class ImageDetectionServiceTest {
     @Test
     void bytesThatDoNotHashToTheImageIdAreDeadLettered() throws Exception {
         ImageUploaded stored = images.put(bccd("BloodImage_00011.jpg"), "image/jpeg");
-        ImageUploaded claimsAnother = new ImageUploaded(ImageId.of(bccd("BloodImage_00007.jpg")), stored.bucket(),
-                stored.objectKey(), "image/jpeg", 1, "s", "s", "b", NOW);
+        ImageUploaded claimsAnother = ImageUploaded.builder().imageId(ImageId.of(bccd("BloodImage_00007.jpg")))
+                .bucket(stored.bucket()).objectKey(stored.objectKey()).contentType("image/jpeg").sizeBytes(1)
+                .scannerId("s").slideId("s").batchId("b").uploadedAt(NOW).build();
 
         DeadLetter letter = deadLetterOf(service().process(List.of(raw(claimsAnother))).get(0));
 
@@ -172,12 +175,20 @@ class ImageDetectionServiceTest {
 
     @Test
     void anObjectThatDoesNotExistIsDeadLettered() throws Exception {
-        ImageUploaded absent = new ImageUploaded("b".repeat(64), "service-test", "no/such/object", "image/jpeg", 1,
-                "s", "s", "b", NOW);
+        ImageUploaded absent = ImageUploaded.builder().imageId("b".repeat(64)).bucket("service-test")
+                .objectKey("no/such/object").contentType("image/jpeg").sizeBytes(1).scannerId("s").slideId("s")
+                .batchId("b").uploadedAt(NOW).build();
 
         DeadLetter letter = deadLetterOf(service().process(List.of(raw(absent))).get(0));
 
         assertTrue(letter.reason().contains("does not exist"), letter.reason());
+    }
+
+    @Test
+    void everySourceAnUploadMayGiveItsScaleFromIsOneTheDetectorKnows() {
+        for (String source : Scale.GIVEN_SOURCES) {
+            assertEquals(source, ImageScale.Source.valueOf(source).name());
+        }
     }
 
     @Test
@@ -189,7 +200,8 @@ class ImageDetectionServiceTest {
         List<DetectionOutcome> outcomes = service().process(batch);
 
         assertEquals("a".repeat(64), deadLetterOf(outcomes.get(0)).imageId());
-        assertEquals("Event has no objectKey", deadLetterOf(outcomes.get(0)).reason());
+        assertEquals("Event breaks the ImageUploaded contract: objectKey is required",
+                deadLetterOf(outcomes.get(0)).reason());
         assertEquals(withoutKey, deadLetterOf(outcomes.get(0)).payload());
         assertEquals("Empty event", deadLetterOf(outcomes.get(1)).reason());
         assertNull(deadLetterOf(outcomes.get(1)).payload());

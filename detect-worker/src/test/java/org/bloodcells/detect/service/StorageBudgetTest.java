@@ -107,8 +107,9 @@ class StorageBudgetTest {
                     new WorkerMetrics(new SimpleMeterRegistry()));
             List<String> batch = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                batch.add(JSON.writeValueAsString(new ImageUploaded("%064d".formatted(i), "images", "img/" + i,
-                        "image/jpeg", 1, "scanner", "slide", "batch", Instant.now())));
+                batch.add(JSON.writeValueAsString(ImageUploaded.builder().imageId("%064d".formatted(i))
+                        .bucket("images").objectKey("img/" + i).contentType("image/jpeg").sizeBytes(1)
+                        .scannerId("scanner").slideId("slide").batchId("batch").uploadedAt(Instant.now()).build()));
             }
 
             long began = System.nanoTime();

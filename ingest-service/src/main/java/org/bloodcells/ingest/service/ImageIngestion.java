@@ -125,9 +125,10 @@ public class ImageIngestion {
         Instant now = Instant.now();
         if (created) {
             store.put(objectKey, image.file().path(), size, contentType);
-            ImageUploaded event = new ImageUploaded(image.imageId(), store.bucket(), objectKey, contentType, size,
-                    origin.scannerId(), origin.slideId(), origin.batchId(), now,
-                    scaleOf(image, origin, micronsPerPixel), null, origin.uploadedBy());
+            ImageUploaded event = ImageUploaded.builder().imageId(image.imageId()).bucket(store.bucket())
+                    .objectKey(objectKey).contentType(contentType).sizeBytes(size).scannerId(origin.scannerId())
+                    .slideId(origin.slideId()).batchId(origin.batchId()).uploadedAt(now)
+                    .scale(scaleOf(image, origin, micronsPerPixel)).uploadedBy(origin.uploadedBy()).build();
             publisher.publishAndAwaitAck(event, config.upload().publishTimeout());
             store.put(markerKey, toJson(event), "application/json");
             LOG.infof("Image %s stored as %s and announced", image.imageId(), objectKey);

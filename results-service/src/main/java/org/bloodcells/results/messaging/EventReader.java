@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageId;
-import org.bloodcells.results.service.EventCheck;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,7 +51,7 @@ public class EventReader {
     }
 
     /**
-     * @param check what {@link EventCheck} finds wrong with the event, empty when it can be stored
+     * @param check what is wrong with the event (its contract's {@code problem()}), empty when it can be stored
      */
     public <T> Reading<T> read(String topic, String key, String value, Class<T> type,
             Function<T, Optional<String>> check) {

@@ -22,7 +22,6 @@ import org.bloodcells.results.messaging.EventReader.Reading;
 import org.bloodcells.results.messaging.EventReader.Storable;
 import org.bloodcells.results.messaging.EventReader.Unusable;
 import org.bloodcells.results.metrics.ResultsMetrics;
-import org.bloodcells.results.service.EventCheck;
 import org.bloodcells.results.service.ResultRecorder;
 import org.bloodcells.results.service.TransientFailures;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -37,7 +36,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Receives the pipeline's events and hands them to {@link ResultRecorder}. A record that can
- * never be stored (unreadable, or failing {@link EventCheck}) is parked on the dead-letter topic
+ * never be stored (unreadable, or breaking its event's contract: the event's {@code problem()}) is parked on the dead-letter topic
  * with its reason and the record as received, then acknowledged, so it cannot block its
  * partition; when its key names an image, that image shows as FAILED at stage "results". On the
  * dead-letter topic itself such a record is only logged: parking it there again would loop. A failure that may pass
@@ -85,31 +84,36 @@ public class PipelineEventConsumer {
     @Incoming(Topics.IMAGES_UPLOADED)
     @Blocking
     public void onImageUploaded(ConsumerRecord<String, String> record) {
-        storeOr(record, ImageUploaded.class, EventCheck::problemWith, recorder::recordUpload, this::park);
+        storeOr(record, ImageUploaded.class, ImageUploaded::problem, recorder::recordUpload, this::park);
     }
 
     @Incoming(Topics.IMAGE_MEMBERSHIPS)
     @Blocking
     public void onImageMembership(ConsumerRecord<String, String> record) {
-        storeOr(record, ImageMembership.class, EventCheck::problemWith, recorder::recordMembership, this::park);
+        storeOr(record, ImageMembership.class, ImageMembership::problem, recorder::recordMembership, this::park);
     }
 
     @Incoming(Topics.CELL_DETECTIONS)
     @Blocking
     public void onCellDetections(ConsumerRecord<String, String> record) {
-        storeOr(record, CellDetections.class, EventCheck::problemWith, recorder::recordDetections, this::park);
+        storeOr(record, CellDetections.class, CellDetections::problem, recorder::recordDetections, this::park);
     }
 
     @Incoming(Topics.MODELS_PROMOTED)
     @Blocking
     public void onModelPromoted(ConsumerRecord<String, String> record) {
-        storeOr(record, ModelPromoted.class, EventCheck::problemWith, recorder::recordPromotion, this::skip);
+        storeOr(record, ModelPromoted.class, ModelPromoted::problem, recorder::recordPromotion, this::skip);
     }
 
     @Incoming(Topics.DEAD_LETTERS)
     @Blocking
     public void onDeadLetter(ConsumerRecord<String, String> record) {
-        storeOr(record, DeadLetter.class, EventCheck::problemWith, recorder::recordDeadLetter, this::skip);
+        storeOr(record, DeadLetter.class, PipelineEventConsumer::attributable, recorder::recordDeadLetter, this::skip);
+    }
+
+    /** A dead letter marks its image FAILED: one that names no image is valid, but there is nothing to store. */
+    private static Optional<String> attributable(DeadLetter letter) {
+        return letter.imageId() == null ? Optional.of("it names no image") : letter.problem();
     }
 
     /**

@@ -110,9 +110,10 @@ public class Reprocessing {
             Scale scale = run != null && run.micronsPerPixel != null && run.scaleSource != null
                     && !"ESTIMATED".equals(run.scaleSource) && !"UNKNOWN".equals(run.scaleSource)
                     ? new Scale(run.micronsPerPixel, run.scaleSource) : null;
-            events.add(new ImageUploaded(image.imageId, image.bucket, image.objectKey, image.contentType,
-                    image.sizeBytes == null ? 0 : image.sizeBytes, image.scannerId, image.slideId, image.batchId,
-                    image.uploadedAt, scale));
+            events.add(ImageUploaded.builder().imageId(image.imageId).bucket(image.bucket).objectKey(image.objectKey)
+                    .contentType(image.contentType).sizeBytes(image.sizeBytes == null ? 0 : image.sizeBytes)
+                    .scannerId(image.scannerId).slideId(image.slideId).batchId(image.batchId)
+                    .uploadedAt(image.uploadedAt).scale(scale).build());
         }
         return events;
     }

@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  * Applies pipeline events to the stored results. Every method is idempotent and commutes with
  * the others for the same image: each locks (or first creates) the image's row, so events about
  * one image are applied one at a time, in whatever order they arrive. Events come checked: the
- * consumer hands over only what messaging.EventReader found storable ({@link EventCheck}), and
+ * consumer hands over only what messaging.EventReader found storable (the event's {@code problem()}), and
  * parks the rest.
  */
 @ApplicationScoped

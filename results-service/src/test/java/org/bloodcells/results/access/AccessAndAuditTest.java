@@ -104,8 +104,9 @@ class AccessAndAuditTest {
                 .object("published/" + id.substring(0, 2) + "/" + id + ".json")
                 .stream(new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), 2, -1).build());
         Instant at = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
-        events.publish(new ImageUploaded(id, "images", key, "image/jpeg", 1000, "scanner-7", slide, batch, at, null,
-                null, by));
+        events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey(key).contentType("image/jpeg")
+                .sizeBytes(1000).scannerId("scanner-7").slideId(slide).batchId(batch).uploadedAt(at).uploadedBy(by)
+                .build());
         events.publish(PipelineEvents.detections(id, "1.0.0", 12, 1, 2, at.plusSeconds(10)));
         return id;
     }
@@ -197,16 +198,18 @@ class AccessAndAuditTest {
         given().auth().oauth2(ops).when().delete("/images/{id}", image).then().statusCode(404);
         given().auth().oauth2(ops).queryParam("action", "DELETION").queryParam("subject", image).when().get("/audit")
                 .then().statusCode(200).body("items", hasSize(1)).body("items[0].actor", equalTo("olga"));
-        events.publish(new ImageUploaded(image, "images", "k", "image/jpeg", 1000, "scanner-7", slide, batch,
-                Instant.now().minus(Duration.ofMinutes(5)), null, null, "scanner:scanner-7"));
+        events.publish(ImageUploaded.builder().imageId(image).bucket("images").objectKey("k")
+                .contentType("image/jpeg").sizeBytes(1000).scannerId("scanner-7").slideId(slide).batchId(batch)
+                .uploadedAt(Instant.now().minus(Duration.ofMinutes(5))).uploadedBy("scanner:scanner-7").build());
         events.publish(PipelineEvents.detections(image, "1.0.0", 12, 1, 2, Instant.now()));
         events.awaitConsumed(Topics.IMAGES_UPLOADED);
         events.awaitConsumed(Topics.CELL_DETECTIONS);
         given().when().get("/images/{id}", image).then().statusCode(404);
 
         // A new upload of the same bytes after the deletion is a new upload.
-        events.publish(new ImageUploaded(image, "images", "k", "image/jpeg", 1000, "scanner-7", slide, batch,
-                Instant.now().plusSeconds(1), null, null, "scanner:scanner-7"));
+        events.publish(ImageUploaded.builder().imageId(image).bucket("images").objectKey("k")
+                .contentType("image/jpeg").sizeBytes(1000).scannerId("scanner-7").slideId(slide).batchId(batch)
+                .uploadedAt(Instant.now().plusSeconds(1)).uploadedBy("scanner:scanner-7").build());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/images/{id}", image).then()
                 .statusCode(200));
 

@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Topics;
-import org.bloodcells.results.service.EventCheck;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,12 +25,14 @@ class EventReaderTest {
     private final EventReader reader = new EventReader(json, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private EventReader.Reading<ImageUploaded> read(String key, String value) {
-        return reader.read(Topics.IMAGES_UPLOADED, key, value, ImageUploaded.class, EventCheck::problemWith);
+        return reader.read(Topics.IMAGES_UPLOADED, key, value, ImageUploaded.class, ImageUploaded::problem);
     }
 
     @Test
     void aStorableEventIsReturnedAsParsed() throws Exception {
-        ImageUploaded event = new ImageUploaded(ID, "images", "k", "image/jpeg", 10, "s", "slide", "batch", NOW);
+        ImageUploaded event = ImageUploaded.builder().imageId(ID).bucket("images").objectKey("k")
+                .contentType("image/jpeg").sizeBytes(10).scannerId("s").slideId("slide").batchId("batch")
+                .uploadedAt(NOW).build();
         var reading = assertInstanceOf(EventReader.Storable.class, read(ID, json.writeValueAsString(event)));
         assertEquals(event, reading.event());
     }
@@ -63,6 +64,6 @@ class EventReaderTest {
     void anEventThatCanNeverBeStoredIsParkedWithWhatIsWrong() {
         var reading = assertInstanceOf(EventReader.Unusable.class, read(ID, "{\"imageId\":\"ABC\"}"));
         assertEquals("ImageUploaded record on " + Topics.IMAGES_UPLOADED + " can never be stored: "
-                + "imageId is not a lower-case hex SHA-256: ABC", reading.deadLetter().reason());
+                + "imageId must be a SHA-256 in 64 lower-case hex digits, was 'ABC'", reading.deadLetter().reason());
     }
 }

@@ -69,8 +69,10 @@ public final class PipelineEvents implements AutoCloseable {
     }
 
     public static ImageUploaded uploaded(String imageId, String slideId, String batchId) {
-        return new ImageUploaded(imageId, "images", "sha256/" + imageId.substring(0, 2) + "/" + imageId + ".jpg",
-                "image/jpeg", 20_919, "scanner-7", slideId, batchId, Instant.parse("2026-11-23T10:00:00Z"));
+        return ImageUploaded.builder().imageId(imageId).bucket("images")
+                .objectKey("sha256/" + imageId.substring(0, 2) + "/" + imageId + ".jpg").contentType("image/jpeg")
+                .sizeBytes(20_919).scannerId("scanner-7").slideId(slideId).batchId(batchId)
+                .uploadedAt(Instant.parse("2026-11-23T10:00:00Z")).build();
     }
 
     /** A run that found {@code rbc} red cells, {@code wbc} white cells and {@code platelets} platelets. */

@@ -91,8 +91,9 @@ class AnalystsApiTest {
     /** Uploads one image of this test's scanner and batch; detects it when counts are given. */
     private String image(String slide, Instant uploadedAt, int rbc, int wbc, int platelets) {
         String id = PipelineEvents.newImageId();
-        events.publish(new ImageUploaded(id, "images", "sha256/" + id + ".jpg", "image/jpeg", 1000, scanner, slide,
-                batch, uploadedAt));
+        events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey("sha256/" + id + ".jpg")
+                .contentType("image/jpeg").sizeBytes(1000).scannerId(scanner).slideId(slide).batchId(batch)
+                .uploadedAt(uploadedAt).build());
         if (rbc >= 0) {
             events.publish(PipelineEvents.detections(id, "1.0.0", rbc, wbc, platelets, uploadedAt.plusSeconds(30)));
         }
@@ -355,8 +356,9 @@ class AnalystsApiTest {
         awaitBatch(6, 6);
         String outlier = image(slide, DAY.plusSeconds(60), 52, 14, 3);
         String uncertain = PipelineEvents.newImageId();
-        events.publish(new ImageUploaded(uncertain, "images", "k", "image/jpeg", 1, scanner, "other-" + slide, batch,
-                DAY.plusSeconds(120)));
+        events.publish(ImageUploaded.builder().imageId(uncertain).bucket("images").objectKey("k")
+                .contentType("image/jpeg").sizeBytes(1).scannerId(scanner).slideId("other-" + slide).batchId(batch)
+                .uploadedAt(DAY.plusSeconds(120)).build());
         List<DetectedCell> cells = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             cells.add(new DetectedCell("RBC", 0.42, 10 * i, 10, 10 * i + 40, 50));
@@ -391,8 +393,8 @@ class AnalystsApiTest {
         String id = PipelineEvents.newImageId();
         String key = "test/" + id + ".jpg";
         store("images", key, Path.of("../datasets/bccd/JPEGImages/BloodImage_00000.jpg"));
-        events.publish(new ImageUploaded(id, "images", key, "image/jpeg", 1000, scanner, "slide-" + batch, batch,
-                DAY));
+        events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey(key).contentType("image/jpeg")
+                .sizeBytes(1000).scannerId(scanner).slideId("slide-" + batch).batchId(batch).uploadedAt(DAY).build());
         List<DetectedCell> cells = List.of(new DetectedCell("RBC", 0.9, 100, 100, 200, 200),
                 new DetectedCell("WBC", 0.8, 300, 150, 450, 300),
                 new DetectedCell("WBC", 0.5, 20, 300, 80, 360));
@@ -434,8 +436,9 @@ class AnalystsApiTest {
         String late = PipelineEvents.newImageId();
         events.publish(PipelineEvents.detections(late, "1.0.0", 9, 0, 1, DAY.plus(Duration.ofDays(4))));
         events.awaitConsumed(org.bloodcells.events.Topics.CELL_DETECTIONS);
-        events.publish(new ImageUploaded(late, "images", "k", "image/jpeg", 1, scanner, slide, batch,
-                DAY.plus(Duration.ofDays(4))));
+        events.publish(ImageUploaded.builder().imageId(late).bucket("images").objectKey("k").contentType("image/jpeg")
+                .sizeBytes(1).scannerId(scanner).slideId(slide).batchId(batch)
+                .uploadedAt(DAY.plus(Duration.ofDays(4))).build());
         awaitBatch(4, 3);
         signedIn("ana").body(Map.of("action", "CORRECTED",
                 "counts", Map.of("RBC", 20))).when().post("/images/{id}/review", corrected).then().statusCode(200);

@@ -270,8 +270,9 @@ class WorkspaceBrowserTest {
                         .filename(BCCD.resolve("JPEGImages").resolve(FILES.get(i) + ".jpg").toString())
                         .contentType("image/jpeg").build());
                 String slide = (i < 2 ? "slide-a-" : "slide-b-") + batch;
-                events.publish(new ImageUploaded(id, "images", key, "image/jpeg", 1000, scanner, slide, batch,
-                        uploaded.plusSeconds(i)));
+                events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey(key)
+                        .contentType("image/jpeg").sizeBytes(1000).scannerId(scanner).slideId(slide).batchId(batch)
+                        .uploadedAt(uploaded.plusSeconds(i)).build());
                 List<DetectedCell> cells = annotatedCells(FILES.get(i));
                 Map<String, Integer> count = new HashMap<>(Map.of("RBC", 0, "WBC", 0, "Platelets", 0));
                 cells.forEach(c -> count.merge(c.cellClass(), 1, Integer::sum));

@@ -103,6 +103,13 @@ public class ModelRegistry {
         try (CellDetector detector = CellDetector.load(registration.file(), 1)) {
             info = detector.model();
         }
+        // Workers and results-service ignore a promotion whose name or version breaks the events' rule: refused
+        // here, such a version is never promoted only to be ignored.
+        ModelRef.nameOrVersionProblem("model_name", info.name())
+                .or(() -> ModelRef.nameOrVersionProblem("model_version", info.version()))
+                .ifPresent(problem -> {
+                    throw new ModelContractException("the file's metadata " + problem);
+                });
         boolean promote = promoteIfFirst
                 && QuarkusTransaction.joiningExisting().call(() -> ModelVersion.promoted(info.name())).isEmpty();
         String sha256;

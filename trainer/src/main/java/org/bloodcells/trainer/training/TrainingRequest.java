@@ -3,6 +3,8 @@ package org.bloodcells.trainer.training;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bloodcells.events.ModelRef;
+
 /**
  * What a training run is asked to do.
  *
@@ -51,8 +53,8 @@ public record TrainingRequest(String dataset, String baseVersion, Integer epochs
         if (minutes != null && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
             problems.add("minutes must be more than 0 and at most a week");
         }
-        if (version != null && !version.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")) {
-            problems.add("version: letters, digits, '.', '_', '+', '-', at most 64");
+        if (version != null) {
+            ModelRef.nameOrVersionProblem("version", version).ifPresent(problems::add);
         }
         return problems;
     }
