@@ -22,11 +22,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Main class of Quarkus' fast-jar {@code quarkus-run.jar}, whose manifest names the rest. */
     private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
-    /**
-     * The class-data archive Quarkus writes beside {@code quarkus-run.jar} when the build enables AppCDS
-     * ({@code quarkus.package.jar.appcds.enabled}): the JVM maps the classes it archived instead of loading them.
-     */
-    static final String CLASS_DATA_ARCHIVE = "app-cds.jsa";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -54,10 +49,6 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
             List<String> jvmOptions, Path runDir, ChildJvm.Priority priority) throws IOException {
         List<String> options = new ArrayList<>(jvmOptions);
-        Path archive = jar.resolveSibling(CLASS_DATA_ARCHIVE);
-        if (Files.isRegularFile(archive)) {
-            options.add("-XX:SharedArchiveFile=" + archive);
-        }
         options.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         Path workDir = Files.createDirectories(runDir.resolve(name));
