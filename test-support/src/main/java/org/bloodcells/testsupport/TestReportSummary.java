@@ -94,6 +94,11 @@ public final class TestReportSummary {
                 skipped.add(new Skipped(module, name, reason.isBlank() ? "(no reason given)" : reason.strip()));
             }
         }
+        if (tests == 0) {
+            String className = suite.getAttribute("name");
+            skipped.add(new Skipped(module, className.substring(className.lastIndexOf('.') + 1),
+                    "the whole class was skipped, its reason unreported (a JUnit assumption before all of its tests)"));
+        }
         modules.merge(module, new ModuleCounts(tests, failed, skippedHere), ModuleCounts::plus);
     }
 
@@ -116,7 +121,7 @@ public final class TestReportSummary {
         modules.forEach((module, counts) -> out.append(row(module, counts)));
         ModuleCounts total = total();
         out.append(row("all", total));
-        if (total.tests() == 0) {
+        if (total.tests() == 0 && skipped.isEmpty()) {
             out.append(String.format("%nNo test reports: no test ran.%n"));
         } else if (skipped.isEmpty()) {
             out.append(String.format("%nEvery test ran.%n"));

@@ -56,6 +56,16 @@ class TestReportSummaryTest {
         assertTrue(summary.render().contains("No test reports: no test ran."), summary.render());
     }
 
+    @Test
+    void namesAClassThatRanNoTestAtAll() throws Exception {
+        report("results-service", "surefire-reports", "org.bloodcells.results.WorkspaceBrowserTest", "");
+
+        TestReportSummary summary = TestReportSummary.read(root, 0);
+
+        assertEquals("WorkspaceBrowserTest", summary.skipped().get(0).test());
+        assertTrue(summary.render().contains("results-service: WorkspaceBrowserTest"), summary.render());
+    }
+
     private Path report(String module, String folder, String suite, String cases) throws Exception {
         Path file = root.resolve(module).resolve("target").resolve(folder).resolve("TEST-" + suite + ".xml");
         Files.createDirectories(file.getParent());

@@ -15,6 +15,7 @@ import org.bloodcells.testsupport.BackgroundInstall;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * BCCD images, an ONNX export, and the workers' detection core accepts the result. (Training without
  * a validation split is the Python resume tests' path, to the checkpoint the exporter reads.) Needs an
  * interpreter with torch. Where {@code TRAINER_PYTHON} names one (test.sh installs Debian's
- * python3-torch and sets it) it must work, or the tests fail (unless test.sh's install itself failed: then they skip); where nothing is configured and no
- * interpreter here has torch, they are skipped with that reason.
+ * python3-torch and sets it) it must work, or the tests fail (unless test.sh's install itself
+ * failed: then they skip); where nothing is configured and no interpreter here has torch, they are skipped with that
+ * reason.
  */
 class PythonTrainerTest {
 
@@ -34,17 +36,29 @@ class PythonTrainerTest {
     static final String GPU_RECIPE = "gpu-recipe";
     private static PythonTrainer trainer;
 
+    private static String skipped;
+
     @BeforeAll
     static void findPython() {
-        BackgroundInstall.assumeSucceeded();
+        skipped = BackgroundInstall.failure().orElse(null);
+        if (skipped != null) {
+            return;
+        }
         trainer = PythonTrainer.find(SOURCES).orElse(null);
         String configured = System.getenv("TRAINER_PYTHON");
         if (configured != null && !configured.isBlank()) {
             assertTrue(trainer != null && trainer.interpreter().equals(configured),
                     "TRAINER_PYTHON=" + configured + " cannot import torch, torchvision and onnx");
         }
-        Assumptions.assumeTrue(trainer != null,
-                "no python3 with torch, torchvision and onnx here (CI installs Debian's python3-torch)");
+        if (trainer == null) {
+            skipped = "no python3 with torch, torchvision and onnx here (./test.sh installs Debian's python3-torch)";
+        }
+    }
+
+    /** Skipped per test, not for the class: only a test's skip reaches the reports with its reason. */
+    @BeforeEach
+    void needsPython() {
+        Assumptions.assumeTrue(skipped == null, () -> skipped);
     }
 
     /**
