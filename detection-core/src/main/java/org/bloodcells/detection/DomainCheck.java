@@ -28,7 +28,7 @@ final class DomainCheck {
         if (domain.hasScale()) {
             if (!scale.scale().known()) {
                 reasons.add(String.format(Locale.ROOT, "scale unknown: none declared and fewer than %d %s confidently "
-                        + "found to measure it", CellDetector.MIN_REFERENCE_CELLS, domain.referenceClass()));
+                        + "found to measure it", ScaleEstimate.MIN_REFERENCE_CELLS, domain.referenceClass()));
             } else if (scale.scale().micronsPerPixel() > COARSEST * domain.inputMicronsPerPixel()) {
                 reasons.add(String.format(Locale.ROOT, "scale too coarse: %.3f µm per pixel (%s), the model runs at "
                         + "%.3f", scale.scale().micronsPerPixel(), scale.scale().source().name().toLowerCase(Locale.ROOT),

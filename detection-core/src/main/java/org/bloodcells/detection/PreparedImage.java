@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * An image made into one model's input by {@link CellDetector#prepare}: one block per view of each tile, and where
- * each tile lies on the image and on its input. Only the detector that prepared it can run and finish it.
+ * each tile lies on the image and on its input; or a further look at an image whose scale is searched for, which
+ * {@link CellDetector#finish} asks for ({@link DetectionStep.RunAgain}). Only the detector that prepared it can run
+ * and finish it.
  */
 public final class PreparedImage {
 
@@ -21,22 +23,27 @@ public final class PreparedImage {
     final int imageHeight;
     final ImageScale scale;
     final double factor;
-    /** The image, kept when its scale is to be estimated from this pass's cells; null otherwise. */
+    /** The image, kept while its scale is searched for; null otherwise. */
     final RgbImage pending;
+    /** Where the search for the image's scale stands with this look; null when its scale is not searched for. */
+    final ScaleSearch search;
     final float[] colour;
     final long prepareNanos;
+    /** Time the image's earlier looks took (preparing, the model, post-processing); 0 on its first. */
+    final long earlierNanos;
     /** Why the image is not run as its scale asks (it would take too many tiles); empty when it is. */
     final List<String> notes;
 
     PreparedImage(CellDetector owner, float[] input, List<Placed> tiles, int blocks, int imageWidth, int imageHeight,
-            ImageScale scale, double factor, RgbImage pending, float[] colour, long prepareNanos) {
-        this(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, colour, prepareNanos,
-                List.of());
+            ImageScale scale, double factor, RgbImage pending, ScaleSearch search, float[] colour,
+            long prepareNanos) {
+        this(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search, colour,
+                prepareNanos, 0, List.of());
     }
 
     private PreparedImage(CellDetector owner, float[] input, List<Placed> tiles, int blocks, int imageWidth,
-            int imageHeight, ImageScale scale, double factor, RgbImage pending, float[] colour, long prepareNanos,
-            List<String> notes) {
+            int imageHeight, ImageScale scale, double factor, RgbImage pending, ScaleSearch search, float[] colour,
+            long prepareNanos, long earlierNanos, List<String> notes) {
         this.owner = owner;
         this.input = input;
         this.tiles = List.copyOf(tiles);
@@ -46,16 +53,24 @@ public final class PreparedImage {
         this.scale = scale;
         this.factor = factor;
         this.pending = pending;
+        this.search = search;
         this.colour = colour;
         this.prepareNanos = prepareNanos;
+        this.earlierNanos = earlierNanos;
         this.notes = List.copyOf(notes);
     }
 
     PreparedImage withNote(String note) {
         List<String> more = new java.util.ArrayList<>(notes);
         more.add(note);
-        return new PreparedImage(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, colour,
-                prepareNanos, more);
+        return new PreparedImage(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search,
+                colour, prepareNanos, earlierNanos, more);
+    }
+
+    /** This look, after earlier looks of the same image that took {@code nanos}. */
+    PreparedImage after(long nanos) {
+        return new PreparedImage(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search,
+                colour, prepareNanos, nanos, notes);
     }
 
     public int imageWidth() {

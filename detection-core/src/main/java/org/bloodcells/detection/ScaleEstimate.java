@@ -10,11 +10,13 @@ final class ScaleEstimate {
 
     /** A cell within this many pixels of the image's edge may be cut by it. */
     static final int EDGE = 2;
+    /** Confident cells of the reference class needed to estimate a scale. */
+    static final int MIN_REFERENCE_CELLS = 3;
 
     private ScaleEstimate() {
     }
 
-    /** Microns per image pixel, or NaN when fewer than {@link CellDetector#MIN_REFERENCE_CELLS} cells tell it. */
+    /** Microns per image pixel, or NaN when fewer than {@link #MIN_REFERENCE_CELLS} cells tell it. */
     static double micronsPerPixel(List<Detection> detections, ModelDomain domain, int width, int height) {
         if (!domain.hasScale()) {
             return Double.NaN;
@@ -23,7 +25,7 @@ final class ScaleEstimate {
                 .filter(d -> d.cellClass().equals(domain.referenceClass()) && d.score() >= ModelDomain.CONFIDENT)
                 .filter(d -> d.x1() >= EDGE && d.y1() >= EDGE && d.x2() <= width - EDGE && d.y2() <= height - EDGE)
                 .mapToDouble(d -> (d.width() + d.height()) / 2.0).sorted().toArray();
-        if (diameters.length < CellDetector.MIN_REFERENCE_CELLS) {
+        if (diameters.length < MIN_REFERENCE_CELLS) {
             return Double.NaN;
         }
         int n = diameters.length;

@@ -1,6 +1,7 @@
 package org.bloodcells.detection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Graphics2D;
@@ -115,6 +116,34 @@ class PhysicalScaleTest {
         assertEquals(BCCD_MPP / 2, zoomed.scale().scale().micronsPerPixel(), 0.15 * BCCD_MPP / 2);
         assertEquals(0.45, zoomed.scale().inputPixelsPerImagePixel(), 0.07, "run again at the measured scale");
         assertClose(original, zoomed.counts(), 0.1, "the image at twice the magnification");
+    }
+
+    /**
+     * The detector runs the model only when asked to: an image to be run again at its measured scale comes back from
+     * {@code finish} as a look to run, and running and finishing it gives what one call finds.
+     */
+    @Test
+    void finishingAnImageToRunAgainHandsBackTheLookAndRunsNoModel() throws Exception {
+        BufferedImage field = new BufferedImage(1280, 960, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = field.createGraphics();
+        String[] ids = {"BloodImage_00031", "BloodImage_00065", "BloodImage_00068", "BloodImage_00007"};
+        for (int i = 0; i < 4; i++) {
+            g.drawImage(bccd(ids[i]), (i % 2) * 640, (i / 2) * 480, null);
+        }
+        g.dispose();
+        PreparedImage whole = detector.prepare(field);
+
+        DetectionStep first = detector.finish(whole, detector.infer(java.util.List.of(whole)).get(0));
+
+        PreparedImage look = assertInstanceOf(DetectionStep.RunAgain.class, first).image();
+        assertTrue(look.tiles() > 1, "the measured scale takes tiles: " + look.tiles());
+        DetectionResult result = assertInstanceOf(DetectionStep.Done.class,
+                detector.finish(look, detector.infer(java.util.List.of(look)).get(0))).result();
+        DetectionResult direct = detector.detect(field);
+        assertEquals(direct.detections(), result.detections());
+        assertEquals(direct.counts(), result.counts());
+        assertEquals(direct.scale(), result.scale());
+        assertEquals(look.tiles(), result.scale().tiles());
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,6 +26,7 @@ import org.bloodcells.detect.storage.ImageMissingException;
 import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.detection.DetectionStep;
 import org.bloodcells.detection.ImageScale;
 import org.bloodcells.detection.InferenceException;
 import org.bloodcells.detection.ModelInfo;
@@ -60,8 +60,10 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * on the bounded CPU pool, in parallel; as prepared images arrive they are run through the model in micro-batches of
  * up to {@code maxBatch} images, a run starting when it is full or {@code maxWait} after its first image, with up to
  * {@code parallelRuns} runs at once on the model pool; each image's outputs are post-processed on the CPU pool, in
- * its order of work (after the images still waiting to be prepared), while later micro-batches run. A batch that
- * fails skips what is still queued and ends what is running before it lets go of the model.
+ * its order of work (after the images still waiting to be prepared), while later micro-batches run. An image whose
+ * scale is searched for may need further looks at other scales ({@code DetectionStep.RunAgain}): each is a model run
+ * of its own in one of the same {@code parallelRuns} lanes ({@link RunLanes}), served before the next micro-batch. A
+ * batch that fails skips what is still queued and ends what is running before it lets go of the model.
  *
  * <p>Only faults of the event or the image are dead-lettered: an event that is no {@code ImageUploaded}, an object
  * that does not exist, bytes that do not hash to the id, an image the platform cannot use. Everything else fails
@@ -188,15 +190,18 @@ public class ImageDetectionService {
             long fetchDeadline) {
         AtomicBoolean abandoned = new AtomicBoolean();
         List<CompletableFuture<Void>> started = new ArrayList<>();
+        RunLanes lanes = new RunLanes(pipeline.parallelRuns());
         try {
-            detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started);
+            detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started, lanes);
         } catch (RuntimeException | Error e) {
             // What is still queued is skipped, what is running ends before the model's lease does.
             abandoned.set(true);
+            lanes.open();
             settle(started);
             throw e;
         } catch (InterruptedException e) {
             abandoned.set(true);
+            lanes.open();
             settle(started);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while detecting a batch", e);
@@ -227,7 +232,8 @@ public class ImageDetectionService {
     }
 
     private void detectAll(List<String> rawEvents, DetectionOutcome[] outcomes, CellDetector detector, long fetchDeadline,
-            AtomicBoolean abandoned, List<CompletableFuture<Void>> started) throws InterruptedException {
+            AtomicBoolean abandoned, List<CompletableFuture<Void>> started, RunLanes lanes)
+            throws InterruptedException {
         BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>();
         int pending = 0;
         for (int i = 0; i < rawEvents.size(); i++) {
@@ -251,7 +257,6 @@ public class ImageDetectionService {
             }));
         }
         List<CompletableFuture<Void>> runs = new ArrayList<>();
-        Semaphore lanes = new Semaphore(pipeline.parallelRuns());
         while (pending > 0) {
             // A lane first, then the images ready by then: a micro-batch waits for a free run, not the reverse.
             lanes.acquire();
@@ -273,18 +278,14 @@ public class ImageDetectionService {
                 lanes.release();
                 continue;
             }
-            CompletableFuture<Void> modelRun = CompletableFuture.supplyAsync(() -> run(runnable, detector), modelPool)
+            List<PreparedImage> inputs = runnable.stream().map(Prepared::image).toList();
+            CompletableFuture<Void> modelRun = CompletableFuture.supplyAsync(() -> run(inputs, detector), modelPool)
                     .whenComplete((outputs, failure) -> lanes.release())
                     .thenCompose(outputs -> {
                         List<CompletableFuture<Void>> finished = new ArrayList<>(runnable.size());
                         for (int j = 0; j < runnable.size(); j++) {
-                            Prepared prepared = runnable.get(j);
-                            ModelOutputs output = outputs.get(j);
-                            finished.add(CompletableFuture.runAsync(() -> {
-                                if (!abandoned.get()) {
-                                    outcomes[prepared.index()] = finish(prepared, output, detector);
-                                }
-                            }, pool));
+                            finished.add(finish(runnable.get(j), inputs.get(j), outputs.get(j), detector, outcomes,
+                                    abandoned, lanes));
                         }
                         return CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new));
                     });
@@ -311,10 +312,35 @@ public class ImageDetectionService {
         }
     }
 
+    /**
+     * An image's outputs post-processed on the CPU pool into its outcome; where that asks for another look at the
+     * image, the look runs as a model run of its own, in a lane like every other, and is finished in turn.
+     */
+    private CompletableFuture<Void> finish(Prepared prepared, PreparedImage image, ModelOutputs outputs,
+            CellDetector detector, DetectionOutcome[] outcomes, AtomicBoolean abandoned, RunLanes lanes) {
+        return CompletableFuture.supplyAsync(() -> abandoned.get() ? null : finish(image, outputs, detector), pool)
+                .thenCompose(step -> {
+                    if (step instanceof DetectionStep.Done done) {
+                        outcomes[prepared.index()] = new DetectionOutcome.Detected(
+                                toEvent(prepared.event().imageId(), done.result(), detector));
+                    }
+                    if (!(step instanceof DetectionStep.RunAgain again)) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    List<PreparedImage> look = List.of(again.image());
+                    return lanes.next()
+                            .thenApplyAsync(lane -> abandoned.get() ? null : run(look, detector), modelPool)
+                            .whenComplete((lookOutputs, failure) -> lanes.release())
+                            .thenCompose(lookOutputs -> lookOutputs == null ? CompletableFuture.completedFuture(null)
+                                    : finish(prepared, again.image(), lookOutputs.get(0), detector, outcomes,
+                                            abandoned, lanes));
+                });
+    }
+
     /** One model run on a micro-batch, its time shared by its images. */
-    private List<ModelOutputs> run(List<Prepared> images, CellDetector detector) {
+    private List<ModelOutputs> run(List<PreparedImage> images, CellDetector detector) {
         long began = System.nanoTime();
-        List<ModelOutputs> outputs = detector.infer(images.stream().map(Prepared::image).toList());
+        List<ModelOutputs> outputs = detector.infer(images);
         metrics.modelBatch(images.size());
         long share = (System.nanoTime() - began) / images.size();
         for (int i = 0; i < images.size(); i++) {
@@ -439,11 +465,11 @@ public class ImageDetectionService {
         }
     }
 
-    private DetectionOutcome finish(Prepared prepared, ModelOutputs outputs, CellDetector detector) {
+    private DetectionStep finish(PreparedImage image, ModelOutputs outputs, CellDetector detector) {
         long began = System.nanoTime();
-        DetectionResult result = detector.finish(prepared.image(), outputs);
+        DetectionStep step = detector.finish(image, outputs);
         metrics.time(Stage.POSTPROCESS, System.nanoTime() - began);
-        return new DetectionOutcome.Detected(toEvent(prepared.event().imageId(), result, detector));
+        return step;
     }
 
     private CellDetections toEvent(String imageId, DetectionResult result, CellDetector detector) {

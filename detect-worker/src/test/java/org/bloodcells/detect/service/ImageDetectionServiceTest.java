@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import javax.imageio.ImageIO;
 
 import org.bloodcells.detect.StoredImages;
 import org.bloodcells.detect.metrics.WorkerMetrics;
@@ -147,6 +153,40 @@ class ImageDetectionServiceTest {
         assertEquals(3, registry.get("bloodcells.worker.inference.batch.images").summary().totalAmount());
         assertEquals(4, registry.get("bloodcells.worker.stage").tag("stage", "fetch").timer().count());
         assertEquals(3, registry.get("bloodcells.worker.stage").tag("stage", "postprocess").timer().count());
+    }
+
+    /**
+     * Four BCCD fields side by side, of unknown scale: fitted whole, its cells are half their size at the model's
+     * scale, so the image is run again at the measured scale, in tiles. That second run is a model run of its own,
+     * through the lanes, and the worker's outcome is what one call to the detector finds.
+     */
+    @Test
+    void anImageRunAgainAtItsMeasuredScaleGetsASecondModelRunAndTheDetectorsAnswer() throws Exception {
+        BufferedImage field = new BufferedImage(1280, 960, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = field.createGraphics();
+        String[] parts = {"BloodImage_00031.jpg", "BloodImage_00065.jpg", "BloodImage_00068.jpg",
+            "BloodImage_00007.jpg"};
+        for (int i = 0; i < parts.length; i++) {
+            g.drawImage(ImageIO.read(new ByteArrayInputStream(bccd(parts[i]))), (i % 2) * 640, (i / 2) * 480, null);
+        }
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(field, "png", png);
+        byte[] bytes = png.toByteArray();
+
+        List<DetectionOutcome> outcomes = service().process(List.of(raw(images.put(bytes, "image/png"))));
+
+        CellDetections detections = assertInstanceOf(DetectionOutcome.Detected.class, outcomes.get(0)).detections();
+        DetectionResult direct = detector.detect(bytes);
+        assertTrue(direct.scale().tiles() > 1, "the field runs again in tiles: " + direct.scale());
+        assertEquals(direct.scale().tiles(), detections.tiles());
+        assertEquals(direct.counts(), detections.counts());
+        assertEquals(direct.detections().stream()
+                .map(d -> new DetectedCell(d.cellClass(), d.score(), d.x1(), d.y1(), d.x2(), d.y2()))
+                .toList(), detections.cells());
+        assertEquals(2, registry.get("bloodcells.worker.inference.batch.images").summary().count(),
+                "the whole-image fit and the run at the measured scale");
+        assertEquals(2, registry.get("bloodcells.worker.stage").tag("stage", "postprocess").timer().count());
     }
 
     @Test
