@@ -211,7 +211,7 @@ public final class CalibrateModel implements Callable<Integer> {
     private static Seen seen(CellDetector detector, AnnotatedImage image, Map<String, Seen> seen) throws IOException {
         Seen known = seen.get(image.id());
         if (known == null) {
-            BufferedImage decoded = EvaluateModel.decode(image);
+            BufferedImage decoded = image.decode();
             known = new Seen(detector.detect(decoded).detections(), ModelDomain.meanColour(decoded));
             seen.put(image.id(), known);
         }

@@ -84,7 +84,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         }
         List<BufferedImage> images = new ArrayList<>();
         for (AnnotatedImage image : split.subList(0, count)) {
-            images.add(EvaluateModel.decode(image));
+            images.add(image.decode());
         }
         List<CellDetector> detectors = new ArrayList<>();
         try {

@@ -148,7 +148,7 @@ public final class RobustnessBenchmark implements Callable<Integer> {
         int flagged = 0;
         int done = 0;
         for (AnnotatedImage image : images) {
-            BufferedImage decoded = EvaluateModel.decode(image);
+            BufferedImage decoded = image.decode();
             ImageTransforms.Transformed t = ImageTransforms.apply(transform, decoded, image.boxes());
             ImageScale scale = Double.isNaN(datasetMpp) ? ImageScale.unknown()
                     : new ImageScale(datasetMpp / t.zoom(), ImageScale.Source.DECLARED);

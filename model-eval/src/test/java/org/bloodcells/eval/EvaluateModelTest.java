@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /** The evaluation command over three BCCD test images, with a synthetic model that finds one WBC each. */
@@ -36,7 +37,7 @@ class EvaluateModelTest {
         Path json = dir.resolve("summary.json");
         Path pictures = dir.resolve("pictures");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(
+        Evaluation.Summary summary = Evaluation.run(EvaluateModel.parse(
                 "--model", model.toString(), "--voc", BccdImages.directory().toString(), "--split", "test", "--limit",
                 "3", "--batch", "2", "--json", json.toString(), "--pictures", pictures.toString(), "--pictures-count",
                 "2"), new PrintStream(text, true, StandardCharsets.UTF_8));
@@ -67,17 +68,30 @@ class EvaluateModelTest {
     void theModelsOwnPostProcessingRunsExceptWhereCocoOrAnOptionSaysOtherwise() {
         DetectorSettings model = new DetectorSettings(0.3, 0.5, 200, 2, 0.8, 0.5);
         assertEquals(new DetectorSettings(0.001, 0.5, 100, 2, 0.8, 0.5),
-                EvaluateModel.parse("--model", "m").settings(model));
+                EvaluateModel.parse("--model", "m").postProcessing().applyTo(model));
         assertEquals(new DetectorSettings(0.001, 0.6, 100, 1, 0, 0), EvaluateModel.parse("--model", "m", "--flips",
-                "1", "--vote-iou", "0", "--soft-nms", "0", "--iou-threshold", "0.6").settings(model));
+                "1", "--vote-iou", "0", "--soft-nms", "0", "--iou-threshold", "0.6").postProcessing().applyTo(model));
     }
 
     @Test
-    void refusesIncompleteOrUnknownArguments() {
+    void aCommandLineNamingOnlyTheModelAsksForTheRequestsDefaultsAndItsHelpShowsThem() {
+        assertEquals(EvaluationRequest.of(Path.of("m")), EvaluateModel.parse("--model", "m"));
+        String help = new CommandLine(EvaluateModel.class).getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains("(default: datasets/bccd, the project's BCCD)"), help);
+        assertTrue(help.contains("(default: test)"), help);
+        assertTrue(help.contains("(default: 0.001, as COCO evaluation does)"), help);
+        assertTrue(help.contains("(default: 100, COCO's maxDets)"), help);
+    }
+
+    @Test
+    void refusesIncompleteUnknownOrImpossibleArguments() {
         assertThrows(ParameterException.class, () -> EvaluateModel.parse("--voc", "x"));
         assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model", "m", "--colour", "red"));
         assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model"));
         assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model", "m", "--flips", "two"));
-        assertEquals(Path.of("datasets/bccd"), EvaluateModel.parse("--model", "m").dataset.voc);
+        assertTrue(assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model", "m", "--batch", "0"))
+                .getMessage().contains("batch must be positive"));
+        assertTrue(assertThrows(ParameterException.class, () -> EvaluateModel.parse("--model", "m", "--limit=-1"))
+                .getMessage().contains("limit must not be negative"));
     }
 }

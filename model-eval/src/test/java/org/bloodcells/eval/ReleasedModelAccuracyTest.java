@@ -26,8 +26,8 @@ class ReleasedModelAccuracyTest {
     void theReleasedModelReachesItsCardsAccuracyOnTheTestSplitWithTheSettingsItCarries() throws Exception {
         JsonNode card = new ObjectMapper().readTree(CARD_METRICS.toFile());
 
-        EvaluateModel.Summary measured = EvaluateModel.run(EvaluateModel.parse("--model", MODEL.toString(), "--voc",
-                BccdImages.directory().toString(), "--split", "test"), System.out);
+        Evaluation.Summary measured = Evaluation.run(
+                EvaluationRequest.of(MODEL).withDataset(BccdImages.directory(), "test"), System.out);
 
         assertEquals(card.path("version").asText(), measured.version(), "the card describes another version");
         assertEquals(card.path("testTimeFlips").asInt(), measured.testTimeFlips(), "views");

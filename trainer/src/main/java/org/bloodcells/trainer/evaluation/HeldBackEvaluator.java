@@ -4,20 +4,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.bloodcells.eval.EvaluateModel;
+import org.bloodcells.eval.Evaluation;
+import org.bloodcells.eval.EvaluationRequest;
 import org.bloodcells.trainer.config.TrainerConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Measures a model on the held-back split with the workers' own detection core: model-eval's EvaluateModel, COCO's
- * protocol, the post-processing the model carries. The figures the promotion gate compares.
+ * Measures a model on the held-back split with the workers' own detection core: model-eval's {@link Evaluation},
+ * COCO's protocol, the post-processing the model carries. The figures the promotion gate compares.
  */
 @ApplicationScoped
 public class HeldBackEvaluator {
@@ -54,11 +54,10 @@ public class HeldBackEvaluator {
 
     /** Evaluates the ONNX file; progress lines go to {@code log}. */
     public Figures evaluate(Path model, PrintStream log) {
-        List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--voc", datasetDirectory().toString(),
-                "--split", config.split(), "--threads", Integer.toString(config.threads())));
-        config.limit().ifPresent(n -> args.addAll(List.of("--limit", n.toString())));
+        EvaluationRequest request = EvaluationRequest.of(model).withDataset(datasetDirectory(), config.split())
+                .withLimit(config.limit().orElse(null)).withThreads(config.threads());
         try {
-            EvaluateModel.Summary summary = EvaluateModel.run(EvaluateModel.parse(args.toArray(String[]::new)), log);
+            Evaluation.Summary summary = Evaluation.run(request, log);
             return new Figures(config.dataset(), config.split(), splitFingerprint(), summary.images(),
                     summary.metrics().ap50(), summary.metrics().ap(), json.valueToTree(summary));
         } catch (IOException e) {

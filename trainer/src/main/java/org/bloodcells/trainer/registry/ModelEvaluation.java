@@ -36,7 +36,7 @@ public class ModelEvaluation extends PanacheEntityBase {
     public double ap50;
     public double ap;
 
-    /** EvaluateModel's summary: per-class AP, count errors, the settings it ran with. */
+    /** model-eval's evaluation summary: per-class AP, count errors, the settings it ran with. */
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode metrics;
 
