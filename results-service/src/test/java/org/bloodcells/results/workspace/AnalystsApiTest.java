@@ -254,8 +254,8 @@ class AnalystsApiTest {
 
     @Test
     void everyListIsAlsoStreamedAsCsv() {
-        String spreadsheetTrap = "=HYPERLINK(\"x\")," + batch;
-        image(spreadsheetTrap, DAY, 11, 1, 2);
+        // A slide id cannot start a spreadsheet formula (the events' origin-id rule; CsvTest neutralises one anyway).
+        image("slide-b-" + batch, DAY, 11, 1, 2);
         image("slide-a-" + batch, DAY.plusSeconds(60), 12, 0, 3);
         awaitBatch(2, 2);
 
@@ -265,7 +265,7 @@ class AnalystsApiTest {
         String[] lines = csv.split("\r\n");
         assertEquals(3, lines.length, csv);
         assertTrue(lines[0].startsWith("image_id,status,scanner_id,slide_id,batch_id,uploaded_at"), lines[0]);
-        assertTrue(lines[2].contains("\"'=HYPERLINK(\"\"x\"\")," + batch + "\""), "formula neutralised: " + lines[2]);
+        assertTrue(lines[2].contains(",slide-b-" + batch + "," + batch + ","), lines[2]);
         assertTrue(lines[1].contains(",12,0,3,12,0,3,NONE,"), lines[1]);
 
         String byAccept = given().queryParam("batch", batch).accept("text/csv").when().get("/images")
