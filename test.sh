@@ -99,4 +99,7 @@ if [ -s "$status" ] && [ "$(cat "$status")" != 0 ]; then
   tail -n 20 "$log" 2>/dev/null
 fi
 java test-support/src/main/java/org/bloodcells/testsupport/TestReportSummary.java . "$began" || true
+if [ "$rc" != 0 ]; then
+  echo "== Maven failed (exit $rc): the modules after the one that failed were not tested (see above)"
+fi
 exit $rc
