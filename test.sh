@@ -17,7 +17,7 @@ status="$work/install.status"
 log="$work/install.log"
 units="$work/python-unit-tests"
 mkdir -p "$work"
-rm -f "$status" "$units.status" "$units.log"
+rm -f "$status" "$units.status" "$units.log" "$units.pid"
 
 packages=(python3-torch python3-torchvision python3-onnx python3-numpy python3-pil python3-matplotlib
   chromium chromium-driver fonts-dejavu-core docker-compose)
@@ -40,12 +40,15 @@ background() {
 # reads their outcome (TRAINER_PYTHON_UNIT_TESTS) instead of running them a second time.
 run_units() {
   local rc=0
-  (cd trainer/python && background timeout 900 /usr/bin/python3 -m unittest discover -s tests -t .) \
-    > "$units.log" 2>&1 || rc=$?
+  (cd trainer/python && exec nice -n 10 timeout 900 /usr/bin/python3 -m unittest discover -s tests -t .) \
+    > "$units.log" 2>&1 &
+  echo $! > "$units.pid"
+  wait $! || rc=$?
   echo "$rc" > "$units.status"
 }
 
 install_note=""
+install_pid=""
 if have_everything; then
   install_note="Debian's PyTorch, chromium and docker-compose were already installed"
   echo 0 > "$status"
@@ -56,8 +59,9 @@ elif can_install; then
   (
     rc=0
     {
-      background timeout 300 apt-get update -qq &&
-      background env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends \
+      background timeout 240 apt-get update -qq &&
+      { background dpkg --configure -a || true; } &&
+      background env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends \
         "${packages[@]}"
     } > "$log" 2>&1 || rc=$?
     echo "$rc" > "$status"
@@ -65,6 +69,7 @@ elif can_install; then
       run_units
     fi
   ) &
+  install_pid=$!
 else
   install_note="nothing installed (not root, no apt-get, or BLOODCELLS_NO_INSTALL=1): tests needing what is missing skip"
   echo "not installing Debian's PyTorch, chromium or docker-compose here: $install_note"
@@ -87,9 +92,19 @@ EOF
   export TRAINER_PYTHON="$work/python3"
 fi
 
+# Interrupted: the Python unit tests stop with it (an install under way is left to finish: a dpkg killed half-way
+# breaks the next one).
+stop_units() { [ -s "$units.pid" ] && kill "$(cat "$units.pid")" 2>/dev/null; }
+trap 'stop_units; exit 130' INT TERM
+
 began=$(date +%s)
 mvn -B verify "$@"
 rc=$?
+# Whatever of the Python unit tests Maven did not wait for is not needed any more; an install is waited for.
+if [ -n "$install_pid" ]; then
+  while [ ! -s "$status" ] && kill -0 "$install_pid" 2>/dev/null; do sleep 1; done
+fi
+stop_units
 wait
 
 echo

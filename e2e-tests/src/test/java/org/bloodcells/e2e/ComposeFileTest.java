@@ -48,14 +48,14 @@ class ComposeFileTest {
     }
 
     /** Under ./test.sh, waits for its background install (docker-compose is in it); elsewhere needs it installed. */
-    private static void awaitCiInstall() throws Exception {
+    private static void needsDockerCompose() throws Exception {
         BackgroundInstall.assumeSucceeded();
         assumeTrue(Files.isExecutable(COMPOSE), "no docker-compose: apt-get install docker-compose");
     }
 
     @Test
     void everyServiceHasItsOwnStorageUserAndTheApiServicesTheProvider() throws Exception {
-        awaitCiInstall();
+        needsDockerCompose();
         Run run = config(ENVIRONMENT);
         assertEquals(0, run.exit(), run.output());
         Map<String, String> services = services(run.output());
@@ -84,7 +84,7 @@ class ComposeFileTest {
 
     @Test
     void withoutTheSignInProviderComposeRefusesToStart() throws Exception {
-        awaitCiInstall();
+        needsDockerCompose();
         Map<String, String> without = new LinkedHashMap<>(ENVIRONMENT);
         without.remove("BLOODCELLS_OIDC_URL");
         Run run = config(without);

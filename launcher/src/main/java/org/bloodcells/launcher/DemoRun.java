@@ -70,6 +70,8 @@ public final class DemoRun implements Callable<Integer> {
                 System.out.println("Platform running; Ctrl-C stops it.");
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
                 new CountDownLatch(1).await();
+            } else {
+                System.out.println(platform.trainerState());
             }
         } finally {
             if (!stay) {

@@ -202,6 +202,14 @@ public final class LocalPlatform implements AutoCloseable {
         return trainer.baseUri();
     }
 
+    /** The trainer's state now, without waiting: ready, still starting, or exited (with its log). */
+    public String trainerState() {
+        String state = trainer.isReady() ? "ready" : trainer.isAlive() ? "still starting (it takes the CPU the others"
+                + " leave)" : "exited before it was ready";
+        return trainer.name() + " (model registry) " + state + " at " + trainer.baseUri() + " (log: " + trainer.log()
+                + ")";
+    }
+
     /** Waits for the trainer (the model registry) to be ready; {@link #start} does not. */
     public synchronized void awaitTrainer() {
         if (!trainerReady) {

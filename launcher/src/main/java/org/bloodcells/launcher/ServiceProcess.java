@@ -71,18 +71,21 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits for /q/health/ready to answer 200; fails with the end of the service's log if it dies or times out. */
     public void awaitReady(Duration timeout) {
+        jvm.awaitReady(timeout, this::isReady);
+    }
+
+    /** Whether /q/health/ready answers 200 now. */
+    public boolean isReady() {
         HttpRequest ready = HttpRequest.newBuilder(baseUri.resolve("/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        jvm.awaitReady(timeout, () -> {
-            try {
-                return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
+        try {
+            return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Whether its JVM is running. */

@@ -48,13 +48,20 @@ public final class TestReportSummary {
     /** Every report under {@code <module>/target/{surefire,failsafe}-reports} modified at or after {@code sinceMillis}. */
     public static TestReportSummary read(Path root, long sinceMillis) throws Exception {
         TestReportSummary summary = new TestReportSummary();
-        List<Path> reports;
-        try (Stream<Path> files = Files.walk(root, 4)) {
-            reports = files.filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml"))
-                    .filter(f -> f.getParent().getFileName().toString().matches("(surefire|failsafe)-reports"))
-                    .filter(f -> modified(f) >= sinceMillis)
-                    .sorted()
-                    .toList();
+        List<Path> reports = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(root)) {
+            for (Path module : modules.filter(Files::isDirectory).sorted().toList()) {
+                for (String folder : List.of("surefire-reports", "failsafe-reports")) {
+                    Path dir = module.resolve("target").resolve(folder);
+                    if (!Files.isDirectory(dir)) {
+                        continue;
+                    }
+                    try (Stream<Path> files = Files.list(dir)) {
+                        files.filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml"))
+                                .filter(f -> modified(f) >= sinceMillis).sorted().forEach(reports::add);
+                    }
+                }
+            }
         }
         var factory = DocumentBuilderFactory.newInstance();
         for (Path report : reports) {
@@ -95,9 +102,12 @@ public final class TestReportSummary {
             }
         }
         if (tests == 0) {
+            // Counted as one skipped test, so that the closing line and the list agree.
             String className = suite.getAttribute("name");
             skipped.add(new Skipped(module, className.substring(className.lastIndexOf('.') + 1),
                     "the whole class was skipped, its reason unreported (a JUnit assumption before all of its tests)"));
+            tests = 1;
+            skippedHere = 1;
         }
         modules.merge(module, new ModuleCounts(tests, failed, skippedHere), ModuleCounts::plus);
     }

@@ -64,6 +64,7 @@ class TestReportSummaryTest {
 
         assertEquals("WorkspaceBrowserTest", summary.skipped().get(0).test());
         assertTrue(summary.render().contains("results-service: WorkspaceBrowserTest"), summary.render());
+        assertTrue(summary.render().endsWith("Tests: 0 passed, 0 failed, 1 skipped\n"), summary.render());
     }
 
     private Path report(String module, String folder, String suite, String cases) throws Exception {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.metrics.WorkerMetrics.Stage;
@@ -407,11 +408,13 @@ public class ImageDetectionService {
 
     /**
      * Reads the image through {@link #fetching}, as long as the batch's fetch budget allows: no read starts past the
-     * batch's deadline, and a read that failed past it is not retried.
+     * batch's deadline, and a read whose wait before the next attempt would end past it is not retried.
      */
     private byte[] fetch(String bucket, String objectKey, long deadline) throws ImageMissingException {
+        AtomicInteger attempts = new AtomicInteger();
         try {
             return fetching.call(() -> {
+                int attempt = attempts.incrementAndGet();
                 if (System.nanoTime() > deadline) {
                     // A read that began now could end after the records are too old for the committer (StorageBudget).
                     throw new FetchBudgetSpent("the batch's fetch budget (" + pipeline.fetchBudget()
@@ -420,7 +423,7 @@ public class ImageDetectionService {
                 try {
                     return store.fetch(bucket, objectKey);
                 } catch (StorageUnavailableException e) {
-                    if (System.nanoTime() > deadline) {
+                    if (System.nanoTime() + waitAfter(attempt).toNanos() > deadline) {
                         throw new FetchBudgetSpent("the batch's fetch budget (" + pipeline.fetchBudget()
                                 + ") was spent while reading " + bucket + "/" + objectKey, e);
                     }
@@ -437,11 +440,17 @@ public class ImageDetectionService {
         }
     }
 
+    /** The wait {@link #fetching} makes after the given failed attempt (1, 2, ...). */
+    static Duration waitAfter(int attempt) {
+        long millis = FIRST_WAIT.toMillis() << Math.min(attempt - 1, 20);
+        return Duration.ofMillis(Math.min(millis, LONGEST_WAIT.toMillis()));
+    }
+
     /**
      * Reads retried while object storage is unavailable: up to the configured attempts, waiting {@link #FIRST_WAIT}
-     * and doubling, each wait at most {@link #LONGEST_WAIT}. The batch's deadline is the attempts' own check: Fault
-     * Tolerance's maxDuration counts from each read, not from the batch. A wait may end past the deadline (by at most
-     * {@link #LONGEST_WAIT}, well inside the storage call StorageBudget leaves after it); no read starts then.
+     * and doubling, each wait at most {@link #LONGEST_WAIT} ({@link #waitAfter}). The batch's deadline is the
+     * attempts' own check, since Fault Tolerance's maxDuration counts from each read, not from the batch: a failed read
+     * whose wait would end past the deadline is not retried, so no wait and no read runs past it.
      */
     private static TypedGuard<byte[]> fetching(Pipeline pipeline) {
         return TypedGuard.create(byte[].class)

@@ -145,9 +145,9 @@ public class PipelineEventConsumer {
                 } catch (RuntimeException e) {
                     if (TransientFailures.isTransient(e)) {
                         metrics.retried(record.topic());
-                        LOG.warnf("Storing %s-%d@%d failed (attempt %d, %s); retrying with back-off for up to %s",
-                                record.topic(), record.partition(), record.offset(), attempt, rootMessage(e),
-                                MOST_RETRYING);
+                        LOG.warnf("Storing %s-%d@%d failed (attempt %d, %s); retried with back-off until %s have"
+                                + " passed, then the channel fails", record.topic(), record.partition(),
+                                record.offset(), attempt, rootMessage(e), MOST_RETRYING);
                     }
                     throw e;
                 }
