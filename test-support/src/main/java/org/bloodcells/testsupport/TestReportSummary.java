@@ -98,7 +98,8 @@ public final class TestReportSummary {
                 String className = testCase.getAttribute("classname");
                 String name = className.substring(className.lastIndexOf('.') + 1) + "."
                         + testCase.getAttribute("name");
-                skipped.add(new Skipped(module, name, reason.isBlank() ? "(no reason given)" : reason.strip()));
+                skipped.add(new Skipped(module, name, reason.isBlank() ? reasonInTrace(skip.getTextContent())
+                        : reason.strip()));
             }
         }
         if (tests == 0) {
@@ -110,6 +111,16 @@ public final class TestReportSummary {
             skippedHere = 1;
         }
         modules.merge(module, new ModuleCounts(tests, failed, skippedHere), ModuleCounts::plus);
+    }
+
+    /**
+     * Surefire writes an assumption's message as the attribute only when it was a plain string; one given by a
+     * supplier comes as the first line of the stack trace in the element's text.
+     */
+    static String reasonInTrace(String trace) {
+        String first = trace.strip().lines().findFirst().orElse("");
+        first = first.replaceFirst("^[\\w.$]+(Exception|Error): ", "").replaceFirst("^Assumption failed: ", "");
+        return first.isBlank() ? "(no reason given)" : first;
     }
 
     public Map<String, ModuleCounts> modules() {

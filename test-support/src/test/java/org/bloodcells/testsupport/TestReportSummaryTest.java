@@ -57,6 +57,22 @@ class TestReportSummaryTest {
     }
 
     @Test
+    void readsTheReasonOfAnAssumptionWhoseMessageCameFromASupplier() throws Exception {
+        report("results-service", "surefire-reports", "org.bloodcells.results.WorkspaceBrowserTest", """
+                <testcase name="opens" classname="org.bloodcells.results.WorkspaceBrowserTest">
+                  <skipped type="org.opentest4j.TestAbortedException"><![CDATA[org.opentest4j.TestAbortedException: \
+                Assumption failed: no browser: install Debian's chromium
+                	at org.junit.jupiter.api.Assumptions.throwAssumptionFailed(Assumptions.java:340)
+                ]]></skipped>
+                </testcase>
+                """);
+
+        TestReportSummary summary = TestReportSummary.read(root, 0);
+
+        assertEquals("no browser: install Debian's chromium", summary.skipped().get(0).reason());
+    }
+
+    @Test
     void namesAClassThatRanNoTestAtAll() throws Exception {
         report("results-service", "surefire-reports", "org.bloodcells.results.WorkspaceBrowserTest", "");
 
