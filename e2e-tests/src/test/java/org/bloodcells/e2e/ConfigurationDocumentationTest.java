@@ -66,9 +66,7 @@ class ConfigurationDocumentationTest {
     @BeforeAll
     static void readTheTable() throws IOException {
         root = RepositoryLayout.locate().root();
-        String readme = Files.readString(root.resolve("README.md"));
-        String section = readme.substring(readme.indexOf("\n## Configuration"));
-        section = section.substring(0, section.indexOf("\n## ", 1));
+        String section = Readme.section("## Configuration");
         documented = new LinkedHashMap<>();
         Matcher row = ROW.matcher(section);
         while (row.find()) {

@@ -54,9 +54,7 @@ class TopicAccessDocumentationTest {
     @BeforeAll
     static void readTheTable() throws IOException {
         root = RepositoryLayout.locate().root();
-        String readme = Files.readString(root.resolve("README.md"));
-        String section = readme.substring(readme.indexOf("\n### Credentials, TLS and least privilege"));
-        section = section.substring(0, section.indexOf("\n#", 1));
+        String section = Readme.section("### Credentials, TLS and least privilege");
         documented = new TreeMap<>();
         documentedGroups = new TreeMap<>();
         for (String line : section.lines().filter(l -> l.startsWith("| ")).toList()) {
