@@ -41,6 +41,28 @@ def read_annotation(voc_dir, image_id):
             torch.tensor(labels, dtype=torch.long))
 
 
+def read_image_facts(voc_dir, image_id):
+    """What a site's annotation adds to VOC (the Java VocAnnotation writes it): the image's file name, its physical
+    scale (<scale><microns_per_pixel>, None when absent) and which classes nobody labelled on it (<unlabelled>),
+    as a [C] float mask that is 0 for those classes."""
+    root = ET.parse(os.path.join(voc_dir, "Annotations", image_id + ".xml")).getroot()
+    filename = (root.findtext("filename") or "").strip()
+    mpp = root.findtext("scale/microns_per_pixel")
+    known = torch.ones(len(CLASSES))
+    for name in root.iter("unlabelled"):
+        if name.text and name.text.strip() in CLASSES:
+            known[CLASSES.index(name.text.strip())] = 0
+    return filename, (float(mpp) if mpp else None), known
+
+
+def image_path(voc_dir, image_id, filename=""):
+    """JPEGImages/<id>.jpg as in BCCD, else the file the annotation names (a site's PNGs)."""
+    jpg = os.path.join(voc_dir, "JPEGImages", image_id + ".jpg")
+    if os.path.exists(jpg) or not filename:
+        return jpg
+    return os.path.join(voc_dir, "JPEGImages", os.path.basename(filename))
+
+
 def load_image(path):
     """uint8 RGB tensor [3, H, W]."""
     with Image.open(path) as im:
@@ -64,27 +86,36 @@ def content_size(width, height, scale):
     return int(round(width * scale)), int(round(height * scale))
 
 
-def letterbox(image_uint8, size=INPUT_SIZE):
-    """The contract's pre-processing: [3,S,S] normalised tensor and the scale applied."""
+def letterbox(image_uint8, size=INPUT_SIZE, scale=None):
+    """The contract's pre-processing: [3,S,S] normalised tensor and the scale applied. `scale`, where given (an
+    image at a known physical scale), replaces fitting the long side to S; the canvas grows if the image needs it."""
     _, h, w = image_uint8.shape
-    scale = size / max(w, h)
+    scale = scale or size / max(w, h)
     nw, nh = content_size(w, h, scale)
+    size = max(size, nw, nh)
     canvas = torch.zeros(3, size, size)
     canvas[:, :nh, :nw] = normalise(resize(image_uint8, nh, nw))
     return canvas, scale
 
 
 class VocDetection(torch.utils.data.Dataset):
-    """Images are decoded once and kept in memory: BCCD is 364 small JPEGs."""
+    """Images are decoded once and kept in memory: BCCD is 364 small JPEGs.
+
+    Samples are (image [3,S,S], boxes [G,4], labels [G], known classes [C]). An image whose annotation states its
+    physical scale is brought to `scale_mpp` (the microns per pixel training shows cells at) instead of having its
+    long side fitted to `scale`: a site's microscope magnifies differently from BCCD's."""
 
     def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None, scale=INPUT_SIZE, mosaic=0.0,
-                 robust=False):
+                 robust=False, scale_mpp=None):
         ids = [i for s in splits for i in read_split(voc_dir, s)]
         if limit:
             ids = ids[:limit]
         self.ids = ids
-        self.images = [load_image(os.path.join(voc_dir, "JPEGImages", i + ".jpg")) for i in ids]
+        facts = [read_image_facts(voc_dir, i) for i in ids]
+        self.images = [load_image(image_path(voc_dir, i, f[0])) for i, f in zip(ids, facts)]
         self.targets = [read_annotation(voc_dir, i) for i in ids]
+        self.fits = [mpp / scale_mpp if mpp and scale_mpp else None for _, mpp, _ in facts]
+        self.known = [f[2] for f in facts]
         self.train = train
         self.crop = crop
         self.scale = scale
@@ -96,17 +127,19 @@ class VocDetection(torch.utils.data.Dataset):
 
     def __getitem__(self, idx):
         if not self.train:
-            tensor, scale = letterbox(self.images[idx], self.scale)
+            tensor, scale = letterbox(self.images[idx], self.scale, self.fits[idx])
             boxes, labels = self.targets[idx]
-            return tensor, boxes * scale, labels
+            return tensor, boxes * scale, labels, self.known[idx]
         if self.mosaic and random.random() < self.mosaic:
-            others = [random.randrange(len(self)) for _ in range(3)]
-            return mosaic([self._augmented(i) for i in [idx] + others], self.crop)
+            picked = [idx] + [random.randrange(len(self)) for _ in range(3)]
+            known = torch.stack([self.known[i] for i in picked]).min(0).values
+            return mosaic([self._augmented(i)[:3] for i in picked], self.crop) + (known,)
         return self._augmented(idx)
 
     def _augmented(self, idx):
         image, (boxes, labels) = self.images[idx], self.targets[idx]
-        return augment(image, boxes.clone(), labels.clone(), self.crop, self.scale, self.robust)
+        return augment(image, boxes.clone(), labels.clone(), self.crop, self.scale, self.robust,
+                       self.fits[idx]) + (self.known[idx],)
 
 
 def _rot90(image, boxes, k):
@@ -187,9 +220,9 @@ def _microscope_jitter(x):
     return x
 
 
-def augment(image, boxes, labels, crop, reference=INPUT_SIZE, robust=False):
+def augment(image, boxes, labels, crop, reference=INPUT_SIZE, robust=False, fit=None):
     """Flips on both axes, 90° rotations, scale jitter around the reference scale (the image's long side
-    letterboxed to `reference` pixels), stain jitter, then a random crop×crop window of the letterboxed
+    letterboxed to `reference` pixels, or resized by `fit` for an image at a known physical scale), stain jitter, then a random crop×crop window of the letterboxed
     canvas (padding = 0 after normalising). `robust` widens the scale jitter (ROBUST_SCALE_RANGE) and adds
     HED stain jitter, blur, noise and JPEG compression."""
     if random.random() < 0.5:
@@ -204,7 +237,7 @@ def augment(image, boxes, labels, crop, reference=INPUT_SIZE, robust=False):
 
     _, h, w = image.shape
     low, high = ROBUST_SCALE_RANGE if robust else PLAIN_SCALE_RANGE
-    scale = reference / max(w, h) * math.exp(random.uniform(math.log(low), math.log(high)))
+    scale = (fit or reference / max(w, h)) * math.exp(random.uniform(math.log(low), math.log(high)))
     nh, nw = int(round(h * scale)), int(round(w * scale))
     resized = resize(image, nh, nw)
     boxes = boxes * torch.tensor([nw / w, nh / h, nw / w, nh / h])
@@ -263,12 +296,32 @@ class AssignedBatches:
     """A DataLoader's collate_fn: stacks a batch and assigns every anchor its target, so that with --workers the
     loader's processes do that work too (on a GPU, assigning in the training loop would leave it waiting).
 
-    Yields images [N,3,S,S], labels [N,A] (-1 background, -2 ignore, else the class) and matched boxes [N,A,4]."""
+    Yields images [N,3,S,S], labels [N,A] (-1 background, -2 ignore, else the class), matched boxes [N,A,4] and
+    the classes labelled on each image [N,C] (0 where nobody labelled that class there)."""
 
     def __init__(self, anchors):
         self.anchors = anchors
 
     def __call__(self, batch):
-        targets = [assign(self.anchors, boxes, labels) for _, boxes, labels in batch]
+        targets = [assign(self.anchors, b[1], b[2]) for b in batch]
         return (torch.stack([b[0] for b in batch]), torch.stack([t[0] for t in targets]),
-                torch.stack([t[1] for t in targets]))
+                torch.stack([t[1] for t in targets]), torch.stack([b[3] for b in batch]))
+
+
+class MixedSampler(torch.utils.data.Sampler):
+    """Draws an epoch of a ConcatDataset([site, mix]) so that about `mix_share` of the samples come from the
+    second part: a site fine-tune keeps seeing the images the model already knew, so it keeps what it knew."""
+
+    def __init__(self, first, second, mix_share):
+        self.first, self.second, self.mix_share = first, second, mix_share
+        self.length = max(first, int(round(first / (1 - mix_share))))
+
+    def __len__(self):
+        return self.length
+
+    def __iter__(self):
+        for _ in range(self.length):
+            if random.random() < self.mix_share:
+                yield self.first + random.randrange(self.second)
+            else:
+                yield random.randrange(self.first)

@@ -18,7 +18,7 @@ import torch
 from . import coco
 from .anchors import generate_anchors
 from .config import CLASSES, INPUT_SIZE, POST_PROCESSING
-from .data import content_size, letterbox, load_image, read_annotation, read_split
+from .data import content_size, image_path, letterbox, load_image, read_annotation, read_image_facts, read_split
 from .model import EfficientDetD0
 from .postprocess import detections, flip_views
 
@@ -61,14 +61,21 @@ def onnx_input_size(path):
 
 
 def predict_split(run, voc_dir, ids, *, flips, vote_iou, soft_sigma, input_size, batch_size=8, score_threshold=0.001,
-                  log=None):
-    anchors = generate_anchors(input_size)
+                  log=None, scale_mpp=None):
+    """`scale_mpp`, where given, brings an image whose annotation states its microns per pixel to that scale
+    instead of fitting its long side to input_size (data.VocDetection)."""
     ground_truth, predictions = [], []
     started = time.time()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
-        images = [load_image(os.path.join(voc_dir, "JPEGImages", i + ".jpg")) for i in chunk]
-        prepared = [letterbox(im, input_size) for im in images]
+        facts = [read_image_facts(voc_dir, i) for i in chunk]
+        images = [load_image(image_path(voc_dir, i, f[0])) for i, f in zip(chunk, facts)]
+        prepared = [letterbox(im, input_size, f[1] / scale_mpp if f[1] and scale_mpp else None)
+                    for im, f in zip(images, facts)]
+        side = max(p[0].shape[-1] for p in prepared)
+        anchors = generate_anchors(side)
+        prepared = [(torch.nn.functional.pad(p[0], (0, side - p[0].shape[-1], 0, side - p[0].shape[-2])), p[1])
+                    for p in prepared]
         scores, deltas = run(torch.cat([flip_views(p[0], flips, *content_size(im.shape[2], im.shape[1], p[1]))
                                         for p, im in zip(prepared, images)]))
         for j, image_id in enumerate(chunk):
@@ -84,12 +91,12 @@ def predict_split(run, voc_dir, ids, *, flips, vote_iou, soft_sigma, input_size,
     return ground_truth, predictions
 
 
-def evaluate(run, voc_dir, split, *, flips, vote_iou, soft_sigma, input_size, log=None, limit=None):
+def evaluate(run, voc_dir, split, *, flips, vote_iou, soft_sigma, input_size, log=None, limit=None, scale_mpp=None):
     """COCO summary of the run on the split, with the given post-processing (no defaults: a caller says whether it
     measures the bare model or the settings a model carries, config.POST_PROCESSING)."""
     ids = read_split(voc_dir, split)[:limit]
     gt, pred = predict_split(run, voc_dir, ids, log=log, flips=flips, vote_iou=vote_iou, input_size=input_size,
-                             soft_sigma=soft_sigma)
+                             soft_sigma=soft_sigma, scale_mpp=scale_mpp)
     _, _, summary = coco.evaluate(gt, pred, len(CLASSES))
     return summary
 

@@ -40,8 +40,9 @@ def quality_focal_loss(logits, target, beta=2.0):
 
 
 def detection_loss(logits, deltas, anchors, labels, matched, alpha=0.25, gamma=2.0,
-                   huber_delta=0.1, box_weight=50.0, giou_weight=0.0, quality_focal=False):
-    """logits [N,A,C], deltas [N,A,4]; labels [N,A] (-1 background, -2 ignore); matched [N,A,4].
+                   huber_delta=0.1, box_weight=50.0, giou_weight=0.0, quality_focal=False, known=None):
+    """logits [N,A,C], deltas [N,A,4]; labels [N,A] (-1 background, -2 ignore); matched [N,A,4]; known [N,C], 0
+    for a class nobody labelled on that image (its cells there are neither positives nor background: no class loss).
 
     Returns (class loss, box loss); the box loss is the weighted Huber term plus, when
     giou_weight > 0, giou_weight × mean GIoU loss of the decoded positive boxes, which rewards
@@ -49,7 +50,9 @@ def detection_loss(logits, deltas, anchors, labels, matched, alpha=0.25, gamma=2
     quality_focal_loss, a positive's target being the (detached) IoU of its decoded box with its ground truth."""
     num_classes = logits.shape[-1]
     pos = labels >= 0
-    valid = labels != -2
+    valid = (labels != -2).unsqueeze(-1).float()
+    if known is not None:
+        valid = valid * known.unsqueeze(1)
     num_pos = pos.sum().clamp(min=1).float()
 
     target = F.one_hot(labels.clamp(min=0), num_classes).float() * pos.unsqueeze(-1)
@@ -58,14 +61,14 @@ def detection_loss(logits, deltas, anchors, labels, matched, alpha=0.25, gamma=2
     decoded = decode(a, torch.cat([deltas[pos][:, :2], deltas[pos][:, 2:].clamp(max=4.0)], -1))
     if quality_focal:
         target[pos] = target[pos] * paired_iou(decoded.detach(), matched[pos]).clamp(0, 1).unsqueeze(-1)
-        cls_loss = (quality_focal_loss(logits, target) * valid.unsqueeze(-1)).sum() / num_pos
+        cls_loss = (quality_focal_loss(logits, target) * valid).sum() / num_pos
     else:
         p = torch.sigmoid(logits)
         ce = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
         p_t = p * target + (1 - p) * (1 - target)
         alpha_t = alpha * target + (1 - alpha) * (1 - target)
         focal = alpha_t * (1 - p_t) ** gamma * ce
-        cls_loss = (focal * valid.unsqueeze(-1)).sum() / num_pos
+        cls_loss = (focal * valid).sum() / num_pos
 
     if pos.any():
         target_deltas = encode(a, matched[pos])

@@ -25,7 +25,7 @@ import torch
 from .anchors import generate_anchors
 from .config import INPUT_SIZE
 from .curves import plot
-from .data import AssignedBatches, VocDetection
+from .data import AssignedBatches, MixedSampler, VocDetection
 from .evaluate import evaluate, read_checkpoint, torch_runner
 from .from_onnx import freeze_batch_norm, load_onnx_weights
 from .loss import detection_loss
@@ -51,6 +51,19 @@ class ModelEma:
                 v.mul_(d).add_(msd[k].detach(), alpha=1 - d)
             else:
                 v.copy_(msd[k])
+
+
+def init_scale_mpp(init, scale):
+    """The microns per pixel at which the --init ONNX model saw cells when trained at `scale`: it runs at its
+    input_microns_per_pixel on its input_size canvas, which training's `scale` canvas shows at input_size/scale
+    times the pixel size. None without an ONNX model that states its scale."""
+    if not init or not init.endswith(".onnx"):
+        return None
+    import onnx
+    props = {p.key: p.value for p in onnx.load(init).metadata_props}
+    if "input_microns_per_pixel" not in props:
+        return None
+    return float(props["input_microns_per_pixel"]) * int(props["input_size"]) / scale
 
 
 def log(msg):
@@ -112,6 +125,13 @@ def main(argv=None):
     p.add_argument("--giou-weight", type=float, default=0.0, help="weight of the GIoU term added to the box loss")
     p.add_argument("--quality-focal", action="store_true",
                    help="class loss = quality focal loss: a positive's score target is its box's IoU")
+    p.add_argument("--mix-voc", help="a second VOC dataset mixed into every epoch (a site fine-tune keeps seeing BCCD, "
+                                     "so it keeps what it knew)")
+    p.add_argument("--mix-splits", default="train,val", help="the splits of --mix-voc trained on")
+    p.add_argument("--mix-share", type=float, default=0.5, help="share of the samples drawn from --mix-voc")
+    p.add_argument("--scale-mpp", type=float,
+                   help="microns per pixel at which training shows an image whose annotation states its scale (a "
+                        "site's); default: the --init ONNX model's input_microns_per_pixel at --scale")
     p.add_argument("--resume", action="store_true",
                    help="go on with the run in --out from its last.pt; other arguments as it was started with, "
                         "except those in RESUMABLE_CHANGES")
@@ -130,11 +150,20 @@ def main(argv=None):
         with open(os.path.join(a.out, "args.json"), "w") as f:
             json.dump(vars(a), f, indent=2)
 
+    scale_mpp = a.scale_mpp or init_scale_mpp(a.init, a.scale)
     train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit, a.scale, a.mosaic,
-                             a.robust)
+                             a.robust, scale_mpp)
+    sampler = None
+    if a.mix_voc:
+        site_images = len(train_set)
+        mixed = VocDetection(a.mix_voc, a.mix_splits.split(","), True, a.crop, a.limit, a.scale, a.mosaic,
+                             a.robust, scale_mpp)
+        train_set = torch.utils.data.ConcatDataset([train_set, mixed])
+        sampler = MixedSampler(site_images, len(mixed), a.mix_share)
     anchors = generate_anchors(a.crop)
     anchors_on_device = anchors.to(device)
-    loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=True, drop_last=len(train_set) > a.batch_size,
+    loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=sampler is None,
+                                         sampler=sampler, drop_last=len(train_set) > a.batch_size,
                                          num_workers=a.workers, collate_fn=AssignedBatches(anchors),
                                          persistent_workers=a.workers > 0, pin_memory=device == "cuda")
     model, frozen_norms = EfficientDetD0(), False
@@ -185,14 +214,16 @@ def main(argv=None):
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters"
         + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else "")
         + (", quality focal loss" if a.quality_focal else "") + (f", mosaic {a.mosaic}" if a.mosaic else "")
-        + (", microscope-robust augmentation" if a.robust else ""))
+        + (", microscope-robust augmentation" if a.robust else "")
+        + (f", {a.mix_share:.0%} of the samples from {a.mix_voc} ({a.mix_splits})" if a.mix_voc else "")
+        + (f", images of known scale at {scale_mpp:.4f} µm/px" if scale_mpp else ""))
     for epoch in range(first_epoch, a.epochs + 1):
         model.train()
         if frozen_norms:
             freeze_batch_norm(model)
         sums, n, t0 = [0.0, 0.0], 0, time.time()
-        for images, tl, tm in loader:
-            images, tl, tm = (t.to(device, non_blocking=True) for t in (images, tl, tm))
+        for images, tl, tm, known in loader:
+            images, tl, tm, known = (t.to(device, non_blocking=True) for t in (images, tl, tm, known))
             for g in opt.param_groups:
                 g["lr"] = lr_at(step)
             if a.amp and device == "cuda":
@@ -201,7 +232,8 @@ def main(argv=None):
             else:
                 logits, deltas = model(images)
             cls_loss, box_loss = detection_loss(logits.float(), deltas.float(), anchors_on_device, tl, tm,
-                                                  giou_weight=a.giou_weight, quality_focal=a.quality_focal)
+                                                  giou_weight=a.giou_weight, quality_focal=a.quality_focal,
+                                                  known=known)
             loss = cls_loss + box_loss
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -221,7 +253,7 @@ def main(argv=None):
         if a.val_split and (epoch % a.eval_every == 0 or done):
             # the training monitor: the bare model (1 view, greedy NMS) at the reference scale
             s = evaluate(torch_runner(ema.ema, device), a.voc, a.val_split, flips=1, vote_iou=0.0, soft_sigma=0.0,
-                         input_size=a.scale, limit=a.limit)
+                         input_size=a.scale, limit=a.limit, scale_mpp=scale_mpp)
             entry.update(val_AP50=s["AP50"], val_AP=s["AP"], val_per_class_AP50=s["per_class_AP50"])
             if s["AP50"] > best:
                 best = s["AP50"]

@@ -46,9 +46,12 @@ class AssignedBatchesTest(unittest.TestCase):
 
     def test_a_batch_carries_each_image_its_own_anchor_targets(self):
         anchors = generate_anchors(128)
-        first = (torch.zeros(3, 128, 128), torch.tensor([[10.0, 10.0, 50.0, 50.0]]), torch.tensor([2]))
-        empty = (torch.ones(3, 128, 128), torch.zeros(0, 4), torch.zeros(0, dtype=torch.long))
-        images, labels, matched = AssignedBatches(anchors)([first, empty])
+        first = (torch.zeros(3, 128, 128), torch.tensor([[10.0, 10.0, 50.0, 50.0]]), torch.tensor([2]),
+                 torch.ones(3))
+        empty = (torch.ones(3, 128, 128), torch.zeros(0, 4), torch.zeros(0, dtype=torch.long),
+                 torch.tensor([1.0, 1.0, 0.0]))
+        images, labels, matched, known = AssignedBatches(anchors)([first, empty])
+        self.assertTrue(torch.equal(known, torch.tensor([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]])))
         self.assertEqual(images.shape, (2, 3, 128, 128))
         self.assertEqual(labels.shape, (2, anchors.shape[0]))
         self.assertEqual(matched.shape, (2, anchors.shape[0], 4))

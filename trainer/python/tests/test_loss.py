@@ -39,6 +39,20 @@ class DetectionLossTest(unittest.TestCase):
         self.assertEqual(cls0.item(), cls1.item())
         self.assertGreater(box1.item(), box0.item())
 
+    def test_a_class_nobody_labelled_on_an_image_costs_nothing_there(self):
+        anchors = generate_anchors(128)
+        labels, matched = assign(anchors, torch.tensor([[30.0, 30.0, 70.0, 66.0]]), torch.tensor([0]))
+        logits, deltas = torch.zeros(1, anchors.shape[0], 3), torch.zeros(1, anchors.shape[0], 4)
+        loud_platelets = logits.clone()
+        loud_platelets[..., 2] = 5.0      # the model sees platelets everywhere
+        everything = torch.ones(1, 3)
+        no_platelets = torch.tensor([[1.0, 1.0, 0.0]])
+        quiet, _ = detection_loss(logits, deltas, anchors, labels[None], matched[None], known=no_platelets)
+        loud, _ = detection_loss(loud_platelets, deltas, anchors, labels[None], matched[None], known=no_platelets)
+        self.assertAlmostEqual(quiet.item(), loud.item(), places=5)
+        punished, _ = detection_loss(loud_platelets, deltas, anchors, labels[None], matched[None], known=everything)
+        self.assertGreater(punished.item(), loud.item())
+
 
 class QualityFocalLossTest(unittest.TestCase):
 

@@ -25,6 +25,8 @@ public final class OtherLabDataset {
 
     /** The classes it labels, in the model's spelling. */
     public static final List<String> CLASSES = List.of("RBC", "WBC");
+    /** The model's classes it does not label: its author found its platelets unsuitable to label. */
+    public static final List<String> UNLABELLED = List.of("Platelets");
 
     private OtherLabDataset() {
     }
