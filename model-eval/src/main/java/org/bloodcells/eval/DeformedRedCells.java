@@ -10,7 +10,7 @@ import java.util.Random;
  * Abnormal red cells made from a field's normal ones, for want of a labelled slide with them: each labelled red cell
  * is cut out with a soft elliptical mask around its box, stretched 1.5 to 3 times as long as wide along a random axis
  * (its area kept), bent into an arc as a sickle cell is, recoloured within the stain's range (its haematoxylin and
- * eosin amounts scaled as {@link ImageTransforms#stain} does) and pasted back at its centre, in box order. The round
+ * eosin amounts scaled as the stain transform scales them) and pasted back at its centre, in box order. The round
  * originals are first painted over with the field's background, so none shows beside its deformed copy; white cells
  * and platelets are drawn on top, their boxes' pixels as they were. Red cells stay red cells: their new boxes are the
  * deformed cells' bounds, still RBC.
