@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
  * scanner would show it ({@link ImageTransforms}), and the other lab's crops ({@code datasets/draaslan-bcd}, for
  * evaluation only). For each model and data set: AP@0.5 (COCO, every detection above 0.001) and, per class, the
  * images whose count is exact and the mean absolute count error (counts as the workers count them: the model's
- * count thresholds), and how many images the model flags as unlike its training images. Red cells deformed as a
- * patient's abnormal ones are ({@code abnormal-rbc}) must stay red cells: the model may find no more white cells on
- * those fields than on the originals ({@link #abnormalRedCellChecks}), which needs the {@code clean} row beside it.
+ * count thresholds), and how many images the model flags as unlike its training images. Red cells deformed into
+ * abnormal shapes ({@code abnormal-rbc}) must stay red cells: the model may find no more white cells on those fields
+ * than on the originals ({@link #abnormalRedCellChecks}), which needs the {@code clean} row beside it.
  *
  * <pre>
  * mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.RobustnessBenchmark \
