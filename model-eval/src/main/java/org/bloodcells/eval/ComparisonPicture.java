@@ -68,6 +68,46 @@ public final class ComparisonPicture {
         return out;
     }
 
+    /**
+     * A field before and after a transform, side by side, each with its labelled boxes, drawn at {@code scale} (a
+     * reader sees the whole field in a picture small enough to keep).
+     */
+    public static BufferedImage beforeAfter(BufferedImage before, List<GroundTruthBox> beforeBoxes, String beforeTitle,
+            BufferedImage after, List<GroundTruthBox> afterBoxes, String afterTitle, List<String> classes,
+            double scale) {
+        int w = (int) Math.round(before.getWidth() * scale);
+        int h = (int) Math.round(before.getHeight() * scale);
+        BufferedImage out = new BufferedImage(2 * w + GAP, h + HEADER, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.drawImage(before, 0, HEADER, w, h, null);
+            g.drawImage(after, w + GAP, HEADER, w, h, null);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            g.setColor(Color.BLACK);
+            g.drawString(beforeTitle, 6, 20);
+            g.drawString(afterTitle, w + GAP + 6, 20);
+            g.setStroke(new BasicStroke(1.5f));
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            float s = (float) scale;
+            for (GroundTruthBox b : beforeBoxes) {
+                box(g, 0, b.x1() * s, b.y1() * s, b.x2() * s, b.y2() * s, colour(classes, b.cellClass()),
+                        b.cellClass());
+            }
+            for (GroundTruthBox b : afterBoxes) {
+                box(g, w + GAP, b.x1() * s, b.y1() * s, b.x2() * s, b.y2() * s, colour(classes, b.cellClass()),
+                        b.cellClass());
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     private static void box(Graphics2D g, int dx, float x1, float y1, float x2, float y2, Color colour,
             String label) {
         int left = dx + Math.round(x1);

@@ -19,7 +19,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The robustness benchmark's transforms of an annotated image: what another microscope, stain, focus or scanner makes
- * of the same smear. Boxes follow the image; a cell cut by a crop stays annotated while at least half of it shows.
+ * of the same smear, and a patient's abnormal red cells ({@link DeformedRedCells}). Boxes follow the image; a cell cut
+ * by a crop stays annotated while at least half of it shows.
  */
 public final class ImageTransforms {
 
@@ -29,7 +30,7 @@ public final class ImageTransforms {
 
     /** The transforms by name, in the benchmark's order. */
     public static final List<String> NAMES = List.of("clean", "zoom-0.5", "zoom-2", "zoom-3", "blur", "stain",
-            "jpeg-30");
+            "jpeg-30", "abnormal-rbc");
 
     private ImageTransforms() {
     }
@@ -43,6 +44,7 @@ public final class ImageTransforms {
             case "blur" -> new Transformed(blur(image, 2.0), boxes, 1);
             case "stain" -> new Transformed(stain(image, 1.3, 0.7), boxes, 1);
             case "jpeg-30" -> new Transformed(jpeg(image, 0.3f), boxes, 1);
+            case "abnormal-rbc" -> DeformedRedCells.deform(image, boxes);
             default -> throw new IllegalArgumentException("unknown transform '" + name + "', one of " + NAMES);
         };
     }
@@ -221,7 +223,7 @@ public final class ImageTransforms {
         }
     }
 
-    private static double[][] channels(BufferedImage image) {
+    static double[][] channels(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         double[][] rgb = new double[3][w * h];
@@ -236,7 +238,7 @@ public final class ImageTransforms {
         return rgb;
     }
 
-    private static BufferedImage image(double[][] rgb, int w, int h) {
+    static BufferedImage image(double[][] rgb, int w, int h) {
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         UnaryOperator<Double> clamp = v -> Math.max(0, Math.min(255, Math.rint(v)));
         for (int p = 0; p < w * h; p++) {

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import javax.imageio.ImageIO;
+
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.Detection;
 import org.bloodcells.detection.DetectionResult;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Option;
  * scanner would show it ({@link ImageTransforms}), and the other lab's crops ({@code datasets/draaslan-bcd}, for
  * evaluation only). For each model and data set: AP@0.5 (COCO, every detection above 0.001) and, per class, the
  * images whose count is exact and the mean absolute count error (counts as the workers count them: the model's
- * count thresholds), and how many images the model flags as unlike its training images.
+ * count thresholds), and how many images the model flags as unlike its training images. Red cells deformed into
+ * abnormal shapes ({@code abnormal-rbc}) must stay red cells: the model may find no more white cells on those fields
+ * than on the originals ({@link #abnormalRedCellChecks}), which needs the {@code clean} row beside it.
  *
  * <pre>
  * mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.RobustnessBenchmark \
@@ -54,7 +58,7 @@ public final class RobustnessBenchmark implements Callable<Integer> {
     String split;
 
     @Option(names = "--transforms", split = ",", description = "of " + "clean, zoom-0.5, zoom-2, zoom-3, blur, stain, "
-            + "jpeg-30 (default: all)")
+            + "jpeg-30, abnormal-rbc (default: all; abnormal-rbc brings clean, its reference)")
     List<String> transforms = ImageTransforms.NAMES;
 
     @Option(names = "--no-declared",
@@ -74,6 +78,14 @@ public final class RobustnessBenchmark implements Callable<Integer> {
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "also write the table as Markdown")
     Path markdown;
+
+    @Option(names = "--abnormal-picture", paramLabel = "FILE.png",
+            description = "write the first image's field and its abnormal-rbc deformation side by side, with boxes")
+    Path abnormalPicture;
+
+    private static final String ABNORMAL = "abnormal-rbc";
+    // the picture at this scale stays small enough to keep in the repository
+    private static final double PICTURE_SCALE = 0.55;
 
     private RobustnessBenchmark() {
     }
@@ -103,6 +115,14 @@ public final class RobustnessBenchmark implements Callable<Integer> {
             bccd = bccd.subList(0, Math.min(limit, bccd.size()));
             other = other.subList(0, Math.min(limit, other.size()));
         }
+        if (abnormalPicture != null && !bccd.isEmpty()) {
+            writeAbnormalPicture(bccd.get(0), abnormalPicture);
+            out.println("Written to " + abnormalPicture);
+        }
+        List<String> rowTransforms = new ArrayList<>(transforms);
+        if (rowTransforms.contains(ABNORMAL) && !rowTransforms.contains("clean")) {
+            rowTransforms.add(rowTransforms.indexOf(ABNORMAL), "clean");
+        }
         List<Row> rows = new ArrayList<>();
         for (Path model : models) {
             // COCO's protocol for AP; counts follow the model's own count thresholds, whatever this threshold is
@@ -111,7 +131,7 @@ public final class RobustnessBenchmark implements Callable<Integer> {
                 String name = detector.model().name() + " " + detector.model().version();
                 List<Boolean> modes = detector.domain().hasScale() && !noDeclared ? List.of(false, true) : List.of(false);
                 for (boolean declare : modes) {
-                    for (String t : transforms) {
+                    for (String t : rowTransforms) {
                         rows.add(report(out, evaluate(detector, name, "BCCD " + split + " " + t, bccd, t,
                                 declare ? bccdScale : Double.NaN, detector.model().classes(), out)));
                     }
@@ -122,7 +142,7 @@ public final class RobustnessBenchmark implements Callable<Integer> {
                 }
             }
         }
-        String table = markdown(rows);
+        String table = markdown(rows) + checks(abnormalRedCellChecks(rows));
         out.print(table);
         if (markdown != null) {
             Files.writeString(markdown, table);
@@ -163,6 +183,58 @@ public final class RobustnessBenchmark implements Callable<Integer> {
         }
         return new Row(model, data, Double.isNaN(datasetMpp) ? (detector.domain().hasScale() ? "estimated" : "fitted")
                 : "declared", images.size(), coco.evaluate().ap50(), counts.perClass(), flagged);
+    }
+
+    /**
+     * The requirement that red cells deformed as abnormal ones stay red cells, for a model and scale: the white cells
+     * it finds on the deformed fields against those it finds on the originals.
+     */
+    public record AbnormalRedCellCheck(String model, String scale, int whiteCellsOriginal, int whiteCellsDeformed) {
+
+        public boolean passes() {
+            return whiteCellsDeformed <= whiteCellsOriginal;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s (%s scale): WBC found on deformed fields %d %s %d on the originals: %s",
+                    model, scale, whiteCellsDeformed, passes() ? "≤" : ">", whiteCellsOriginal,
+                    passes() ? "PASS" : "FAIL");
+        }
+    }
+
+    /** One check per abnormal-rbc row that has the clean row of its model and scale beside it. */
+    static List<AbnormalRedCellCheck> abnormalRedCellChecks(List<Row> rows) {
+        List<AbnormalRedCellCheck> checks = new ArrayList<>();
+        for (Row deformed : rows) {
+            if (!deformed.data().endsWith(" " + ABNORMAL)) {
+                continue;
+            }
+            String clean = deformed.data().substring(0, deformed.data().length() - ABNORMAL.length()) + "clean";
+            rows.stream().filter(r -> r.model().equals(deformed.model()) && r.scale().equals(deformed.scale())
+                    && r.data().equals(clean)).findFirst().ifPresent(original -> checks.add(new AbnormalRedCellCheck(
+                            deformed.model(), deformed.scale(), original.counts().get("WBC").found(),
+                            deformed.counts().get("WBC").found())));
+        }
+        return checks;
+    }
+
+    private static String checks(List<AbnormalRedCellCheck> checks) {
+        StringBuilder t = new StringBuilder();
+        if (!checks.isEmpty()) {
+            t.append("\nAbnormal red cells stay red cells (WBC found on deformed fields ≤ on the originals):\n\n");
+            checks.forEach(c -> t.append("- ").append(c).append('\n'));
+        }
+        return t.toString();
+    }
+
+    private static void writeAbnormalPicture(AnnotatedImage image, Path file) throws IOException {
+        BufferedImage decoded = image.decode();
+        ImageTransforms.Transformed deformed = ImageTransforms.apply(ABNORMAL, decoded, image.boxes());
+        BufferedImage picture = ComparisonPicture.beforeAfter(decoded, image.boxes(), image.id() + " as labelled",
+                deformed.image(), deformed.boxes(), "its red cells deformed (abnormal-rbc)",
+                List.of("RBC", "WBC", "Platelets"), PICTURE_SCALE);
+        ImageIO.write(picture, "png", file.toFile());
     }
 
     static String markdown(List<Row> rows) {
