@@ -12,6 +12,7 @@ from PIL import Image
 
 from .anchors import assign
 from .config import CLASSES, INPUT_SIZE, MEAN, STD
+from .deform import deform_red_cells
 
 
 def read_split(voc_dir, split):
@@ -106,7 +107,7 @@ class VocDetection(torch.utils.data.Dataset):
     long side fitted to `scale`: a site's microscope magnifies differently from BCCD's."""
 
     def __init__(self, voc_dir, splits, train, crop=INPUT_SIZE, limit=None, scale=INPUT_SIZE, mosaic=0.0,
-                 robust=False, scale_mpp=None):
+                 robust=False, scale_mpp=None, abnormal=0.0):
         ids = [i for s in splits for i in read_split(voc_dir, s)]
         if limit:
             ids = ids[:limit]
@@ -121,6 +122,7 @@ class VocDetection(torch.utils.data.Dataset):
         self.scale = scale
         self.mosaic = mosaic
         self.robust = robust
+        self.abnormal = abnormal
 
     def __len__(self):
         return len(self.ids)
@@ -139,7 +141,7 @@ class VocDetection(torch.utils.data.Dataset):
     def _augmented(self, idx):
         image, (boxes, labels) = self.images[idx], self.targets[idx]
         return augment(image, boxes.clone(), labels.clone(), self.crop, self.scale, self.robust,
-                       self.fits[idx]) + (self.known[idx],)
+                       self.fits[idx], self.abnormal) + (self.known[idx],)
 
 
 def _rot90(image, boxes, k):
@@ -220,11 +222,19 @@ def _microscope_jitter(x):
     return x
 
 
-def augment(image, boxes, labels, crop, reference=INPUT_SIZE, robust=False, fit=None):
-    """Flips on both axes, 90° rotations, scale jitter around the reference scale (the image's long side
+# With --abnormal, the share of training fields whose red cells are deformed (deform.py); within such a field each red
+# cell is deformed with the flag's probability, so a field mixes normal and abnormal cells.
+ABNORMAL_FIELD_P = 0.3
+
+
+def augment(image, boxes, labels, crop, reference=INPUT_SIZE, robust=False, fit=None, abnormal=0.0):
+    """Abnormal red cells (`abnormal` > 0: deform.deform_red_cells, so that elongated and sickle-like red cells stay
+    red cells), flips on both axes, 90° rotations, scale jitter around the reference scale (the image's long side
     letterboxed to `reference` pixels, or resized by `fit` for an image at a known physical scale), stain jitter, then a random crop×crop window of the letterboxed
     canvas (padding = 0 after normalising). `robust` widens the scale jitter (ROBUST_SCALE_RANGE) and adds
     HED stain jitter, blur, noise and JPEG compression."""
+    if abnormal and random.random() < ABNORMAL_FIELD_P:
+        image, boxes, labels = deform_red_cells(image, boxes, labels, probability=abnormal)
     if random.random() < 0.5:
         image = image.flip(2)
         w = image.shape[2]

@@ -109,6 +109,9 @@ def main(argv=None):
     p.add_argument("--robust", action="store_true",
                    help="microscope-robust augmentation (data.augment): scale jitter x0.5-2, HED stain jitter, blur, "
                         "noise and JPEG compression")
+    p.add_argument("--abnormal", type=float, default=0.0,
+                   help="chance that a red cell of a deformed field (data.ABNORMAL_FIELD_P of them) is stretched, "
+                        "bent and restained (deform.py), so abnormal red cells stay red cells; 0 = never")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=0.01)
     p.add_argument("--warmup-steps", type=int, default=100)
@@ -152,12 +155,12 @@ def main(argv=None):
 
     scale_mpp = a.scale_mpp or init_scale_mpp(a.init, a.scale)
     train_set = VocDetection(a.voc, a.train_splits.split(","), True, a.crop, a.limit, a.scale, a.mosaic,
-                             a.robust, scale_mpp)
+                             a.robust, scale_mpp, a.abnormal)
     sampler = None
     if a.mix_voc:
         site_images = len(train_set)
         mixed = VocDetection(a.mix_voc, a.mix_splits.split(","), True, a.crop, a.limit, a.scale, a.mosaic,
-                             a.robust, scale_mpp)
+                             a.robust, scale_mpp, a.abnormal)
         train_set = torch.utils.data.ConcatDataset([train_set, mixed])
         sampler = MixedSampler(site_images, len(mixed), a.mix_share)
     anchors = generate_anchors(a.crop)
@@ -215,6 +218,7 @@ def main(argv=None):
         + (f", starting from {a.init}" if a.init else "") + (" (batch norms frozen)" if frozen_norms else "") + (f", GIoU weight {a.giou_weight}" if a.giou_weight else "")
         + (", quality focal loss" if a.quality_focal else "") + (f", mosaic {a.mosaic}" if a.mosaic else "")
         + (", microscope-robust augmentation" if a.robust else "")
+        + (f", abnormal red cells ({a.abnormal:.0%} of a deformed field's)" if a.abnormal else "")
         + (f", {a.mix_share:.0%} of the samples from {a.mix_voc} ({a.mix_splits})" if a.mix_voc else "")
         + (f", images of known scale at {scale_mpp:.4f} µm/px" if scale_mpp else ""))
     for epoch in range(first_epoch, a.epochs + 1):
