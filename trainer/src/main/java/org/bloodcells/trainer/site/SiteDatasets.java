@@ -16,6 +16,7 @@ import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 
 /**
@@ -67,6 +68,12 @@ public class SiteDatasets {
             }
         } catch (SiteDatasetException e) {
             throw e;
+        } catch (ErrorResponseException e) {
+            if ("NoSuchBucket".equals(e.errorResponse().code())) {
+                throw new SiteDatasetException("no site dataset '" + name + "': bucket " + bucket + " does not exist");
+            }
+            throw new StorageUnavailableException("object storage refused site dataset '" + name + "': "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new StorageUnavailableException("cannot download site dataset '" + name + "' from bucket " + bucket
                     + ": " + e.getMessage(), e);

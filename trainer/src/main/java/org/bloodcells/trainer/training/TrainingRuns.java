@@ -372,7 +372,8 @@ public class TrainingRuns {
      */
     private void executeSite(Active me, long id, TrainingRequest request, SiteDataset downloaded, ModelVersion base,
             ModelVersion promoted) {
-        Path dir = config.workDir().resolve("run-" + id);
+        // absolute: the trainer's Python runs in its sources folder
+        Path dir = config.workDir().resolve("run-" + id).toAbsolutePath();
         RunLog log = new RunLog(id, dir.resolve("run.log"));
         try {
             deleteRecursively(dir);
@@ -389,7 +390,7 @@ public class TrainingRuns {
             String name = base.name;
             String version = request.version() != null ? request.version()
                     : base.version.replaceFirst("-run\\d+$", "") + "-run" + id;
-            Path baseFile = registry.fetch(base.ref());
+            Path baseFile = registry.fetch(base.ref()).toAbsolutePath();
 
             List<String> args = new ArrayList<>(List.of("--voc", siteDir.toString(), "--out",
                     dir.resolve("train").toString(), "--train-splits", "train", "--init", baseFile.toString(),
@@ -400,7 +401,7 @@ public class TrainingRuns {
                 args.addAll(List.of("--epochs", request.epochs().toString()));
             }
             if (request.mixShare() > 0) {
-                args.addAll(List.of("--mix-voc", evaluator.datasetDirectory().toString(), "--mix-splits", "train,val",
+                args.addAll(List.of("--mix-voc", evaluator.datasetDirectory().toAbsolutePath().toString(), "--mix-splits", "train,val",
                         "--mix-share", request.mixShare().toString()));
             }
             add(args, "--batch-size", request.batchSize());
