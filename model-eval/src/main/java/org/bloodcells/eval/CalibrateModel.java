@@ -139,15 +139,8 @@ public final class CalibrateModel implements Callable<Integer> {
                             countError(c, floor, truth, found));
                     continue;
                 }
-                double best = floor;
-                double bestError = countError(c, floor, truth, found);
-                for (double t = floor + STEP; t <= HIGHEST + 1e-9; t += STEP) {
-                    double error = countError(c, t, truth, found);
-                    if (error < bestError - 1e-9) {
-                        best = t;
-                        bestError = error;
-                    }
-                }
+                double best = bestThreshold(c, floor, truth, found);
+                double bestError = countError(c, best, truth, found);
                 log.printf(Locale.ROOT, "  %-10s at %.3f: %.3f  ->  at %.3f: %.3f%n", c, floor, countError(c, floor,
                         truth, found), best, bestError);
                 thresholds.add(String.format(Locale.ROOT, "%s:%.3f", c, best));
@@ -192,6 +185,45 @@ public final class CalibrateModel implements Callable<Integer> {
 
     private List<AnnotatedImage> limited(List<AnnotatedImage> images) {
         return limit == null ? images : images.subList(0, Math.min(limit, images.size()));
+    }
+
+    /**
+     * Per class named, the score from which counting its detections on {@code images} gives the least mean absolute
+     * count error per image, as {@link #run} fits them: the trainer recalibrates a site fine-tune on the site's val
+     * split with this. The detector runs at the model's own settings.
+     */
+    public static Map<String, Double> fitCountThresholds(CellDetector detector, List<AnnotatedImage> images,
+            List<String> classes, PrintStream log) throws IOException {
+        double floor = detector.modelSettings().scoreThreshold();
+        List<Map<String, Integer>> truth = new ArrayList<>();
+        List<List<Detection>> found = new ArrayList<>();
+        for (AnnotatedImage image : images) {
+            truth.add(CountErrors.truthCounts(image.boxes()));
+            found.add(detector.detect(image.decode()).detections());
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        for (String c : classes) {
+            double best = bestThreshold(c, floor, truth, found);
+            log.printf(Locale.ROOT, "  %-10s at %.3f: %.3f  ->  at %.3f: %.3f (%d images)%n", c, floor,
+                    countError(c, floor, truth, found), best, countError(c, best, truth, found), images.size());
+            thresholds.put(c, best);
+        }
+        return thresholds;
+    }
+
+    /** The lowest score from {@code floor} up, in {@link #STEP}s, with the least count error of the class. */
+    private static double bestThreshold(String c, double floor, List<Map<String, Integer>> truth,
+            List<List<Detection>> found) {
+        double best = floor;
+        double bestError = countError(c, floor, truth, found);
+        for (double t = floor + STEP; t <= HIGHEST + 1e-9; t += STEP) {
+            double error = countError(c, t, truth, found);
+            if (error < bestError - 1e-9) {
+                best = t;
+                bestError = error;
+            }
+        }
+        return best;
     }
 
     static double countError(String cls, double threshold, List<Map<String, Integer>> truth,

@@ -10,10 +10,14 @@ import org.bloodcells.http.Problem;
 import org.bloodcells.storage.StorageUnavailableException;
 import org.bloodcells.trainer.promotion.PromotionRefusedException;
 import org.bloodcells.trainer.registry.ModelRegistry;
+import org.bloodcells.trainer.site.SiteDatasetException;
 import org.bloodcells.trainer.training.TrainingRuns;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The trainer's errors as problem+json: 409 for the gate and busy replicas, 503 for a store that is down. */
+/**
+ * The trainer's errors as problem+json: 409 for the gate and busy replicas, 422 for a site dataset a fine-tune cannot
+ * use, 503 for a store that is down.
+ */
 public class RegistryProblems {
 
     /** A refused promotion: both versions' figures and why, so the caller can decide on an override. */
@@ -37,6 +41,12 @@ public class RegistryProblems {
     @ServerExceptionMapper
     public Response busy(TrainingRuns.BusyException e) {
         return new Problem(409, "Training run conflict", e.getMessage()).toResponse();
+    }
+
+    /** A site dataset the fine-tune cannot use: the export is the caller's to fix (or to wait for). */
+    @ServerExceptionMapper
+    public Response siteDataset(SiteDatasetException e) {
+        return new Problem(422, "Site dataset unusable", e.getMessage()).toResponse();
     }
 
     @ServerExceptionMapper

@@ -21,6 +21,8 @@ public interface TrainerConfig {
 
     Promotion promotion();
 
+    Site site();
+
     interface Models {
         /**
          * The folder of released models ({@code <name>.onnx} with its card and metrics): each one the registry does
@@ -82,5 +84,29 @@ public interface TrainerConfig {
         /** Largest drop in AP@[.5:.95] allowed. */
         @WithDefault("0.005")
         double apTolerance();
+    }
+
+    /**
+     * A site fine-tune: the promoted version taught a site's own microscope from its analysts' corrections (the
+     * dataset results-service exports to the images bucket), judged by the site gate. Its defaults fit issue 24's
+     * budget of 30 minutes on 2 cores for 50 to 200 images: 20 minutes of training, then the calibration on the
+     * site's val split and the evaluations of both versions on its test split and BCCD test.
+     */
+    interface Site {
+        /** Minutes of training when the request names none (the trainer's {@code --time-budget}). */
+        @WithDefault("20")
+        double trainingMinutes();
+
+        /** Share of the training samples drawn from BCCD's train and val splits, so the model keeps what it knew. */
+        @WithDefault("0.5")
+        double mixShare();
+
+        /** Fewest images the site's train split may have. */
+        @WithDefault("10")
+        int minTrainImages();
+
+        /** Largest drop in AP@0.5 on the held-back split (BCCD test) the site gate lets through. */
+        @WithDefault("0.01")
+        double bccdAp50Tolerance();
     }
 }

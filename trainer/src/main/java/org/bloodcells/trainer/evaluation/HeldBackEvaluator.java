@@ -38,6 +38,11 @@ public class HeldBackEvaluator {
         this.json = json;
     }
 
+    /** ONNX Runtime threads an evaluation runs with. */
+    public int threads() {
+        return config.threads();
+    }
+
     public Path datasetDirectory() {
         return datasetsDir.resolve(config.dataset());
     }
@@ -52,14 +57,29 @@ public class HeldBackEvaluator {
         return known;
     }
 
-    /** Evaluates the ONNX file; progress lines go to {@code log}. */
+    /** Evaluates the ONNX file on the held-back split; progress lines go to {@code log}. */
     public Figures evaluate(Path model, PrintStream log) {
-        EvaluationRequest request = EvaluationRequest.of(model).withDataset(datasetDirectory(), config.split())
-                .withLimit(config.limit().orElse(null)).withThreads(config.threads());
+        return evaluate(model, config.dataset(), datasetDirectory(), config.split(), config.limit().orElse(null),
+                splitFingerprint(), log);
+    }
+
+    /**
+     * Evaluates the ONNX file on another dataset's split (a site's test split) the way the held-back split is: the
+     * first {@code limit} images (all when null), the figures naming their fingerprint.
+     */
+    public Figures evaluate(Path model, String dataset, Path directory, String split, Integer limit, PrintStream log) {
+        return evaluate(model, dataset, directory, split, limit,
+                DatasetFingerprint.of(directory, List.of(split), limit), log);
+    }
+
+    private Figures evaluate(Path model, String dataset, Path directory, String split, Integer limit,
+            String fingerprint, PrintStream log) {
+        EvaluationRequest request = EvaluationRequest.of(model).withDataset(directory, split).withLimit(limit)
+                .withThreads(config.threads());
         try {
             Evaluation.Summary summary = Evaluation.run(request, log);
-            return new Figures(config.dataset(), config.split(), splitFingerprint(), summary.images(),
-                    summary.metrics().ap50(), summary.metrics().ap(), json.valueToTree(summary));
+            return new Figures(dataset, split, fingerprint, summary.images(), summary.metrics().ap50(),
+                    summary.metrics().ap(), json.valueToTree(summary));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot evaluate " + model + ": " + e.getMessage(), e);
         }

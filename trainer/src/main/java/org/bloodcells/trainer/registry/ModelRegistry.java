@@ -31,6 +31,7 @@ import org.bloodcells.trainer.promotion.PromotionPublisher;
 import org.bloodcells.trainer.promotion.PromotionRefusedException;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -88,6 +89,12 @@ public class ModelRegistry {
     /** The version's figures on the held-back split as configured now, if measured. */
     public Optional<Figures> knownFigures(ModelVersion version) {
         return QuarkusTransaction.joiningExisting().call(() -> ModelEvaluation.of(version.id, evaluator.splitFingerprint())
+                .map(this::figures));
+    }
+
+    /** The version's figures over the images of this fingerprint (a site's test split), if measured. */
+    public Optional<Figures> knownFigures(ModelVersion version, String splitFingerprint) {
+        return QuarkusTransaction.joiningExisting().call(() -> ModelEvaluation.of(version.id, splitFingerprint)
                 .map(this::figures));
     }
 
@@ -208,6 +215,15 @@ public class ModelRegistry {
         Path file = fetch(version.ref());
         log.printf("evaluating %s %s on the held-back split%n", version.name, version.version);
         Figures figures = evaluator.evaluate(file, log);
+        record(version, figures);
+        return figures;
+    }
+
+    /**
+     * Keeps figures measured outside the registry (a site fine-tune measures its candidate before registering it,
+     * and on the site's test split) as the version's evaluation on their images, beside its file as well.
+     */
+    public void record(ModelVersion version, Figures figures) {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 ModelEvaluation evaluation = new ModelEvaluation();
@@ -227,7 +243,6 @@ public class ModelRegistry {
             LOG.debugf("Figures of %s %s already stored: %s", version.name, version.version, e.getMessage());
         }
         storeSummary(version, figures);
-        return figures;
     }
 
     /** The evaluation's summary beside the version's file: {@code heldback-<split>-<fingerprint>.json}. */
@@ -277,11 +292,33 @@ public class ModelRegistry {
         compared.set("candidate", json.valueToTree(figuresWithoutSummary(figures)));
         compared.set("promoted", previousFigures == null ? null : json.valueToTree(figuresWithoutSummary(previousFigures)));
         compared.set("gateFailures", json.valueToTree(verdict.failures()));
+        String previous = switchPromoted(name, version, current.map(v -> v.version).orElse(null), by, reason,
+                overridden, compared);
+        LOG.infof("Promoted %s %s (was %s) by %s%s", name, version, previous, by,
+                overridden ? ", overriding the gate: " + reason : "");
+        return new Promotion(get(name, version), previous, false, overridden, reason, verdict.failures(), figures,
+                previousFigures);
+    }
+
+    /**
+     * Promotes a site fine-tune that the site gate let through ({@code SiteGate}): the run judged it against
+     * {@code promoted} on the site's test split and BCCD test, and {@code compared} holds those figures.
+     *
+     * @throws VersionConflictException when another version was promoted meanwhile
+     */
+    public void promoteJudged(ModelVersion candidate, String promoted, String by, String reason, JsonNode compared) {
+        String previous = switchPromoted(candidate.name, candidate.version, promoted, by, reason, false, compared);
+        LOG.infof("Promoted %s %s (was %s) by %s: %s", candidate.name, candidate.version, previous, by, reason);
+    }
+
+    /** The version promoted and the one in force ({@code current}) retired, on Kafka before the change commits. */
+    private String switchPromoted(String name, String version, String current, String by, String reason,
+            boolean overridden, JsonNode compared) {
         Instant now = Instant.now();
-        String previous = QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             ModelVersion locked = ModelVersion.lock(name, version).orElseThrow();
             Optional<ModelVersion> was = ModelVersion.promoted(name);
-            if (was.isPresent() && !Objects.equals(was.get().version, current.map(v -> v.version).orElse(null))) {
+            if (was.isPresent() && !Objects.equals(was.get().version, current)) {
                 throw new VersionConflictException("another promotion of " + name + " happened meanwhile: "
                         + was.get().version + " is promoted now; try again");
             }
@@ -303,10 +340,6 @@ public class ModelRegistry {
             publisher.publish(new ModelPromoted(locked.ref(), replaced, by, reason, now));
             return replaced;
         });
-        LOG.infof("Promoted %s %s (was %s) by %s%s", name, version, previous, by,
-                overridden ? ", overriding the gate: " + reason : "");
-        return new Promotion(get(name, version), previous, false, overridden, reason, verdict.failures(), figures,
-                previousFigures);
     }
 
     /** Why a worker could not run the stored file, or null when it can. */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -26,13 +27,26 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 
+import org.bloodcells.detection.CellDetector;
+import org.bloodcells.eval.AnnotatedImage;
+import org.bloodcells.eval.CalibrateModel;
+import org.bloodcells.eval.VocDataset;
 import org.bloodcells.trainer.config.TrainerConfig;
 import org.bloodcells.trainer.evaluation.DatasetFingerprint;
+import org.bloodcells.trainer.evaluation.HeldBackEvaluator;
 import org.bloodcells.trainer.evaluation.HeldBackEvaluator.Figures;
 import org.bloodcells.trainer.python.PythonTrainer;
 import org.bloodcells.trainer.registry.ModelRegistry;
+import org.bloodcells.trainer.registry.ModelStatus;
 import org.bloodcells.trainer.registry.ModelVersion;
+import org.bloodcells.trainer.site.DomainMetadata;
+import org.bloodcells.trainer.site.SiteDataset;
+import org.bloodcells.trainer.site.SiteDatasetException;
+import org.bloodcells.trainer.site.SiteDatasets;
+import org.bloodcells.trainer.site.SiteGate;
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -66,6 +80,11 @@ public class TrainingRuns {
 
     private final ModelRegistry registry;
     private final TrainerConfig.Training config;
+    private final TrainerConfig.Site siteConfig;
+    private final SiteDatasets siteDatasets;
+    private final HeldBackEvaluator evaluator;
+    private final SiteGate siteGate;
+    private final ObjectMapper json;
     private final String replica;
     private final AtomicReference<Active> active = new AtomicReference<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
@@ -74,9 +93,15 @@ public class TrainingRuns {
         return thread;
     });
 
-    public TrainingRuns(ModelRegistry registry, TrainerConfig config) {
+    public TrainingRuns(ModelRegistry registry, TrainerConfig config, SiteDatasets siteDatasets,
+            HeldBackEvaluator evaluator, ObjectMapper json) {
         this.registry = registry;
         this.config = config.training();
+        this.siteConfig = config.site();
+        this.siteDatasets = siteDatasets;
+        this.evaluator = evaluator;
+        this.siteGate = new SiteGate(config.site().bccdAp50Tolerance());
+        this.json = json;
         this.replica = replicaName();
     }
 
@@ -104,7 +129,11 @@ public class TrainingRuns {
      * @throws BadRequestException   for a request that cannot be run
      * @throws BusyException         when this replica is running one already
      */
-    public TrainingRun start(TrainingRequest request) {
+    public TrainingRun start(TrainingRequest asked) {
+        if (asked.site()) {
+            return startSite(asked.withSiteDefaults(siteConfig.trainingMinutes(), siteConfig.mixShare()));
+        }
+        TrainingRequest request = asked;
         List<String> problems = new ArrayList<>(request.problems());
         Path voc = null;
         if (problems.isEmpty()) {
@@ -131,21 +160,7 @@ public class TrainingRuns {
         }
         try {
             ModelVersion baseVersion = base;
-            TrainingRun run = QuarkusTransaction.requiringNew().call(() -> {
-                TrainingRun created = new TrainingRun();
-                created.status = TrainingStatus.RUNNING;
-                created.dataset = request.dataset();
-                created.baseVersion = baseVersion == null ? null : baseVersion.version;
-                created.settings = request;
-                created.replica = replica;
-                created.progress = new LinkedHashMap<>(Map.of("phase", "starting"));
-                created.log = "";
-                created.startedAt = Instant.now();
-                created.startedBy = request.startedBy() == null || request.startedBy().isBlank() ? "anonymous"
-                        : request.startedBy();
-                created.persist();
-                return created;
-            });
+            TrainingRun run = created(request, baseVersion);
             Active running = new Active(run.id);
             active.set(running);
             Path dataset = voc;
@@ -153,6 +168,81 @@ public class TrainingRuns {
             return run;
         } catch (RuntimeException e) {
             active.set(null);
+            throw e;
+        }
+    }
+
+    private TrainingRun created(TrainingRequest request, ModelVersion base) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            TrainingRun created = new TrainingRun();
+            created.status = TrainingStatus.RUNNING;
+            created.dataset = request.dataset();
+            created.baseVersion = base == null ? null : base.version;
+            created.settings = request;
+            created.replica = replica;
+            created.progress = new LinkedHashMap<>(Map.of("phase", "starting"));
+            created.log = "";
+            created.startedAt = Instant.now();
+            created.startedBy = request.startedBy() == null || request.startedBy().isBlank() ? "anonymous"
+                    : request.startedBy();
+            created.persist();
+            return created;
+        });
+    }
+
+    /**
+     * Starts a site fine-tune: the site's dataset is downloaded from the images bucket and checked before the run
+     * exists, so a dataset the model cannot learn from is the caller's error, not a failed run.
+     *
+     * @throws SiteDatasetException for a dataset that is missing, incomplete, altered, too small or names a class the
+     *                              model does not know
+     */
+    private TrainingRun startSite(TrainingRequest request) {
+        List<String> problems = new ArrayList<>(request.problems());
+        if (!problems.isEmpty()) {
+            throw new BadRequestException(String.join("; ", problems));
+        }
+        ModelVersion base = QuarkusTransaction.joiningExisting().call(() -> request.baseVersion() != null
+                ? ModelVersion.<ModelVersion>find("version = ?1", request.baseVersion()).firstResultOptional()
+                        .orElse(null)
+                : ModelVersion.<ModelVersion>find("status = ?1", ModelStatus.PROMOTED).firstResultOptional()
+                        .orElse(null));
+        if (base == null) {
+            throw new BadRequestException(request.baseVersion() != null
+                    ? "no version " + request.baseVersion() + " in the registry to fine-tune"
+                    : "no promoted version to fine-tune");
+        }
+        ModelVersion promoted = QuarkusTransaction.joiningExisting().call(() -> ModelVersion.promoted(base.name))
+                .orElseThrow(() -> new BadRequestException("no promoted version of " + base.name
+                        + " for the site gate to compare with"));
+        Active mine = new Active(-1);
+        if (!active.compareAndSet(null, mine)) {
+            throw new BusyException("training run " + active.get().id + " is running on this replica (" + replica
+                    + "); one run at a time");
+        }
+        Path staging = null;
+        try {
+            Files.createDirectories(config.workDir());
+            staging = Files.createTempDirectory(config.workDir(), "site-" + request.dataset() + "-");
+            SiteDataset site = siteDatasets.download(request.dataset(), staging, base.classes,
+                    siteConfig.minTrainImages());
+            TrainingRun run = created(request, base);
+            Active running = new Active(run.id);
+            active.set(running);
+            runner.execute(() -> executeSite(running, run.id, request, site, base, promoted));
+            return run;
+        } catch (IOException e) {
+            active.set(null);
+            throw new UncheckedIOException("cannot make a folder in " + config.workDir(), e);
+        } catch (RuntimeException e) {
+            active.set(null);
+            if (staging != null) {
+                try {
+                    deleteRecursively(staging);
+                } catch (IOException ignored) {
+                    LOG.warnf("Cannot delete %s: %s", staging, ignored.getMessage());
+                }
+            }
             throw e;
         }
     }
@@ -271,6 +361,260 @@ public class TrainingRuns {
         } finally {
             active.compareAndSet(me, null);
         }
+    }
+
+    /**
+     * A site fine-tune: trains from the base on the site's train split (val for the checks) with BCCD mixed in,
+     * exports with the base's domain metadata (its physical scale stays the base's), recalibrates the count
+     * thresholds of the classes the site labels on its val split, measures the candidate and the promoted version on
+     * the site's test split and BCCD test, and lets the site gate decide: promoted when it passes, a candidate with
+     * the gate's reasons when not.
+     */
+    private void executeSite(Active me, long id, TrainingRequest request, SiteDataset downloaded, ModelVersion base,
+            ModelVersion promoted) {
+        // absolute: the trainer's Python runs in its sources folder
+        Path dir = config.workDir().resolve("run-" + id).toAbsolutePath();
+        RunLog log = new RunLog(id, dir.resolve("run.log"));
+        try {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+            Path siteDir = dir.resolve("site");
+            Files.move(downloaded.directory(), siteDir);
+            SiteDataset site = new SiteDataset(siteDir, downloaded.name(), downloaded.fingerprint(),
+                    downloaded.splits(), downloaded.labelledClasses(), downloaded.manifest());
+            log.line(String.format(Locale.ROOT, "site dataset %s (fingerprint %s): train %d, val %d, test %d; "
+                    + "labels %s", site.name(), site.fingerprint(), site.ids("train").size(), site.ids("val").size(),
+                    site.ids("test").size(), String.join(", ", site.labelledClasses())));
+            PythonTrainer python = PythonTrainer.find(config.pythonSources()).orElseThrow(() -> new IllegalStateException(
+                    "no python3 here imports torch, torchvision and onnx: set TRAINER_PYTHON to one that does"));
+            String name = base.name;
+            String version = request.version() != null ? request.version()
+                    : base.version.replaceFirst("-run\\d+$", "") + "-run" + id;
+            Path baseFile = registry.fetch(base.ref()).toAbsolutePath();
+
+            List<String> args = new ArrayList<>(List.of("--voc", siteDir.toString(), "--out",
+                    dir.resolve("train").toString(), "--train-splits", "train", "--init", baseFile.toString(),
+                    "--seed", String.valueOf(request.seed() == null ? 1 : request.seed())));
+            if (request.minutes() != null) {
+                args.addAll(List.of("--epochs", "100000", "--time-budget", request.minutes().toString()));
+            } else {
+                args.addAll(List.of("--epochs", request.epochs().toString()));
+            }
+            if (request.mixShare() > 0) {
+                args.addAll(List.of("--mix-voc", evaluator.datasetDirectory().toAbsolutePath().toString(), "--mix-splits", "train,val",
+                        "--mix-share", request.mixShare().toString()));
+            }
+            add(args, "--batch-size", request.batchSize());
+            add(args, "--crop", request.crop());
+            add(args, "--limit", request.imageLimit());
+            add(args, "--max-steps", request.maxSteps());
+            if (request.valEvery() != null) {
+                args.addAll(request.valEvery() == 0 ? List.of("--val-split", "")
+                        : List.of("--eval-every", request.valEvery().toString()));
+            }
+            if (config.threads() > 0) {
+                add(args, "--threads", config.threads());
+            }
+            String command = String.join(" ", python.command("efficientdet.train", args));
+            log.phase("training", Map.of("command", command, "siteDataset", site.name(),
+                    "siteFingerprint", site.fingerprint()));
+            QuarkusTransaction.requiringNew().run(() -> TrainingRun.<TrainingRun>findById(id).command = command);
+            log.line("$ " + command);
+            python.run("efficientdet.train", args, log::line, p -> me.process = p);
+            checkCancelled(me);
+
+            log.phase("exporting", Map.of());
+            Map<String, String> baseDomain = DomainMetadata.of(baseFile);
+            Path domainFile = dir.resolve("base-domain.json");
+            json.writeValue(domainFile.toFile(), baseDomain);
+            Path onnx = dir.resolve("model.onnx");
+            List<String> export = new ArrayList<>(List.of("--checkpoint",
+                    dir.resolve("train").resolve("last.pt").toString(), "--out", onnx.toString(), "--name", name,
+                    "--version", version));
+            if (!baseDomain.isEmpty()) {
+                export.addAll(List.of("--domain", domainFile.toString()));
+            }
+            log.line("$ " + String.join(" ", python.command("efficientdet.export", export)));
+            python.run("efficientdet.export", export, log::line, p -> me.process = p);
+            checkCancelled(me);
+
+            log.phase("calibrating", Map.of("split", "val", "classes", site.labelledClasses()));
+            PrintStream evaluationLog = log.printStream();
+            Map<String, Double> thresholds = countThresholds(onnx, site, base.classes, baseDomain,
+                    request.imageLimit(), evaluationLog);
+            Path calibration = dir.resolve("calibration.json");
+            json.writeValue(calibration.toFile(), Map.of("count_thresholds", DomainMetadata.countThresholds(thresholds)));
+            List<String> restamp = List.of("--restamp", onnx.toString(), "--domain", calibration.toString());
+            log.line("$ " + String.join(" ", python.command("efficientdet.export", restamp)));
+            python.run("efficientdet.export", restamp, log::line, p -> me.process = p);
+            checkCancelled(me);
+
+            log.phase("evaluating", Map.of("step", "candidate on the site's test split"));
+            Figures candidateSite = evaluator.evaluate(onnx, site.name(), siteDir, "test", request.imageLimit(),
+                    evaluationLog);
+            log.phase("evaluating", Map.of("step", "promoted version on the site's test split"));
+            Figures promotedSite = registry.knownFigures(promoted, candidateSite.splitFingerprint())
+                    .orElseGet(() -> evaluator.evaluate(registry.fetch(promoted.ref()), site.name(), siteDir, "test",
+                            request.imageLimit(), evaluationLog));
+            checkCancelled(me);
+            log.phase("evaluating", Map.of("step", "candidate on the held-back split"));
+            Figures candidateBccd = evaluator.evaluate(onnx, evaluationLog);
+            log.phase("evaluating", Map.of("step", "promoted version on the held-back split"));
+            Figures promotedBccd = registry.figures(promoted, evaluationLog);
+            checkCancelled(me);
+
+            log.phase("judging", Map.of());
+            SiteGate.SiteFigures candidateCounts = new SiteGate.SiteFigures(candidateSite,
+                    countError(candidateSite, site.labelledClasses()));
+            SiteGate.SiteFigures promotedCounts = new SiteGate.SiteFigures(promotedSite,
+                    countError(promotedSite, site.labelledClasses()));
+            SiteGate.Verdict verdict = siteGate.judge(candidateCounts, promotedCounts, candidateBccd, promotedBccd);
+            Map<String, Object> gate = new LinkedHashMap<>();
+            gate.put("passes", verdict.passes());
+            gate.put("failures", verdict.failures());
+            gate.put("improvements", verdict.improvements());
+            gate.put("comparedWith", promoted.version);
+            gate.put("siteDataset", site.name());
+            gate.put("siteFingerprint", site.fingerprint());
+            gate.put("labelledClasses", site.labelledClasses());
+            gate.put("bccdAp50Tolerance", siteConfig.bccdAp50Tolerance());
+            gate.put("candidateSiteTest", siteView(candidateCounts));
+            gate.put("promotedSiteTest", siteView(promotedCounts));
+            gate.put("candidateHeldBack", ModelRegistry.figuresWithoutSummary(candidateBccd));
+            gate.put("promotedHeldBack", ModelRegistry.figuresWithoutSummary(promotedBccd));
+            log.line("site gate: " + (verdict.passes() ? "passes: " + String.join("; ", verdict.improvements())
+                    : "refuses: " + String.join("; ", verdict.failures())));
+
+            log.phase("registering", Map.of());
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("request", request);
+            settings.put("arguments", args);
+            settings.put("countThresholds", thresholds);
+            settings.put("siteGate", gate);
+            ModelVersion candidate = registry.register(new ModelRegistry.Registration(onnx, base.version,
+                    site.name(), site.fingerprint(), command, settings, "training run " + id, "training run " + id,
+                    siteCard(name, version, base.version, site, command, thresholds, gate), null), false);
+            registry.record(candidate, candidateSite);
+            registry.record(candidate, candidateBccd);
+            if (registry.knownFigures(promoted, promotedSite.splitFingerprint()).isEmpty()) {
+                registry.record(promoted, promotedSite);
+            }
+            Map<String, Object> outcome = new LinkedHashMap<>();
+            outcome.put("model", name);
+            outcome.put("version", version);
+            outcome.put("siteGate", gate);
+            if (verdict.passes()) {
+                log.phase("promoting", Map.of());
+                registry.promoteJudged(candidate, promoted.version, "training run " + id,
+                        "site gate (" + site.name() + ", fingerprint " + site.fingerprint() + "): "
+                                + String.join("; ", verdict.improvements()), json.valueToTree(gate));
+            }
+            outcome.put("promoted", verdict.passes());
+            log.phase("done", outcome);
+            log.finish(TrainingStatus.SUCCEEDED, null, name, version);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (me.cancelled) {
+                log.line("cancelled");
+                log.finish(TrainingStatus.CANCELLED, "cancelled", null, null);
+            } else {
+                LOG.errorf(e, "Training run %d failed", id);
+                log.line("failed: " + e.getMessage());
+                log.finish(TrainingStatus.FAILED, e.getMessage(), null, null);
+            }
+        } finally {
+            active.compareAndSet(me, null);
+        }
+    }
+
+    /**
+     * The count thresholds of the candidate: those of the classes the site labels fitted on its val split, the base's
+     * for the others (a class nobody labelled there has no count to fit to).
+     */
+    private Map<String, Double> countThresholds(Path onnx, SiteDataset site, List<String> classes,
+            Map<String, String> baseDomain, Integer limit, PrintStream log) throws IOException {
+        List<AnnotatedImage> val = VocDataset.open(site.directory()).split("val");
+        if (limit != null) {
+            val = val.subList(0, Math.min(limit, val.size()));
+        }
+        Map<String, Double> fitted;
+        try (CellDetector detector = CellDetector.load(onnx, evaluator.threads())) {
+            fitted = CalibrateModel.fitCountThresholds(detector, val, site.labelledClasses(), log);
+        }
+        Map<String, Double> base = new LinkedHashMap<>();
+        String known = baseDomain.getOrDefault("count_thresholds", "");
+        for (String entry : known.split(",")) {
+            String[] parts = entry.split(":");
+            if (parts.length == 2) {
+                base.put(parts[0].trim(), Double.parseDouble(parts[1].trim()));
+            }
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        for (String c : classes) {
+            Double t = fitted.containsKey(c) ? fitted.get(c) : base.get(c);
+            if (t != null) {
+                thresholds.put(c, t);
+            }
+        }
+        return thresholds;
+    }
+
+    /** Mean absolute count error per image, summed over the classes the site labels. */
+    static double countError(Figures figures, List<String> labelledClasses) {
+        double sum = 0;
+        for (String c : labelledClasses) {
+            sum += figures.summary().path("counts").path(c).path("meanAbsoluteError").asDouble();
+        }
+        return sum;
+    }
+
+    private static Map<String, Object> siteView(SiteGate.SiteFigures figures) {
+        Map<String, Object> view = new LinkedHashMap<>(ModelRegistry.figuresWithoutSummary(figures.figures()));
+        view.put("countError", figures.countError());
+        return view;
+    }
+
+    private static String siteCard(String name, String version, String parent, SiteDataset site, String command,
+            Map<String, Double> thresholds, Map<String, Object> gate) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cs = (Map<String, Object>) gate.get("candidateSiteTest");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ps = (Map<String, Object>) gate.get("promotedSiteTest");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cb = (Map<String, Object>) gate.get("candidateHeldBack");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pb = (Map<String, Object>) gate.get("promotedHeldBack");
+        return "# " + name + " " + version + "\n\n"
+                + "Site fine-tune by the trainer service, from " + parent + ", on the site dataset " + site.name()
+                + " (images bucket, `" + SiteDatasets.PREFIX + site.name() + "/`; fingerprint " + site.fingerprint()
+                + "): train " + site.ids("train").size() + ", val " + site.ids("val").size() + " images; test "
+                + site.ids("test").size() + " held back, never trained or tuned on.\n\n"
+                + "- Command: `" + command + "`\n"
+                + "- Physical scale: the base's; count thresholds recalibrated on the site's val split for "
+                + String.join(", ", site.labelledClasses()) + ": " + DomainMetadata.countThresholds(thresholds) + "\n\n"
+                + "| split | version | images | AP@0.5 | count error per image (" + String.join("+",
+                        site.labelledClasses()) + ") | fingerprint |\n| --- | --- | --- | --- | --- | --- |\n"
+                + String.format(Locale.ROOT, "| %s test | %s | %s | %.4f | %.3f | %s |\n", site.name(), version,
+                        cs.get("images"), (Double) cs.get("ap50"), (Double) cs.get("countError"),
+                        cs.get("splitFingerprint"))
+                + String.format(Locale.ROOT, "| %s test | %s (promoted) | %s | %.4f | %.3f | %s |\n", site.name(),
+                        gate.get("comparedWith"), ps.get("images"), (Double) ps.get("ap50"),
+                        (Double) ps.get("countError"), ps.get("splitFingerprint"))
+                + String.format(Locale.ROOT, "| %s %s | %s | %s | %.4f | | %s |\n", cb.get("dataset"), cb.get("split"),
+                        version, cb.get("images"), (Double) cb.get("ap50"), cb.get("splitFingerprint"))
+                + String.format(Locale.ROOT, "| %s %s | %s (promoted) | %s | %.4f | | %s |\n", pb.get("dataset"),
+                        pb.get("split"), gate.get("comparedWith"), pb.get("images"), (Double) pb.get("ap50"),
+                        pb.get("splitFingerprint"))
+                + "\nSite gate: " + (Boolean.TRUE.equals(gate.get("passes")) ? "passed (" + String.join("; ",
+                        castList(gate.get("improvements"))) + "), promoted" : "refused (" + String.join("; ",
+                        castList(gate.get("failures"))) + "), left a candidate") + ".\n";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castList(Object list) {
+        return (List<String>) list;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -37,12 +37,16 @@ class TrainingProgressTest {
 
     @Test
     void aRequestNeedsADatasetAndEitherEpochsOrMinutes() {
-        TrainingRequest none = new TrainingRequest(null, null, null, null, null, null, null, null, null, null, null, null);
+        TrainingRequest none = new TrainingRequest(null, false, null, null, null, null, null, null, null, null, null,
+                null, null, null);
         assertEquals(2, none.problems().size(), none.problems().toString());
-        TrainingRequest both = new TrainingRequest("bccd", null, 3, 1.0, 1, null, null, null, null, null, null, null);
+        TrainingRequest both = new TrainingRequest("bccd", false, null, null, 3, 1.0, 1, null, null, null, null, null,
+                null, null);
         assertEquals(1, both.problems().size(), both.problems().toString());
-        TrainingRequest traversal = new TrainingRequest("../etc", null, 3, null, 1, null, null, null, null, null, null, null);
+        TrainingRequest traversal = new TrainingRequest("../etc", false, null, null, 3, null, 1, null, null, null,
+                null, null, null, null);
         assertEquals(1, traversal.problems().size(), traversal.problems().toString());
-        assertTrue(new TrainingRequest("bccd", null, 3, null, 1, 2, 256, 4, 2, 0, null, "ops").problems().isEmpty());
+        assertTrue(new TrainingRequest("bccd", false, null, null, 3, null, 1, 2, 256, 4, 2, 0, null, "ops").problems()
+                .isEmpty());
     }
 }
