@@ -31,6 +31,7 @@ import org.bloodcells.http.Roles;
 import org.bloodcells.results.api.AggregateResource;
 import org.bloodcells.results.api.AuditResource;
 import org.bloodcells.results.api.CellClassResource;
+import org.bloodcells.results.api.CellReviewResource;
 import org.bloodcells.results.api.ImageResource;
 import org.bloodcells.results.api.ResultResource;
 import org.bloodcells.results.api.ReviewQueueResource;
@@ -122,6 +123,7 @@ class AccessAndAuditTest {
         String deleted = storedImage("scanner:scanner-7");
         awaitDone(2);
         String review = "{\"action\":\"CONFIRMED\"}";
+        String drawn = "{\"action\":\"ADD\",\"cellClass\":\"Platelets\",\"box\":{\"x1\":1,\"y1\":1,\"x2\":9,\"y2\":9}}";
         AccessMatrix matrix = new AccessMatrix(URI.create(results.toString()), "scanner-7")
                 .row("GET", "/cell-classes", "/cell-classes", 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/aggregates", "/aggregates?by=slide&batch=" + batch, 200, Roles.ANALYST, Roles.OPS)
@@ -136,7 +138,17 @@ class AccessAndAuditTest {
                         Roles.OPS)
                 .row("POST", "/images/{imageId}/review", "/images/" + image + "/review", 200, "application/json",
                         review.getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
+                .row("GET", "/images/{imageId}/image", "/images/" + image + "/image", 200, Roles.ANALYST, Roles.OPS)
+                .row("GET", "/images/{imageId}/cells", "/images/" + image + "/cells", 200, Roles.ANALYST,
+                        Roles.OPS)
+                .row("GET", "/images/{imageId}/cells/edits", "/images/" + image + "/cells/edits", 200,
+                        Roles.ANALYST, Roles.OPS)
+                .row("POST", "/images/{imageId}/cells/edits", "/images/" + image + "/cells/edits", 201,
+                        "application/json", drawn.getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
+                .row("POST", "/images/{imageId}/cells/confirmation", "/images/" + image + "/cells/confirmation", 200,
+                        "application/json", "{}".getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
                 .row("GET", "/slides/{slideId}/counts", "/slides/" + slide + "/counts", 200, Roles.ANALYST, Roles.OPS)
+                .row("GET", "/slides/{slideId}/cells", "/slides/" + slide + "/cells", 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/batches/{batchId}", "/batches/" + batch, 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/batches/{batchId}/compare", "/batches/" + batch + "/compare?from=1.0.0&to=1.0.0", 200,
                         Roles.ANALYST, Roles.OPS)
@@ -153,7 +165,7 @@ class AccessAndAuditTest {
                 .open("/workspace.js")
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
-                ResultResource.class, ReviewQueueResource.class);
+                ResultResource.class, ReviewQueueResource.class, CellReviewResource.class);
         List<String> failures = matrix.check();
         assertTrue(failures.isEmpty(), failures + "\n" + matrix.table());
         System.out.println("results-service access matrix:\n" + matrix.table());
