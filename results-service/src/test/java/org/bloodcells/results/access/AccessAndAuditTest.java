@@ -32,6 +32,7 @@ import org.bloodcells.results.api.AggregateResource;
 import org.bloodcells.results.api.AuditResource;
 import org.bloodcells.results.api.CellClassResource;
 import org.bloodcells.results.api.CellReviewResource;
+import org.bloodcells.results.api.DatasetResource;
 import org.bloodcells.results.api.ImageResource;
 import org.bloodcells.results.api.ResultResource;
 import org.bloodcells.results.api.ReviewQueueResource;
@@ -156,6 +157,13 @@ class AccessAndAuditTest {
                 // end-to-end tests re-process through the real trainer).
                 .row("POST", "/batches/{batchId}/reprocess", "/batches/" + batch + "/reprocess?version=9.9.9", 503,
                         null, (byte[]) null, "registry not running here", Roles.OPS)
+                // Past access, a dataset of nobody's images is refused for what it holds (the dataset tests write
+                // real ones).
+                .row("POST", "/datasets", "/datasets", 422, "application/json",
+                        "{\"name\":\"access\",\"scanner\":\"nobody\"}".getBytes(StandardCharsets.UTF_8),
+                        "no image matches", Roles.ANALYST, Roles.OPS)
+                .row("GET", "/datasets/{name}", "/datasets/no-such-dataset", 404, null, (byte[]) null,
+                        "no dataset of that name", Roles.ANALYST, Roles.OPS)
                 .row("GET", "/audit", "/audit?subject=" + image, 200, Roles.OPS)
                 .row("DELETE", "/images/{imageId}", "/images/" + deleted, 200, Roles.OPS)
                 .open("/q/health/live")
@@ -165,7 +173,7 @@ class AccessAndAuditTest {
                 .open("/workspace.js")
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
-                ResultResource.class, ReviewQueueResource.class, CellReviewResource.class);
+                ResultResource.class, ReviewQueueResource.class, CellReviewResource.class, DatasetResource.class);
         List<String> failures = matrix.check();
         assertTrue(failures.isEmpty(), failures + "\n" + matrix.table());
         System.out.println("results-service access matrix:\n" + matrix.table());
