@@ -25,6 +25,8 @@ const state = {
   queue: new Map(),    // imageId -> item of the review queue
   viewer: null,        // item shown in the viewer
   review: null,        // { item, reported } of the review form
+  cells: null,         // { imageId, data, runs, picked, view, drawing } of the cells card (with the viewer)
+  bitmaps: new Map(),  // imageId -> Promise of the stored image, decoded once for the gallery's crops
   batchesBusy: false,
   ready: Promise.resolve(), // resolves once the cell classes (columns, inputs) are known
   classError: null,
@@ -148,11 +150,11 @@ async function signedFetch(path, options = {}) {
 }
 
 /** An image the server draws (an overlay), fetched with the token: an <img src> could not send it. */
-async function showImage(img, path, onError) {
+async function showImage(img, path, onError, accept = 'image/png') {
   const previous = img.dataset.objectUrl;
   img.dataset.path = path;
   try {
-    const res = await signedFetch(path, { headers: { Accept: 'image/png' } });
+    const res = await signedFetch(path, { headers: { Accept: accept } });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const blob = await res.blob();
     if (img.dataset.path !== path) return; // a newer image was asked for meanwhile
@@ -513,14 +515,8 @@ async function openViewer(id) {
   for (const cb of $$('#viewer .class-toggle')) cb.checked = true;
   updateOverlay();
 
-  const counts = el('table', { class: 'data compact' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Class'), el('th', { class: 'num' }, 'Reported'), el('th', { class: 'num' }, 'Model'))),
-    el('tbody', {}, state.classes.map(c => el('tr', {},
-      el('td', {}, swatch(c.colour), c.label),
-      el('td', { class: 'num' }, item.counts?.[c.label] ?? '—'),
-      el('td', { class: 'num' }, item.modelCounts?.[c.label] ?? '—')))));
-  const review = item.reviewStatus && item.reviewStatus !== 'NONE' ? el('p', { class: 'hint' }, `Review: ${item.reviewStatus}`) : null;
-  $('#viewer-counts').replaceChildren(counts, review ?? '');
+  renderViewerCounts(item);
+  openCells(id);
   const flags = item.flags || [];
   $('#viewer-flags').replaceChildren(...(flags.length ? flags.map(f => el('li', {}, f)) : [el('li', { class: 'muted' }, 'No flags')]));
   $('#viewer').scrollIntoView({ block: 'nearest' });
@@ -538,6 +534,17 @@ async function openViewer(id) {
   }
 }
 
+function renderViewerCounts(item) {
+  const counts = el('table', { class: 'data compact' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Class'), el('th', { class: 'num' }, 'Reported'), el('th', { class: 'num' }, 'Model'))),
+    el('tbody', {}, state.classes.map(c => el('tr', {},
+      el('td', {}, swatch(c.colour), c.label),
+      el('td', { class: 'num', 'data-class': c.label }, item.counts?.[c.label] ?? '—'),
+      el('td', { class: 'num' }, item.modelCounts?.[c.label] ?? '—')))));
+  const review = item.reviewStatus && item.reviewStatus !== 'NONE' ? el('p', { class: 'hint' }, `Review: ${item.reviewStatus}`) : null;
+  $('#viewer-counts').replaceChildren(counts, review ?? '');
+}
+
 function renderModel(d) {
   const t = d.thresholds;
   const rows = t ? [
@@ -553,10 +560,296 @@ function renderModel(d) {
 
 function closeViewer() {
   state.viewer = null;
+  state.cells = null;
   $('#viewer').hidden = true;
+  $('#cells').hidden = true;
   $('#overlay').removeAttribute('src');
   delete $('#overlay').dataset.path;
   markSelected($('#images'), null);
+}
+
+// ---------------------------------------------------------------- 4b. cells, box by box, and the gallery
+
+// The classes the gallery shows: red cells are too many to scan one by one.
+const GALLERY_CLASSES = ['WBC', 'Platelets'];
+const CROP_PIXELS = 96; // drawn at this size, shown at 72 CSS pixels
+
+function classColour(label) {
+  return state.classes.find(c => c.label === label)?.colour ?? '#667085';
+}
+
+function setCellsMessage(text, kind = 'error') {
+  const m = $('#cells-message');
+  m.textContent = text;
+  m.className = text ? `message ${kind}` : 'message';
+}
+
+/** Opens the cells card for the viewer's image: the stored image with its reviewed boxes. */
+async function openCells(id) {
+  state.cells = { imageId: id, data: null, runs: new Map(), picked: null, view: 'boxes', drawing: false };
+  $('#cells').hidden = false;
+  $('#cells-title').textContent = shortId(id);
+  $('#cells-boxes').replaceChildren();
+  $('#cells-counts').tBodies[0]?.replaceChildren();
+  $('#cells-confirmed').textContent = '';
+  setCellsMessage('');
+  setDrawing(false);
+  showCellsView('boxes');
+  pick(null);
+  showImage($('#cells-image'), `/images/${enc(id)}/image`,
+    e => { if (state.cells?.imageId === id) setCellsMessage(`The stored image could not be loaded: ${e.message}`); },
+    'image/*');
+  const current = ticket('cells');
+  try {
+    const data = await api(`/images/${enc(id)}/cells`);
+    if (current() && state.cells?.imageId === id) renderCells(data);
+  } catch (e) {
+    if (current()) setCellsMessage(`Cells: ${e.message}`);
+  }
+}
+
+/** The viewer's image as reviewed: its boxes over the stored image, its counts and its confirmation. */
+function renderCells(data) {
+  const c = state.cells;
+  c.data = data;
+  c.runs.set(data.imageId, data.runId);
+  const svgEl = $('#cells-boxes');
+  svgEl.setAttribute('viewBox', `0 0 ${data.imageWidth} ${data.imageHeight}`);
+  svgEl.setAttribute('preserveAspectRatio', 'none');
+  const area = b => (b.x2 - b.x1) * (b.y2 - b.y1);
+  // Large boxes first, so that a small cell inside a large one stays clickable.
+  const cells = [...data.cells].sort((a, b) => area(b) - area(a));
+  svgEl.replaceChildren(...cells.map(cell => {
+    const classes = ['cell'];
+    if (!cell.counted) classes.push('uncounted');
+    if (cell.state === 'DELETED') classes.push('deleted');
+    if (cell.state !== 'UNCHANGED') classes.push('edited');
+    if (c.picked?.imageId === data.imageId && c.picked.key === cell.key) classes.push('picked');
+    const r = svg('rect', { class: classes.join(' '), x: cell.x1, y: cell.y1, width: cell.x2 - cell.x1,
+      height: cell.y2 - cell.y1, stroke: classColour(cell.cellClass), 'data-cell': cell.key, 'data-class': cell.cellClass });
+    r.append(svg('title', {}, describeCell(cell)));
+    return r;
+  }));
+  $('#cells-counts').tBodies[0].replaceChildren(...state.classes.map(k => el('tr', {},
+    el('td', {}, swatch(k.colour), k.label),
+    el('td', { class: 'num', 'data-class': k.label }, data.counts?.[k.label] ?? 0),
+    el('td', { class: 'num' }, data.modelCounts?.[k.label] ?? '—'))));
+  const confirmation = data.confirmation;
+  $('#cells-confirmed').textContent = confirmation
+    ? `Confirmed by ${confirmation.confirmedBy} ${fmtTime(confirmation.confirmedAt)}${confirmation.current ? '' : ' (edited since)'}`
+    : `${data.edits} edit${data.edits === 1 ? '' : 's'}; not confirmed yet`;
+  followCounts(data);
+  if (c.view !== 'boxes') loadGallery();
+}
+
+function describeCell(cell) {
+  const model = cell.origin === 'DRAWN' ? 'drawn by an analyst'
+    : `model: ${cell.modelClass} ${Number(cell.score).toFixed(2)}${cell.counted || cell.state !== 'UNCHANGED' ? '' : ', under its count threshold'}`;
+  return `${cell.key} · ${cell.cellClass}${cell.state === 'UNCHANGED' ? '' : ` (${cell.state.toLowerCase()})`} · ${model}`;
+}
+
+/** The image's reported counts are its reviewed ones now: the list, the viewer and the review queue follow. */
+function followCounts(data) {
+  const item = state.images.get(data.imageId);
+  if (!item) return;
+  if (data.edits > 0 || data.confirmation) {
+    item.counts = { ...data.counts };
+    item.reviewStatus = data.reviewStatus;
+  }
+  const row = $(`#images tr[data-image-id="${CSS.escape(data.imageId)}"]`);
+  if (row) {
+    const fresh = imageRow(item, false);
+    if (row.classList.contains('selected')) fresh.classList.add('selected');
+    row.replaceWith(fresh);
+  }
+  if (state.viewer?.imageId === data.imageId) renderViewerCounts(item);
+}
+
+/** Picks a cell (of the viewer's image or of the slide's gallery) for the editor; null picks none. */
+function pick(imageId, key, cell) {
+  const c = state.cells;
+  if (c) c.picked = imageId ? { imageId, key, cell } : null;
+  for (const n of $$('#cells-boxes .picked, #gallery .picked')) n.classList.remove('picked');
+  const select = $('#cell-class');
+  const enabled = Boolean(imageId);
+  select.disabled = !enabled;
+  $('#cell-reclassify').disabled = !enabled;
+  $('#cell-delete').disabled = !enabled;
+  if (!enabled) {
+    $('#cell-picked').textContent = 'None: click a box or a crop.';
+    return;
+  }
+  if (imageId === c.imageId) $(`#cells-boxes [data-cell="${CSS.escape(key)}"]`)?.classList.add('picked');
+  $(`#gallery [data-image-id="${CSS.escape(imageId)}"][data-cell="${CSS.escape(key)}"]`)?.classList.add('picked');
+  $('#cell-picked').textContent = `${imageId === c.imageId ? '' : `image ${shortId(imageId)} · `}${describeCell(cell)}`;
+  const other = state.classes.find(k => k.label !== cell.cellClass) ?? state.classes[0];
+  select.value = cell.counted ? other.label : cell.cellClass;
+}
+
+function setDrawing(on) {
+  if (state.cells) state.cells.drawing = on;
+  $('#draw-toggle').setAttribute('aria-pressed', String(on));
+  $('#cells-boxes').classList.toggle('drawing', on);
+}
+
+function showCellsView(view) {
+  if (!state.cells) return;
+  state.cells.view = view;
+  $('#cells-show-boxes').setAttribute('aria-pressed', String(view === 'boxes'));
+  $('#gallery-image').setAttribute('aria-pressed', String(view === 'image'));
+  $('#gallery-slide').setAttribute('aria-pressed', String(view === 'slide'));
+  $('#cells-stage').hidden = view !== 'boxes';
+  $('#cells-stage-tools').hidden = view !== 'boxes';
+  $('#gallery').hidden = view === 'boxes';
+  if (view !== 'boxes') loadGallery();
+}
+
+/** One edit of one box; the image's cells and counts as they now stand are shown. */
+async function editCell(imageId, body) {
+  const c = state.cells;
+  if (!c) return;
+  const runId = c.runs.get(imageId);
+  const buttons = [$('#cell-reclassify'), $('#cell-delete'), $('#cells-confirm')];
+  buttons.forEach(b => { b.disabled = true; });
+  try {
+    const res = await api(`/images/${enc(imageId)}/cells/edits`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(runId == null ? body : { ...body, runId }),
+    });
+    const e = res.edit;
+    const what = e.action === 'RECLASSIFY' ? `${e.cell} ${e.classBefore} → ${e.classAfter}`
+      : e.action === 'DELETE' ? `${e.cell} ${e.classBefore} deleted` : `${e.cell} ${e.classAfter} drawn`;
+    setCellsMessage(`Saved: ${what} by ${e.editedBy}`, 'ok');
+    state.imagesStale = true;
+    if (state.cells !== c) return;
+    pick(null);
+    if (imageId === c.imageId) renderCells(res.image);
+    else { c.runs.set(imageId, res.image.runId); followCounts(res.image); loadGallery(); }
+  } catch (err) {
+    setCellsMessage(err.message);
+    buttons.forEach(b => { b.disabled = false; });
+  } finally {
+    $('#cells-confirm').disabled = false;
+  }
+}
+
+async function confirmCells() {
+  const c = state.cells;
+  if (!c?.data) return;
+  try {
+    const data = await api(`/images/${enc(c.imageId)}/cells/confirmation`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ runId: c.data.runId }),
+    });
+    setCellsMessage(`Boxes confirmed by ${data.confirmation?.confirmedBy ?? signedInUser()}`, 'ok');
+    state.imagesStale = true;
+    if (state.cells === c) renderCells(data);
+  } catch (e) {
+    setCellsMessage(e.message);
+  }
+}
+
+/** Where a mouse event falls on the image, in its pixels (clamped to it). */
+function imagePoint(e) {
+  const d = state.cells.data;
+  const r = $('#cells-boxes').getBoundingClientRect();
+  const clamp = (v, max) => Math.min(max, Math.max(0, v));
+  return { x: clamp((e.clientX - r.left) / r.width * d.imageWidth, d.imageWidth),
+    y: clamp((e.clientY - r.top) / r.height * d.imageHeight, d.imageHeight) };
+}
+
+/** Draw mode: dragging over the image draws a missing cell of the chosen class. */
+function startDrawing(e) {
+  const c = state.cells;
+  if (!c?.drawing || !c.data || e.button !== 0) return;
+  e.preventDefault();
+  const from = imagePoint(e);
+  const sketch = svg('rect', { class: 'cell sketch', x: from.x, y: from.y, width: 0, height: 0 });
+  $('#cells-boxes').append(sketch);
+  let to = from;
+  const move = ev => {
+    to = imagePoint(ev);
+    sketch.setAttribute('x', Math.min(from.x, to.x));
+    sketch.setAttribute('y', Math.min(from.y, to.y));
+    sketch.setAttribute('width', Math.abs(to.x - from.x));
+    sketch.setAttribute('height', Math.abs(to.y - from.y));
+  };
+  const up = ev => {
+    window.removeEventListener('mousemove', move);
+    window.removeEventListener('mouseup', up);
+    move(ev);
+    sketch.remove();
+    const box = { x1: Math.min(from.x, to.x), y1: Math.min(from.y, to.y), x2: Math.max(from.x, to.x), y2: Math.max(from.y, to.y) };
+    if (box.x2 - box.x1 < 2 || box.y2 - box.y1 < 2) return; // a click, not a box
+    for (const k of Object.keys(box)) box[k] = Math.round(box[k] * 10) / 10;
+    editCell(c.imageId, { action: 'ADD', cellClass: $('#draw-class').value, box });
+  };
+  window.addEventListener('mousemove', move);
+  window.addEventListener('mouseup', up);
+}
+
+/** The stored image decoded once per image: every crop of it is cut from the same bitmap. */
+function bitmapOf(imageId) {
+  if (!state.bitmaps.has(imageId)) {
+    const load = (async () => {
+      const res = await signedFetch(`/images/${enc(imageId)}/image`, { headers: { Accept: 'image/*' } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return createImageBitmap(await res.blob());
+    })();
+    load.catch(() => state.bitmaps.delete(imageId));
+    state.bitmaps.set(imageId, load);
+  }
+  return state.bitmaps.get(imageId);
+}
+
+/** The gallery: the image's or its slide's white cells and platelets as crops, grouped by class. */
+async function loadGallery() {
+  const c = state.cells;
+  if (!c || c.view === 'boxes') return;
+  const current = ticket('gallery');
+  const gallery = $('#gallery');
+  try {
+    let images;
+    if (c.view === 'image') {
+      images = c.data ? [c.data] : [];
+    } else {
+      const slide = state.viewer?.slideId;
+      if (!slide) { gallery.replaceChildren(el('p', { class: 'empty' }, 'This image has no slide.')); return; }
+      images = await api(`/slides/${enc(slide)}/cells?classes=${GALLERY_CLASSES.map(enc).join(',')}`);
+    }
+    if (!current() || state.cells !== c) return;
+    for (const image of images) c.runs.set(image.imageId, image.runId);
+    const groups = GALLERY_CLASSES.map(label => ({ label, crops: images.flatMap(image => image.cells
+      .filter(cell => cell.cellClass === label && cell.state !== 'DELETED')
+      .map(cell => ({ image, cell }))) }));
+    gallery.replaceChildren(
+      el('p', { class: 'hint' }, c.view === 'image' ? 'This image · click a cell to pick it, then reclassify or delete it'
+        : `Slide ${state.viewer.slideId} · ${images.length} image${images.length === 1 ? '' : 's'} · click a cell to pick it`),
+      ...groups.flatMap(g => [
+        el('h3', {}, swatch(classColour(g.label)), `${g.label} · ${g.crops.length}`),
+        el('div', { class: 'crops', 'data-class': g.label }, g.crops.map(({ image, cell }) => crop(image, cell))),
+      ]));
+    if (c.picked) pick(c.picked.imageId, c.picked.key, c.picked.cell);
+  } catch (e) {
+    if (current()) gallery.replaceChildren(el('p', { class: 'message error' }, `Gallery: ${e.message}`));
+  }
+}
+
+function crop(image, cell) {
+  const canvas = el('canvas', { width: CROP_PIXELS, height: CROP_PIXELS });
+  const button = el('button', { type: 'button', class: `crop${cell.state === 'UNCHANGED' ? '' : ' edited'}`,
+    'data-image-id': image.imageId, 'data-cell': cell.key, title: `image ${shortId(image.imageId)} · ${describeCell(cell)}` }, canvas);
+  button.addEventListener('click', () => pick(image.imageId, cell.key, cell));
+  bitmapOf(image.imageId).then(bitmap => {
+    // A square around the cell with a margin, so that its neighbourhood shows too.
+    const side = Math.max(cell.x2 - cell.x1, cell.y2 - cell.y1) * 1.3;
+    const cx = (cell.x1 + cell.x2) / 2, cy = (cell.y1 + cell.y2) / 2;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#f0f0f0';
+    g.fillRect(0, 0, CROP_PIXELS, CROP_PIXELS);
+    g.drawImage(bitmap, cx - side / 2, cy - side / 2, side, side, 0, 0, CROP_PIXELS, CROP_PIXELS);
+    button.dataset.drawn = 'true';
+  }).catch(e => { button.title = `${button.title} (image not loaded: ${e.message})`; });
+  return button;
 }
 
 // ---------------------------------------------------------------- 5. review
@@ -691,6 +984,11 @@ function buildClassUi() {
     el('input', { type: 'number', min: 0, step: 1, name: `min-${c.label}`, placeholder: 'min', 'aria-label': `${c.label} minimum` }),
     el('span', {}, '–'),
     el('input', { type: 'number', min: 0, step: 1, name: `max-${c.label}`, placeholder: 'max', 'aria-label': `${c.label} maximum` }))));
+  for (const select of [$('#draw-class'), $('#cell-class')]) {
+    select.replaceChildren(...classes.map(c => el('option', { value: c.label }, c.label)));
+  }
+  $('#draw-class').value = classes.find(c => c.label === 'Platelets')?.label ?? classes[0]?.label;
+  setHead($('#cells-counts'), ['Class', 'Reviewed', 'Model']);
   $('#viewer-toggles').replaceChildren(...classes.map(c => el('label', { class: 'toggle' },
     el('input', { type: 'checkbox', class: 'class-toggle', value: c.label, checked: true }), swatch(c.colour), c.label)));
 }
@@ -713,6 +1011,27 @@ async function init() {
     showTab('review');
   });
   document.addEventListener('keydown', e => { if (e.key === 'Escape' && state.viewer) closeViewer(); });
+  $('#cells-boxes').addEventListener('click', e => {
+    const rect = e.target.closest('.cell');
+    const c = state.cells;
+    if (!rect || !c?.data || c.drawing) return;
+    const cell = c.data.cells.find(x => x.key === rect.dataset.cell);
+    if (cell && cell.state !== 'DELETED') pick(c.imageId, cell.key, cell);
+  });
+  $('#cells-boxes').addEventListener('mousedown', startDrawing);
+  $('#draw-toggle').addEventListener('click', () => setDrawing(!state.cells?.drawing));
+  $('#cells-show-boxes').addEventListener('click', () => showCellsView('boxes'));
+  $('#gallery-image').addEventListener('click', () => showCellsView('image'));
+  $('#gallery-slide').addEventListener('click', () => showCellsView('slide'));
+  $('#cells-confirm').addEventListener('click', confirmCells);
+  $('#cell-reclassify').addEventListener('click', () => {
+    const p = state.cells?.picked;
+    if (p) editCell(p.imageId, { action: 'RECLASSIFY', cell: p.key, cellClass: $('#cell-class').value });
+  });
+  $('#cell-delete').addEventListener('click', () => {
+    const p = state.cells?.picked;
+    if (p) editCell(p.imageId, { action: 'DELETE', cell: p.key });
+  });
   for (const link of [$('#counts-csv'), $('#images-csv')]) {
     link.addEventListener('click', e => { e.preventDefault(); download(link); });
   }

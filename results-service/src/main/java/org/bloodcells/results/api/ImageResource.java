@@ -115,6 +115,20 @@ public class ImageResource {
         return Response.ok(png, "image/png").cacheControl(cache).build();
     }
 
+    @GET
+    @Path("{imageId}/image")
+    @Produces({ "image/jpeg", "image/png", "image/tiff", MediaType.APPLICATION_OCTET_STREAM })
+    @Operation(summary = "The stored image as uploaded", description = "The bytes in storage with their content type:"
+            + " the page cuts the gallery's cell crops from them.")
+    public Response original(@RestPath String imageId) {
+        Evidence.Original original = evidence.original(imageId)
+                .orElseThrow(() -> new NotFoundException("no stored image " + imageId));
+        CacheControl cache = new CacheControl();
+        cache.setPrivate(true);
+        cache.setMaxAge(300);
+        return Response.ok(original.bytes(), original.contentType()).cacheControl(cache).build();
+    }
+
     @RolesAllowed({ Roles.ANALYST })
     @POST
     @Path("{imageId}/review")
@@ -158,7 +172,8 @@ public class ImageResource {
         throw new InvalidQueryException("order must be asc or desc, was " + order);
     }
 
-    private static Set<CellClass> shown(String classes) {
+    /** The classes a comma-separated list names; every class when null. */
+    static Set<CellClass> shown(String classes) {
         if (classes == null) {
             return EnumSet.allOf(CellClass.class);
         }

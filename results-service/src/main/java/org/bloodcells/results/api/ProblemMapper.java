@@ -4,6 +4,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Problem;
+import org.bloodcells.results.dataset.DatasetRefusedException;
 import org.bloodcells.results.evidence.Evidence;
 import org.bloodcells.results.query.ImageSearch;
 import org.bloodcells.results.query.InvalidQueryException;
@@ -53,6 +54,16 @@ public class ProblemMapper {
     public Response reviewRefused(ReviewRefusedException e) {
         return new Problem(e.status(), e.status() == 409 ? "Review not possible now" : "Invalid review",
                 e.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response datasetRefused(DatasetRefusedException e) {
+        String title = switch (e.status()) {
+            case 409 -> "Dataset exists";
+            case 422 -> "No dataset from these images";
+            default -> "Invalid dataset";
+        };
+        return new Problem(e.status(), title, e.getMessage()).toResponse();
     }
 
     @ServerExceptionMapper

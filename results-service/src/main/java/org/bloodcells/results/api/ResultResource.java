@@ -1,5 +1,7 @@
 package org.bloodcells.results.api;
 
+import java.util.List;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
@@ -11,11 +13,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Roles;
+import org.bloodcells.results.review.CellReview;
+import org.bloodcells.results.review.ReviewedImage;
 import org.bloodcells.results.service.BatchComparison;
 import org.bloodcells.results.service.BatchSummary;
 import org.bloodcells.results.service.Reprocessing;
 import org.bloodcells.results.service.ResultReader;
 import org.bloodcells.results.service.SlideCounts;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -32,8 +37,11 @@ public class ResultResource {
     private final ResultReader reader;
     private final Reprocessing reprocessing;
     private final SecurityIdentity identity;
+    private final CellReview cells;
 
-    public ResultResource(ResultReader reader, Reprocessing reprocessing, SecurityIdentity identity) {
+    public ResultResource(ResultReader reader, Reprocessing reprocessing, SecurityIdentity identity,
+            CellReview cells) {
+        this.cells = cells;
         this.identity = identity;
         this.reader = reader;
         this.reprocessing = reprocessing;
@@ -43,6 +51,19 @@ public class ResultResource {
     @Path("slides/{slideId}/counts")
     public SlideCounts slideCounts(@RestPath String slideId) {
         return reader.slide(slideId).orElseThrow(() -> new NotFoundException("no image of slide " + slideId));
+    }
+
+    @GET
+    @Path("slides/{slideId}/cells")
+    @Operation(summary = "A slide's cells as reviewed: the gallery", description = "The slide's DONE images (the"
+            + " first " + CellReview.MOST_GALLERY_IMAGES + " by upload), each as GET /images/{imageId}/cells with only"
+            + " the cells of classes (comma separated; all by default).")
+    public List<ReviewedImage> slideCells(@RestPath String slideId, @RestQuery String classes) {
+        List<ReviewedImage> images = cells.slide(slideId, ImageResource.shown(classes));
+        if (images.isEmpty()) {
+            throw new NotFoundException("no detected image of slide " + slideId);
+        }
+        return images;
     }
 
     @GET

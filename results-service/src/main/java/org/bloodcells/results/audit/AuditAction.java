@@ -11,5 +11,7 @@ public enum AuditAction {
     /** A batch announced again for a model version. */
     REPROCESSING,
     /** An image deleted: its object and rows removed. */
-    DELETION
+    DELETION,
+    /** Images and their reviewed cells written out as a training dataset (an export of patient data). */
+    EXPORT
 }

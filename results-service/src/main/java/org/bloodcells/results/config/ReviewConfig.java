@@ -3,7 +3,7 @@ package org.bloodcells.results.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** When an image's counts are put before an analyst (the review queue). */
+/** When an image's counts are put before an analyst (the review queue), and what analysts' reviews make. */
 @ConfigMapping(prefix = "bloodcells.review")
 public interface ReviewConfig {
 
@@ -25,4 +25,11 @@ public interface ReviewConfig {
     /** The slide needs this many other DONE images before an image is compared with them. */
     @WithDefault("5")
     int outlierMinImages();
+
+    /**
+     * A corrections dataset (POST /datasets) needs at least this many images whose boxes analysts confirmed or
+     * edited: fewer teach a fine-tune nothing and split into val and test parts too small to judge it on.
+     */
+    @WithDefault("10")
+    int datasetMinImages();
 }

@@ -87,24 +87,43 @@ public class Evidence {
         }
     }
 
+    /** The stored image as uploaded, for the page to cut cell crops from; empty when the image or its object is unknown. */
+    public Optional<Original> original(String imageId) {
+        Optional<String[]> stored = QuarkusTransaction.requiringNew().call(() -> {
+            Image image = Image.findById(imageId);
+            if (image == null || image.bucket == null || image.objectKey == null) {
+                return Optional.<String[]>empty();
+            }
+            return Optional.of(new String[] { image.bucket, image.objectKey,
+                    image.contentType == null ? "application/octet-stream" : image.contentType });
+        });
+        return stored.map(s -> new Original(bytes(imageId, s[0], s[1]), s[2]));
+    }
+
+    /** An image's stored bytes and their content type. */
+    public record Original(byte[] bytes, String contentType) {
+    }
+
     private record Drawing(String imageId, String bucket, String objectKey, List<DetectedCell> cells,
             Predicate<DetectedCell> counted, java.util.Map<String, Integer> counts, String model) {
     }
 
     private BufferedImage read(Drawing image) {
-        byte[] bytes;
-        try (InputStream in = storage.getObject(GetObjectArgs.builder().bucket(image.bucket())
-                .object(image.objectKey()).build())) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, ImageLimits.PLATFORM.maxBytes() + 1));
-        } catch (IOException | io.minio.errors.MinioException | java.security.GeneralSecurityException e) {
-            throw new StorageUnavailableException("image " + image.imageId() + " could not be read from storage: "
-                    + e.getMessage(), e);
-        }
+        byte[] bytes = bytes(image.imageId(), image.bucket(), image.objectKey());
         try {
             return ImageDecoder.decode(bytes, ImageLimits.PLATFORM);
         } catch (UnusableImageException e) {
             throw new IllegalStateException("stored image " + image.imageId() + " no longer decodes: " + e.getMessage(),
                     e);
+        }
+    }
+
+    private byte[] bytes(String imageId, String bucket, String objectKey) {
+        try (InputStream in = storage.getObject(GetObjectArgs.builder().bucket(bucket).object(objectKey).build())) {
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, ImageLimits.PLATFORM.maxBytes() + 1));
+        } catch (IOException | io.minio.errors.MinioException | java.security.GeneralSecurityException e) {
+            throw new StorageUnavailableException("image " + imageId + " could not be read from storage: "
+                    + e.getMessage(), e);
         }
     }
 

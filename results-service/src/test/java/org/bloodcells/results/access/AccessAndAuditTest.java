@@ -31,6 +31,8 @@ import org.bloodcells.http.Roles;
 import org.bloodcells.results.api.AggregateResource;
 import org.bloodcells.results.api.AuditResource;
 import org.bloodcells.results.api.CellClassResource;
+import org.bloodcells.results.api.CellReviewResource;
+import org.bloodcells.results.api.DatasetResource;
 import org.bloodcells.results.api.ImageResource;
 import org.bloodcells.results.api.ResultResource;
 import org.bloodcells.results.api.ReviewQueueResource;
@@ -122,6 +124,7 @@ class AccessAndAuditTest {
         String deleted = storedImage("scanner:scanner-7");
         awaitDone(2);
         String review = "{\"action\":\"CONFIRMED\"}";
+        String drawn = "{\"action\":\"ADD\",\"cellClass\":\"Platelets\",\"box\":{\"x1\":1,\"y1\":1,\"x2\":9,\"y2\":9}}";
         AccessMatrix matrix = new AccessMatrix(URI.create(results.toString()), "scanner-7")
                 .row("GET", "/cell-classes", "/cell-classes", 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/aggregates", "/aggregates?by=slide&batch=" + batch, 200, Roles.ANALYST, Roles.OPS)
@@ -136,7 +139,17 @@ class AccessAndAuditTest {
                         Roles.OPS)
                 .row("POST", "/images/{imageId}/review", "/images/" + image + "/review", 200, "application/json",
                         review.getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
+                .row("GET", "/images/{imageId}/image", "/images/" + image + "/image", 200, Roles.ANALYST, Roles.OPS)
+                .row("GET", "/images/{imageId}/cells", "/images/" + image + "/cells", 200, Roles.ANALYST,
+                        Roles.OPS)
+                .row("GET", "/images/{imageId}/cells/edits", "/images/" + image + "/cells/edits", 200,
+                        Roles.ANALYST, Roles.OPS)
+                .row("POST", "/images/{imageId}/cells/edits", "/images/" + image + "/cells/edits", 201,
+                        "application/json", drawn.getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
+                .row("POST", "/images/{imageId}/cells/confirmation", "/images/" + image + "/cells/confirmation", 200,
+                        "application/json", "{}".getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
                 .row("GET", "/slides/{slideId}/counts", "/slides/" + slide + "/counts", 200, Roles.ANALYST, Roles.OPS)
+                .row("GET", "/slides/{slideId}/cells", "/slides/" + slide + "/cells", 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/batches/{batchId}", "/batches/" + batch, 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/batches/{batchId}/compare", "/batches/" + batch + "/compare?from=1.0.0&to=1.0.0", 200,
                         Roles.ANALYST, Roles.OPS)
@@ -144,6 +157,13 @@ class AccessAndAuditTest {
                 // end-to-end tests re-process through the real trainer).
                 .row("POST", "/batches/{batchId}/reprocess", "/batches/" + batch + "/reprocess?version=9.9.9", 503,
                         null, (byte[]) null, "registry not running here", Roles.OPS)
+                // Past access, a dataset of nobody's images is refused for what it holds (the dataset tests write
+                // real ones).
+                .row("POST", "/datasets", "/datasets", 422, "application/json",
+                        "{\"name\":\"access\",\"scanner\":\"nobody\"}".getBytes(StandardCharsets.UTF_8),
+                        "no image matches", Roles.ANALYST, Roles.OPS)
+                .row("GET", "/datasets/{name}", "/datasets/no-such-dataset", 404, null, (byte[]) null,
+                        "no dataset of that name", Roles.ANALYST, Roles.OPS)
                 .row("GET", "/audit", "/audit?subject=" + image, 200, Roles.OPS)
                 .row("DELETE", "/images/{imageId}", "/images/" + deleted, 200, Roles.OPS)
                 .open("/q/health/live")
@@ -153,7 +173,7 @@ class AccessAndAuditTest {
                 .open("/workspace.js")
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
-                ResultResource.class, ReviewQueueResource.class);
+                ResultResource.class, ReviewQueueResource.class, CellReviewResource.class, DatasetResource.class);
         List<String> failures = matrix.check();
         assertTrue(failures.isEmpty(), failures + "\n" + matrix.table());
         System.out.println("results-service access matrix:\n" + matrix.table());

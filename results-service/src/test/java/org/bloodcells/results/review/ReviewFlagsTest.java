@@ -34,6 +34,11 @@ class ReviewFlagsTest {
         public int outlierMinImages() {
             return 5;
         }
+
+        @Override
+        public int datasetMinImages() {
+            return 10;
+        }
     };
 
     private static List<DetectedCell> cells(double... scores) {

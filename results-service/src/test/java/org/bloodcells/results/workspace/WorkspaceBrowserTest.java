@@ -50,6 +50,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.w3c.dom.Document;
@@ -267,6 +268,134 @@ class WorkspaceBrowserTest {
                 .body("groups[0].correctedImages", equalTo(1));
     }
 
+    @Test
+    @Order(5)
+    void boxesAreEditedDrawnDeletedAndConfirmedAndACellIsReclassifiedFromTheGallery() throws Exception {
+        String id = ids.get(1);
+        browser.findElement(By.id("tab-images")).click();
+        // The list reloads when its tab is shown again after a review: click the row that stays.
+        By row = By.cssSelector("#images tr[data-image-id='" + id + "']");
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> waitFor(row).click());
+        awaitImageLoaded(waitFor(By.id("cells-image")), 640);
+        waitFor(By.cssSelector("#cells-boxes rect[data-cell='m0']"));
+        List<Map<String, Object>> cells = given().when().get("/images/{id}/cells", id).then().statusCode(200)
+                .extract().jsonPath().getList("cells");
+        List<Map<String, Object>> clickable = clickable(cells);
+        Map<String, Integer> expected = new HashMap<>(counts.get(id));
+        awaitCountsShown(expected);
+
+        // A box picked on the image and reclassified.
+        Map<String, Object> first = clickable.get(0);
+        String from = (String) first.get("cellClass");
+        String to = from.equals("WBC") ? "RBC" : "WBC";
+        box(first).click();
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(text(By.id("cell-picked")).startsWith(first.get("key")
+                + " · " + from), text(By.id("cell-picked"))));
+        new Select(browser.findElement(By.id("cell-class"))).selectByValue(to);
+        browser.findElement(By.id("cell-reclassify")).click();
+        expected.merge(from, -1, Integer::sum);
+        expected.merge(to, 1, Integer::sum);
+        awaitCountsShown(expected);
+        assertTrue(text(By.id("cells-message")).contains(first.get("key") + " " + from + " → " + to + " by ana"),
+                text(By.id("cells-message")));
+
+        // Another deleted.
+        Map<String, Object> second = clickable.get(1);
+        box(second).click();
+        browser.findElement(By.id("cell-delete")).click();
+        expected.merge((String) second.get("cellClass"), -1, Integer::sum);
+        awaitCountsShown(expected);
+
+        // A missing platelet drawn by dragging over it.
+        browser.findElement(By.id("draw-toggle")).click();
+        new Select(browser.findElement(By.id("draw-class"))).selectByValue("Platelets");
+        WebElement stage = browser.findElement(By.id("cells-boxes"));
+        // In the middle of the viewport, clear of the sticky top bar.
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", stage);
+        new Actions(browser).moveToElement(stage, -30, -30).clickAndHold().moveByOffset(15, 10).moveByOffset(15, 15)
+                .release().perform();
+        expected.merge("Platelets", 1, Integer::sum);
+        awaitCountsShown(expected);
+        browser.findElement(By.id("draw-toggle")).click();
+
+        // The boxes confirmed as right, in one click.
+        browser.findElement(By.id("cells-confirm")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(text(By.id("cells-confirmed")).startsWith(
+                "Confirmed by ana"), text(By.id("cells-confirmed"))));
+        screenshot("6-cells-edited");
+        given().when().get("/images/{id}/cells/edits", id).then().statusCode(200)
+                .body("action", equalTo(List.of("RECLASSIFY", "DELETE", "ADD")))
+                .body("editedBy", equalTo(List.of("ana", "ana", "ana")));
+        given().when().get("/images/{id}/cells", id).then().statusCode(200)
+                .body("counts", equalTo(expected))
+                .body("confirmation.confirmedBy", equalTo("ana"));
+
+        // The slide's gallery: a white cell of the other image reclassified from its crop.
+        String other = ids.get(0);
+        Map<String, Integer> otherExpected = new HashMap<>(counts.get(other));
+        browser.findElement(By.id("gallery-slide")).click();
+        By otherWbc = By.cssSelector("#gallery .crops[data-class='WBC'] .crop[data-image-id='" + other + "']");
+        WebElement crop = waitFor(otherWbc);
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("true", crop.getAttribute("data-drawn"),
+                "the crop is cut from the stored image"));
+        int wbcCrops = browser.findElements(otherWbc).size();
+        assertEquals((int) otherExpected.get("WBC"), wbcCrops, "one crop per white cell of the image");
+        screenshot("7-gallery-of-a-slide");
+        crop.click();
+        new Select(browser.findElement(By.id("cell-class"))).selectByValue("RBC");
+        browser.findElement(By.id("cell-reclassify")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(wbcCrops - 1, browser.findElements(otherWbc).size()));
+        otherExpected.merge("WBC", -1, Integer::sum);
+        otherExpected.merge("RBC", 1, Integer::sum);
+        given().when().get("/images/{id}/cells", other).then().statusCode(200).body("counts", equalTo(otherExpected));
+        // The images list shows the reviewed count beside the model's.
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(text(By.cssSelector("#images tr[data-image-id='" + other
+                + "']")).contains(otherExpected.get("RBC") + " (model " + counts.get(other).get("RBC") + ")"),
+                text(By.cssSelector("#images tr[data-image-id='" + other + "']"))));
+    }
+
+    /** The cells a click on the image reaches: no smaller box holds their centre (smaller boxes are drawn on top). */
+    private static List<Map<String, Object>> clickable(List<Map<String, Object>> cells) {
+        List<Map<String, Object>> reachable = new ArrayList<>();
+        for (Map<String, Object> cell : cells) {
+            double cx = (number(cell, "x1") + number(cell, "x2")) / 2;
+            double cy = (number(cell, "y1") + number(cell, "y2")) / 2;
+            boolean covered = cells.stream().anyMatch(o -> o != cell && area(o) <= area(cell)
+                    && number(o, "x1") <= cx && cx <= number(o, "x2") && number(o, "y1") <= cy && cy <= number(o, "y2"));
+            if (!covered) {
+                reachable.add(cell);
+            }
+        }
+        reachable.sort(java.util.Comparator.comparingDouble(WorkspaceBrowserTest::area));
+        assertTrue(reachable.size() >= 2, "two cells to click: " + reachable);
+        return reachable;
+    }
+
+    private static double number(Map<String, Object> cell, String key) {
+        return ((Number) cell.get(key)).doubleValue();
+    }
+
+    private static double area(Map<String, Object> cell) {
+        return (number(cell, "x2") - number(cell, "x1")) * (number(cell, "y2") - number(cell, "y1"));
+    }
+
+    private WebElement box(Map<String, Object> cell) {
+        return browser.findElement(By.cssSelector("#cells-boxes rect[data-cell='" + cell.get("key") + "']"));
+    }
+
+    /** The viewer's and the cells card's counts show {@code expected}. */
+    private void awaitCountsShown(Map<String, Integer> expected) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (Map.Entry<String, Integer> count : expected.entrySet()) {
+                for (String table : List.of("cells-counts", "viewer-counts")) {
+                    assertEquals(Integer.toString(count.getValue()), text(By.cssSelector("#" + table
+                            + " td[data-class='" + count.getKey() + "']")), table + " " + count.getKey() + " ("
+                            + text(By.id("cells-message")) + ")");
+                }
+            }
+        });
+    }
+
     /** Four BCCD images in S3, their annotated cells published as a run's detections; the last one flagged. */
     private void seed() throws Exception {
         if (!minio.bucketExists(BucketExistsArgs.builder().bucket("images").build())) {
@@ -297,7 +426,9 @@ class WorkspaceBrowserTest {
                 counts.put(id, count);
             }
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("by", "batch")
+        // Signed in explicitly: the default token is installed before each test, not yet in a @BeforeAll.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given()
+                .auth().oauth2(TestTokens.of("seed", Roles.ANALYST)).queryParam("by", "batch")
                 .queryParam("batch", batch).when().get("/aggregates").then().statusCode(200)
                 .body("groups[0].done", equalTo(FILES.size())));
     }
