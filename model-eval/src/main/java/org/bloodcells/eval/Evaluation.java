@@ -31,7 +31,7 @@ public final class Evaluation {
     public record Summary(String model, String version, String split, int images, int batchSize, int threads,
             double scoreThreshold, double nmsIouThreshold, int maxDetections, int testTimeFlips, double boxVotingIou,
             double softNmsSigma, double meanInferenceMillis, CocoMetrics metrics,
-            Map<String, CountErrors.ClassCounts> counts) {
+            Map<String, CountErrors.ClassCounts> counts, int flagged) {
     }
 
     private Evaluation() {
@@ -66,6 +66,7 @@ public final class Evaluation {
             CountErrors counts = new CountErrors(model.classes());
             long modelNanos = 0;
             int timedImages = 0;
+            int flagged = 0;
             for (int start = 0; start < images.size(); start += batch) {
                 List<AnnotatedImage> chunk = images.subList(start, Math.min(images.size(), start + batch));
                 List<BufferedImage> decoded = new ArrayList<>();
@@ -85,6 +86,7 @@ public final class Evaluation {
                     AnnotatedImage image = chunk.get(i);
                     DetectionResult result = results.get(i);
                     evaluator.add(image.boxes(), result.detections());
+                    flagged += result.flagged() ? 1 : 0;
                     counts.add(CountErrors.truthCounts(image.boxes()), detector.countsAsReleased(result.detections()));
                     int index = start + i;
                     out.printf(Locale.ROOT, "[%d/%d] %s: %d ground truth, %d detections, %.0f ms%n", index + 1,
@@ -101,12 +103,13 @@ public final class Evaluation {
             double meanMillis = timedImages == 0 ? Double.NaN : modelNanos / 1e6 / timedImages;
             out.print(table(metrics));
             out.print(countTable(counts.perClass()));
+            out.printf(Locale.ROOT, "Flagged out of distribution: %d of %d images%n", flagged, images.size());
             out.printf(Locale.ROOT, "Mean inference %.1f ms per image (batch %d, %d intra-op threads, "
                     + "decode excluded, first run excluded)%n", meanMillis, batch, threads);
             Summary summary = new Summary(model.name(), model.version(), request.split(), images.size(), batch, threads,
                     settings.scoreThreshold(), settings.nmsIouThreshold(), settings.maxDetections(),
                     settings.testTimeFlips(), settings.boxVotingIou(), settings.softNmsSigma(), meanMillis, metrics,
-                    counts.perClass());
+                    counts.perClass(), flagged);
             if (request.json() != null) {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(request.json().toFile(),
                         summary);
