@@ -115,7 +115,8 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
         return Math.max(scoreThreshold, countThresholds.getOrDefault(cellClass, scoreThreshold));
     }
 
-    static ModelDomain parse(Map<String, String> props, List<String> classes) {
+    /** The domain a model's metadata (or a calibration's JSON) describes; refuses malformed values. */
+    public static ModelDomain parse(Map<String, String> props, List<String> classes) {
         double mpp = optionalPositive(props, "input_microns_per_pixel");
         String referenceClass = null;
         double referenceMicrons = Double.NaN;
