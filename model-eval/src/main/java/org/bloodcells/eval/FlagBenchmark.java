@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * reported.
  *
  * <pre>
- * mvn -B -q -pl model-eval -am compile && mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.FlagBenchmark \
+ * mvn -B -q -pl model-eval -am install -DskipTests
+ * mvn -B -q -pl model-eval exec:java -Dexec.mainClass=org.bloodcells.eval.FlagBenchmark \
  *   -Dexec.args="--cache runs/flag-cache.json"
  * </pre>
  */
