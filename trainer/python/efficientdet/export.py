@@ -28,7 +28,7 @@ from .model import ExportedDetector
 
 # The optional metadata (models/CONTRACT.md) that CalibrateModel writes; the detection core's ModelDomain reads them.
 DOMAIN_KEYS = ("input_microns_per_pixel", "scale_reference", "count_thresholds", "colour_mean", "colour_std",
-               "uncertain_share_limit")
+               "colour_domains", "uncertain_share_limit")
 
 
 def read_domain(path):

@@ -865,7 +865,7 @@ async function loadQueue() {
     $('#review-queue').tBodies[0].replaceChildren(...items.map(i => imageRow(i, true)));
     $('#review-queue-empty').hidden = items.length > 0;
     $('#review-queue-note').textContent = data.next
-      ? `oldest ${items.length} shown` : `${items.length} awaiting review`;
+      ? `most doubtful ${items.length} shown` : `${items.length} awaiting review`;
     if (state.review) markSelected($('#review-queue'), state.review.item.imageId);
   } catch (e) {
     if (current()) setStatus(`Review queue: ${e.message}`);

@@ -297,9 +297,9 @@ public final class QueryBenchmark implements Callable<Integer> {
                 }));
         queries.add(new Query("per slide: every scanner, no filter, first 50 slides", r -> new Request(
                 "/aggregates?by=slide&limit=50", ImageSearch.aggregateStatement(none, Grouping.SLIDE, true, 50, null))));
-        queries.add(new Query("review queue, oldest 50", r -> new Request("/review?limit=50",
-                ImageSearch.listStatement(none.queue(), new ImageSearch.Order(ImageSearch.SortKey.UPLOADED_AT, false),
-                        50, null))));
+        queries.add(new Query("review queue, most doubtful 50", r -> new Request("/review?limit=50",
+                ImageSearch.listStatement(none.queue(), new ImageSearch.Order(ImageSearch.SortKey.DOUBT, true), 50,
+                        null))));
         return queries;
     }
 

@@ -239,13 +239,14 @@ public final class CellDetector implements AutoCloseable {
         }
         ScaleSearch.Settled settled = (ScaleSearch.Settled) next;
         List<Detection> detections = settled.detections();
+        DomainCheck.Verdict verdict = DomainCheck.check(metadata.domain(), metadata.settings().scoreThreshold(),
+                settled.scale(), image.colour, detections);
         List<String> unlike = new ArrayList<>(settled.notes());
-        unlike.addAll(DomainCheck.reasons(metadata.domain(), metadata.settings().scoreThreshold(), settled.scale(),
-                image.colour, detections));
+        unlike.addAll(verdict.reasons());
         long nanos = earlier + System.nanoTime() - started;
         return new DetectionStep.Done(new DetectionResult(image.imageWidth, image.imageHeight, detections,
                 countThresholds.count(detections, settings.scoreThreshold()), Math.round(nanos / 1e6),
-                settled.scale(), unlike));
+                settled.scale(), unlike, verdict.doubt()));
     }
 
     /**

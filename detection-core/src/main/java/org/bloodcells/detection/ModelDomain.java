@@ -1,8 +1,10 @@
 package org.bloodcells.detection;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,17 +20,49 @@ import java.util.Map;
  * @param referenceMicrons         that class's typical diameter in microns
  * @param countThresholds          per class, the score from which a detection is counted ({@code count_thresholds});
  *                                 classes not named are counted from the score threshold
- * @param colourMean               mean of the training images' mean R, G, B (0..255; {@code colour_mean}), or null
- * @param colourStd                their standard deviation ({@code colour_std}), or null
+ * @param colours                  the colours of the images the model has learnt from, one entry per source: its
+ *                                 training images' ({@code colour_mean}, {@code colour_std}) and those of every site
+ *                                 it was fine-tuned on since ({@code colour_domains}); empty without them
  * @param uncertainShareLimit      the largest share of detections scored below {@link #CONFIDENT} that its training
  *                                 images showed ({@code uncertain_share_limit}, 0..1); NaN without one
  */
 public record ModelDomain(double inputMicronsPerPixel, String referenceClass, double referenceMicrons,
-        Map<String, Double> countThresholds, float[] colourMean, float[] colourStd, double uncertainShareLimit) {
+        Map<String, Double> countThresholds, List<ColourDomain> colours, double uncertainShareLimit) {
 
     /** Metadata keys this record reads; all optional. */
     public static final List<String> KEYS = List.of("input_microns_per_pixel", "scale_reference", "count_thresholds",
-            "colour_mean", "colour_std", "uncertain_share_limit");
+            "colour_mean", "colour_std", "colour_domains", "uncertain_share_limit");
+
+    /** The source name of the colour that {@code colour_mean} and {@code colour_std} describe. */
+    public static final String TRAINING = "training";
+
+    /**
+     * The colour of one source's images: the mean and spread of each image's mean R, G, B (0..255).
+     *
+     * @param source a name an analyst recognises (the data set or site), letters, digits, '.', '_' and '-'
+     */
+    public record ColourDomain(String source, float[] mean, float[] std) {
+
+        public ColourDomain {
+            mean = mean.clone();
+            std = std.clone();
+        }
+
+        /** How many of this source's standard deviations the colour lies from its mean, in its furthest channel. */
+        public double distance(float[] colour) {
+            double worst = 0;
+            for (int c = 0; c < 3; c++) {
+                worst = Math.max(worst, Math.abs(colour[c] - mean[c]) / std[c]);
+            }
+            return worst;
+        }
+
+        /** The entry as {@code colour_domains} writes it: {@code NAME:R,G,B:SR,SG,SB}. */
+        public String metadata() {
+            return String.format(Locale.ROOT, "%s:%.2f,%.2f,%.2f:%.2f,%.2f,%.2f", source, mean[0], mean[1], mean[2],
+                    std[0], std[1], std[2]);
+        }
+    }
 
     /** A detection scored below this is uncertain, for the confidence profile. */
     public static final double CONFIDENT = 0.5;
@@ -57,10 +91,16 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
         return RgbImage.of(image).meanColour();
     }
 
-    static final ModelDomain NONE = new ModelDomain(Double.NaN, null, Double.NaN, Map.of(), null, null, Double.NaN);
+    static final ModelDomain NONE = new ModelDomain(Double.NaN, null, Double.NaN, Map.of(), List.of(), Double.NaN);
 
     public ModelDomain {
         countThresholds = Map.copyOf(countThresholds);
+        colours = List.copyOf(colours);
+    }
+
+    /** The source whose colour lies nearest to this one (in its own standard deviations); null without colours. */
+    public ColourDomain nearestColour(float[] colour) {
+        return colours.stream().min(Comparator.comparingDouble(d -> d.distance(colour))).orElse(null);
     }
 
     public boolean hasScale() {
@@ -75,7 +115,8 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
         return Math.max(scoreThreshold, countThresholds.getOrDefault(cellClass, scoreThreshold));
     }
 
-    static ModelDomain parse(Map<String, String> props, List<String> classes) {
+    /** The domain a model's metadata (or a calibration's JSON) describes; refuses malformed values. */
+    public static ModelDomain parse(Map<String, String> props, List<String> classes) {
         double mpp = optionalPositive(props, "input_microns_per_pixel");
         String referenceClass = null;
         double referenceMicrons = Double.NaN;
@@ -115,6 +156,11 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
         if ((mean == null) != (std == null)) {
             throw new ModelContractException("Model metadata must have both 'colour_mean' and 'colour_std', or neither");
         }
+        List<ColourDomain> colours = new ArrayList<>();
+        if (mean != null) {
+            colours.add(new ColourDomain(TRAINING, mean, std));
+        }
+        colours.addAll(colourDomains(props.get("colour_domains")));
         String share = props.get("uncertain_share_limit");
         double uncertain = share == null || share.isBlank() ? Double.NaN
                 : ModelMetadata.number("uncertain_share_limit", share.trim());
@@ -122,7 +168,30 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
             throw new ModelContractException("Model metadata 'uncertain_share_limit' must be within 0..1, was '" + share
                     + "'");
         }
-        return new ModelDomain(mpp, referenceClass, referenceMicrons, thresholds, mean, std, uncertain);
+        return new ModelDomain(mpp, referenceClass, referenceMicrons, thresholds, colours, uncertain);
+    }
+
+    /** Further sources' colours, {@code NAME:R,G,B:SR,SG,SB} separated by ';'. */
+    private static List<ColourDomain> colourDomains(String value) {
+        List<ColourDomain> domains = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return domains;
+        }
+        for (String entry : value.split(";")) {
+            String[] parts = entry.trim().split(":");
+            if (parts.length != 3 || !parts[0].matches("[A-Za-z0-9._-]+")) {
+                throw new ModelContractException("Model metadata 'colour_domains' entries must be NAME:R,G,B:SR,SG,SB, "
+                        + "was '" + entry + "'");
+            }
+            float[] mean = ModelMetadata.channels(Map.of("colour_domains", parts[1]), "colour_domains");
+            float[] std = ModelMetadata.channels(Map.of("colour_domains", parts[2]), "colour_domains");
+            if (!(std[0] > 0 && std[1] > 0 && std[2] > 0)) {
+                throw new ModelContractException("Model metadata 'colour_domains' spreads must be positive, was '"
+                        + entry + "'");
+            }
+            domains.add(new ColourDomain(parts[0], mean, std));
+        }
+        return domains;
     }
 
     private static double optionalPositive(Map<String, String> props, String key) {
@@ -145,8 +214,7 @@ public record ModelDomain(double inputMicronsPerPixel, String referenceClass, do
     @Override
     public String toString() {
         return "ModelDomain[inputMicronsPerPixel=" + inputMicronsPerPixel + ", reference=" + referenceClass + ":"
-                + referenceMicrons + ", countThresholds=" + countThresholds + ", colourMean="
-                + Arrays.toString(colourMean) + ", colourStd=" + Arrays.toString(colourStd)
-                + ", uncertainShareLimit=" + uncertainShareLimit + "]";
+                + referenceMicrons + ", countThresholds=" + countThresholds + ", colours="
+                + colours.stream().map(ColourDomain::metadata).toList() + ", uncertainShareLimit=" + uncertainShareLimit + "]";
     }
 }

@@ -67,7 +67,10 @@ class ModelMetadataTest {
         assertEquals(7.5, domain.referenceMicrons());
         assertEquals(0.575, domain.countThreshold("WBC", 0.3));
         assertEquals(0.4, domain.countThreshold("RBC", 0.4), "never below the detector's threshold");
-        assertArrayEquals(new float[] {187.96f, 177.45f, 182.39f}, domain.colourMean());
+        assertEquals(List.of(ModelDomain.TRAINING, "site-a"), domain.colours().stream().map(ModelDomain.ColourDomain::source)
+                .toList());
+        assertArrayEquals(new float[] {187.96f, 177.45f, 182.39f}, domain.colours().get(0).mean());
+        assertArrayEquals(new float[] {176.5f, 147.2f, 160.1f}, domain.colours().get(1).mean());
         assertEquals(0.65, domain.uncertainShareLimit());
     }
 
@@ -82,6 +85,10 @@ class ModelMetadataTest {
                 + "was 'WBC:1.5'");
         assertRefused("colour_mean", "1,2,3", "Model metadata must have both 'colour_mean' and 'colour_std', or "
                 + "neither");
+        assertRefused("colour_domains", "site a:1,2,3:1,1,1", "Model metadata 'colour_domains' entries must be "
+                + "NAME:R,G,B:SR,SG,SB, was 'site a:1,2,3:1,1,1'");
+        assertRefused("colour_domains", "site:1,2,3:0,1,1", "Model metadata 'colour_domains' spreads must be "
+                + "positive, was 'site:1,2,3:0,1,1'");
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ScaleEstimateTest {
 
-    static final ModelDomain DOMAIN = new ModelDomain(0.08, "RBC", 7.5, Map.of(), null, null, Double.NaN);
+    static final ModelDomain DOMAIN = new ModelDomain(0.08, "RBC", 7.5, Map.of(), List.of(), Double.NaN);
 
     private static Detection cell(String cls, float score, float x, float y, float side) {
         return new Detection(cls, score, x, y, x + side, y + side);

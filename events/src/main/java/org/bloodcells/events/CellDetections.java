@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param outOfDistribution why the image is unlike the model's training images (scale, colour, confidence); empty
  *                        when it is not, and its counts are as trustworthy as the model's card says
  * @param thresholds      the post-processing that kept and counted these cells; null from workers before it was sent
+ * @param doubt           0..1, how likely the counts are wrong (the model's unsureness of the cells it found,
+ *                        {@code models/CONTRACT.md}); review queues put the most doubtful first. Optional: null from
+ *                        workers before it was sent
  */
 public record CellDetections(
         String imageId,
@@ -39,11 +42,20 @@ public record CellDetections(
         Scale scale,
         int tiles,
         List<String> outOfDistribution,
-        Thresholds thresholds) {
+        Thresholds thresholds,
+        Double doubt) {
 
     public CellDetections {
         outOfDistribution = outOfDistribution == null ? List.of() : List.copyOf(outOfDistribution);
         tiles = Math.max(1, tiles);
+    }
+
+    /** A run whose doubt is not said (workers before it was sent). */
+    public CellDetections(String imageId, String modelName, String modelVersion, int imageWidth, int imageHeight,
+            List<DetectedCell> cells, Map<String, Integer> counts, long inferenceMillis, String workerId,
+            Instant detectedAt, Scale scale, int tiles, List<String> outOfDistribution, Thresholds thresholds) {
+        this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
+                detectedAt, scale, tiles, outOfDistribution, thresholds, null);
     }
 
     /** A run without a scale or out-of-distribution check: one whole image, nothing flagged. */
@@ -51,7 +63,7 @@ public record CellDetections(
             List<DetectedCell> cells, Map<String, Integer> counts, long inferenceMillis, String workerId,
             Instant detectedAt) {
         this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
-                detectedAt, null, 1, List.of(), null);
+                detectedAt, null, 1, List.of(), null, null);
     }
 
     /** A run whose post-processing is not said (workers before {@link Thresholds}). */
@@ -59,7 +71,7 @@ public record CellDetections(
             List<DetectedCell> cells, Map<String, Integer> counts, long inferenceMillis, String workerId,
             Instant detectedAt, Scale scale, int tiles, List<String> outOfDistribution) {
         this(imageId, modelName, modelVersion, imageWidth, imageHeight, cells, counts, inferenceMillis, workerId,
-                detectedAt, scale, tiles, outOfDistribution, null);
+                detectedAt, scale, tiles, outOfDistribution, null, null);
     }
 
     /**
@@ -75,6 +87,8 @@ public record CellDetections(
                 () -> Rules.required("counts", counts),
                 () -> counts.values().stream().anyMatch(count -> count == null || count < 0)
                         ? Optional.of("counts must be zero or more, were " + counts) : Optional.empty(),
-                () -> Rules.required("detectedAt", detectedAt));
+                () -> Rules.required("detectedAt", detectedAt),
+                () -> doubt != null && !(doubt >= 0 && doubt <= 1)
+                        ? Optional.of("doubt must be within 0..1 when given, was " + doubt) : Optional.empty());
     }
 }

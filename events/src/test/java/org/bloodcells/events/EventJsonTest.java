@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,21 @@ class EventJsonTest {
         assertEquals(true, thresholds.counts("WBC", 0.6));
         assertEquals(true, thresholds.counts("RBC", 0.3));
         assertEquals(false, thresholds.counts("RBC", 0.29));
+    }
+
+    @Test
+    void aRunsDoubtRoundTripsAndARecordWithoutOneIsStillRead() throws Exception {
+        var event = new CellDetections("cd".repeat(32), "efficientdet-d0-bccd", "1.3.0", 640, 480,
+                List.of(new DetectedCell("WBC", 0.58, 1, 2, 3, 4)), Map.of("WBC", 1), 42, "worker-1", AT, null, 1,
+                List.of("counts doubtful: a WBC scored 0.58, next to the 0.57 it is counted from"), null, 0.92);
+        assertEquals(event, json.readValue(json.writeValueAsString(event), CellDetections.class));
+        String before = json.writeValueAsString(event).replace(",\"doubt\":0.92", "");
+        CellDetections old = json.readValue(before, CellDetections.class);
+        assertEquals(null, old.doubt());
+        assertEquals(Optional.empty(), old.problem());
+        assertEquals(Optional.of("doubt must be within 0..1 when given, was 1.5"), new CellDetections("cd".repeat(32),
+                "efficientdet-d0-bccd", "1.3.0", 640, 480, List.of(), Map.of("WBC", 0), 42, "worker-1", AT, null, 1,
+                List.of(), null, 1.5).problem());
     }
 
     @Test

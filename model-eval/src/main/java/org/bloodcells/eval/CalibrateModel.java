@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
  * <li>per class, the score from which a cell is counted, chosen on {@code --fit-split} to minimise the mean absolute
  * count error (not AP);
  * <li>the training images' colour (mean and spread of each image's mean R, G, B) and the largest share of unsure
- * detections any of them had, for the out-of-distribution flag.
+ * detections any of them had, for the out-of-distribution flag;
+ * <li>with {@code --also-stats}, the colour of each further source the model was trained on (a site's corrections
+ * after a site fine-tune), so that the site's images are no longer called unlike the model's for their colour.
  * </ul>
  *
  * <pre>
@@ -44,7 +46,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "CalibrateModel", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measures a model's physical scale, count thresholds and training statistics on BCCD and writes "
-                + "them as metadata for the exporter (--domain).")
+                + "them as metadata for the exporter (--domain); --also-stats adds a fine-tuned site's colour.")
 public final class CalibrateModel implements Callable<Integer> {
 
     /** The count thresholds tried, from the model's own score threshold up. */
@@ -64,6 +66,11 @@ public final class CalibrateModel implements Callable<Integer> {
     @Option(names = "--stats-splits", defaultValue = "train,val", split = ",",
             description = "the training images, for scale, colour and confidence (default: ${DEFAULT-VALUE})")
     List<String> statsSplits;
+
+    @Option(names = "--also-stats", split = ",", paramLabel = "NAME=DIR",
+            description = "further PASCAL VOC data sets the model was trained on (a site's corrections), each a colour "
+                    + "source named NAME ('colour_domains'), measured on the same splits as --stats-splits")
+    Map<String, Path> alsoStats = new LinkedHashMap<>();
 
     @Option(names = "--count-classes", split = ",", paramLabel = "CLASS",
             description = "the classes whose count threshold is fitted (default: all); the others count from the "
@@ -160,20 +167,33 @@ public final class CalibrateModel implements Callable<Integer> {
                     log.printf(Locale.ROOT, "  statistics: %d/%d images%n", i + 1, stats.size());
                 }
             }
-            double[] mean = new double[3];
-            double[] sd = new double[3];
-            for (int c = 0; c < 3; c++) {
-                for (double[] m : means) {
-                    mean[c] += m[c] / means.length;
+            ModelDomain.ColourDomain training = colour(ModelDomain.TRAINING, means);
+            metadata.put("colour_mean", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", training.mean()[0],
+                    training.mean()[1], training.mean()[2]));
+            metadata.put("colour_std", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", training.std()[0],
+                    training.std()[1], training.std()[2]));
+            List<String> sources = new ArrayList<>();
+            for (Map.Entry<String, Path> source : alsoStats.entrySet()) {
+                VocDataset site = VocDataset.open(source.getValue());
+                List<double[]> siteMeans = new ArrayList<>();
+                for (String split : statsSplits) {
+                    for (AnnotatedImage image : limited(site.split(split))) {
+                        Seen s = seen(detector, image, new HashMap<>());
+                        siteMeans.add(new double[] {s.colour()[0], s.colour()[1], s.colour()[2]});
+                        double share = ModelDomain.uncertainShare(s.detections(), floor);
+                        if (!Double.isNaN(share)) {
+                            worstShare = Math.max(worstShare, share);
+                        }
+                    }
                 }
-                for (double[] m : means) {
-                    sd[c] += (m[c] - mean[c]) * (m[c] - mean[c]) / Math.max(1, means.length - 1);
-                }
-                // at least one grey level: a spread of 0 (one image) would flag every other image
-                sd[c] = Math.max(1, Math.sqrt(sd[c]));
+                ModelDomain.ColourDomain domain = colour(source.getKey(), siteMeans.toArray(double[][]::new));
+                log.printf(Locale.ROOT, "Colour of %s (%d images): %s%n", source.getKey(), siteMeans.size(),
+                        domain.metadata());
+                sources.add(domain.metadata());
             }
-            metadata.put("colour_mean", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", mean[0], mean[1], mean[2]));
-            metadata.put("colour_std", String.format(Locale.ROOT, "%.2f,%.2f,%.2f", sd[0], sd[1], sd[2]));
+            if (!sources.isEmpty()) {
+                metadata.put("colour_domains", String.join(";", sources));
+            }
             metadata.put("uncertain_share_limit", String.format(Locale.ROOT, "%.3f", worstShare));
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), metadata);
@@ -224,6 +244,29 @@ public final class CalibrateModel implements Callable<Integer> {
             }
         }
         return best;
+    }
+
+    /** The mean and spread of images' mean colours, at least one grey level apart. */
+    static ModelDomain.ColourDomain colour(String source, double[][] means) {
+        if (means.length == 0) {
+            throw new IllegalArgumentException(source + " has no images for its colour statistics");
+        }
+        float[] mean = new float[3];
+        float[] sd = new float[3];
+        for (int c = 0; c < 3; c++) {
+            double m = 0;
+            for (double[] image : means) {
+                m += image[c] / means.length;
+            }
+            double v = 0;
+            for (double[] image : means) {
+                v += (image[c] - m) * (image[c] - m) / Math.max(1, means.length - 1);
+            }
+            mean[c] = (float) m;
+            // at least one grey level: a spread of 0 (one image) would flag every other image
+            sd[c] = (float) Math.max(1, Math.sqrt(v));
+        }
+        return new ModelDomain.ColourDomain(source, mean, sd);
     }
 
     static double countError(String cls, double threshold, List<Map<String, Integer>> truth,

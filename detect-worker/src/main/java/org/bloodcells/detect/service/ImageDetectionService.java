@@ -496,7 +496,7 @@ public class ImageDetectionService {
                 result.inferenceMillis(), workerId, clock.instant(),
                 new Scale(used.known() ? used.micronsPerPixel() : null, used.source().name()), result.scale().tiles(),
                 result.outOfDistribution(), new Thresholds(detector.settings().scoreThreshold(),
-                        detector.countThresholds(), detector.settings().describe()));
+                        detector.countThresholds(), detector.settings().describe()), result.doubt());
     }
 
     private ImageUploaded parse(String rawEvent) throws InvalidEventException {

@@ -113,6 +113,7 @@ class DetectionPipelineTest {
         assertEquals(new Scale(used.known() ? used.micronsPerPixel() : null, used.source().name()), published.scale());
         assertEquals(direct.scale().tiles(), published.tiles());
         assertEquals(direct.outOfDistribution(), published.outOfDistribution());
+        assertEquals(Double.valueOf(direct.doubt()), published.doubt(), "the doubt travels with the counts");
         // The thresholds travel with the boxes, and say which of them the counts are made of.
         java.util.Map<String, Integer> counted = new java.util.HashMap<>();
         published.counts().keySet().forEach(c -> counted.put(c, 0));

@@ -16,13 +16,16 @@ import org.bloodcells.results.query.ImageSearch;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestQuery;
 
-/** The review queue: DONE images with review flags that nobody has reviewed yet, oldest upload first. */
+/**
+ * The review queue: DONE images with review flags that nobody has reviewed yet, those whose counts are most likely
+ * wrong (the worker's doubt) first.
+ */
 @Path("/review")
 @RolesAllowed({ Roles.ANALYST, Roles.OPS })
 public class ReviewQueueResource {
 
-    private static final ImageSearch.Order OLDEST_FIRST = new ImageSearch.Order(ImageSearch.SortKey.UPLOADED_AT,
-            false);
+    private static final ImageSearch.Order MOST_DOUBTFUL_FIRST = new ImageSearch.Order(ImageSearch.SortKey.DOUBT,
+            true);
 
     private final ImageSearch search;
 
@@ -32,12 +35,12 @@ public class ReviewQueueResource {
 
     @GET
     @Produces({ MediaType.APPLICATION_JSON, Downloads.CSV })
-    @Operation(summary = "The review queue", description = "Flagged DONE images not yet reviewed, oldest first;"
+    @Operation(summary = "The review queue", description = "Flagged DONE images not yet reviewed, most doubtful first;"
             + " the same filters as /images.")
     public Response queue(@BeanParam FilterParams filters, @RestQuery Integer limit, @RestQuery String cursor,
             @RestQuery String format, @Context HttpHeaders headers) {
         var filter = filters.filter().queue();
-        return Downloads.listOrCsv(format, headers, "review-queue.csv", out -> search.csv(filter, OLDEST_FIRST, out),
-                () -> search.list(filter, OLDEST_FIRST, FilterParams.limit(limit), Cursor.decode(cursor)));
+        return Downloads.listOrCsv(format, headers, "review-queue.csv", out -> search.csv(filter, MOST_DOUBTFUL_FIRST, out),
+                () -> search.list(filter, MOST_DOUBTFUL_FIRST, FilterParams.limit(limit), Cursor.decode(cursor)));
     }
 }

@@ -63,6 +63,9 @@ public class DetectionRun extends PanacheEntityBase {
     /** Why the image is unlike the model's training images; empty when it is not. */
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> outOfDistribution = new ArrayList<>();
+
+    /** How likely the counts are wrong, 0..1, as the worker judged; null from workers before it was sent. */
+    public Double doubt;
     /** The post-processing the boxes came from (CellDetections.thresholds); null for runs from older workers. */
     public Double scoreThreshold;
     @JdbcTypeCode(SqlTypes.JSON)

@@ -58,6 +58,9 @@ public class Image extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> reviewFlags = new ArrayList<>();
 
+    /** The current run's doubt (0 where its worker sent none): the review queue puts the most doubtful first. */
+    public double doubt;
+
     @Enumerated(EnumType.STRING)
     public ReviewStatus reviewStatus = ReviewStatus.NONE;
     public Integer rbcCorrected;

@@ -34,6 +34,14 @@ public record Cursor(String value, String imageId) {
         }
     }
 
+    double number() {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException("cursor is not one this service gave out");
+        }
+    }
+
     Instant instant() {
         try {
             return Instant.parse(value);

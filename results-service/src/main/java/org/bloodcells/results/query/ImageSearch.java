@@ -41,14 +41,16 @@ public class ImageSearch {
 
     private static final String COLUMNS = "image_id, status, scanner_id, slide_id, batch_id, uploaded_at, detected_at,"
             + " model_name, model_version, rbc, wbc, platelets, rbc_reported, wbc_reported, platelets_reported,"
-            + " review_status, review_flags::text as review_flags";
+            + " review_status, review_flags::text as review_flags, doubt";
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
     /** What lists are sorted by (the image id breaks ties). */
     public enum SortKey {
-        UPLOADED_AT("uploaded_at"), DETECTED_AT("detected_at");
+        UPLOADED_AT("uploaded_at"), DETECTED_AT("detected_at"),
+        /** how likely the current run's counts are wrong: the review queue's order, most doubtful first */
+        DOUBT("doubt");
 
         final String column;
 
@@ -113,8 +115,12 @@ public class ImageSearch {
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
             ImageRow last = rows.get(limit - 1);
-            Instant value = order.key() == SortKey.UPLOADED_AT ? last.uploadedAt() : last.detectedAt();
-            next = new Cursor(value.toString(), last.imageId()).encode();
+            String value = switch (order.key()) {
+                case UPLOADED_AT -> last.uploadedAt().toString();
+                case DETECTED_AT -> last.detectedAt().toString();
+                case DOUBT -> Double.toString(last.doubt());
+            };
+            next = new Cursor(value, last.imageId()).encode();
         }
         return new Page<>(List.copyOf(rows), next, limit);
     }
@@ -156,7 +162,8 @@ public class ImageSearch {
         }
         if (after != null) {
             sql.and("(" + column + ", image_id) " + (order.descending() ? "<" : ">") + " (?, ?)",
-                    SqlBuilder.timestamp(after.instant()), after.imageId());
+                    order.key() == SortKey.DOUBT ? after.number() : SqlBuilder.timestamp(after.instant()),
+                    after.imageId());
         }
         return sql;
     }
@@ -265,7 +272,7 @@ public class ImageSearch {
                 rs.getString("scanner_id"), rs.getString("slide_id"), rs.getString("batch_id"),
                 instant(rs, "uploaded_at"), instant(rs, "detected_at"), rs.getString("model_name"),
                 rs.getString("model_version"), reported, model, ReviewStatus.valueOf(rs.getString("review_status")),
-                flags(rs.getString("review_flags")));
+                flags(rs.getString("review_flags")), rs.getDouble("doubt"));
     }
 
     private static Aggregate aggregate(ResultSet rs) throws SQLException {

@@ -143,6 +143,7 @@ public class ResultRecorder {
         }
         run.tiles = event.tiles();
         run.outOfDistribution = new ArrayList<>(event.outOfDistribution());
+        run.doubt = event.doubt();
         if (event.thresholds() != null) {
             run.scoreThreshold = event.thresholds().score();
             run.countThresholds = new LinkedHashMap<>(event.thresholds().count());
@@ -252,6 +253,7 @@ public class ResultRecorder {
             c.setModelCount(image, run.counts.get(c.label()));
         }
         image.reviewFlags = new ArrayList<>(run.reviewFlags);
+        image.doubt = run.doubt == null ? 0 : run.doubt;
         image.updatedAt = Instant.now();
     }
 

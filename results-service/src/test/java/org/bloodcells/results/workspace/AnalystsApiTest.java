@@ -367,14 +367,16 @@ class AnalystsApiTest {
         events.publish(new CellDetections(uncertain, "efficientdet-d0-bccd", "1.0.0", 640, 480, cells,
                 Map.of("RBC", 6, "WBC", 0, "Platelets", 0), 40, "worker-1", DAY.plusSeconds(150), null, 1,
                 List.of("colour: stain unlike the training images"),
-                new Thresholds(0.1, Map.of("RBC", 0.3), "score > 0.1")));
+                new Thresholds(0.1, Map.of("RBC", 0.3), "score > 0.1"), 0.8));
         awaitBatch(8, 8);
 
         JsonPath queue = given().queryParam("batch", batch).when().get("/review").then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals(List.of(outlier, uncertain), queue.getList("items.imageId"));
-        assertTrue(queue.getString("items[0].flags[0]").startsWith("outlier: WBC 14"), queue.prettify());
-        List<String> flags = queue.getList("items[1].flags");
+        assertEquals(List.of(uncertain, outlier), queue.getList("items.imageId"),
+                "the image the worker doubted most first; the outlier's worker sent no doubt");
+        assertEquals(0.8f, queue.getFloat("items[0].doubt"));
+        assertTrue(queue.getString("items[1].flags[0]").startsWith("outlier: WBC 14"), queue.prettify());
+        List<String> flags = queue.getList("items[0].flags");
         assertEquals(2, flags.size(), flags.toString());
         assertTrue(flags.get(0).startsWith("uncertain: 6 counted cells"), flags.toString());
         assertTrue(flags.get(1).startsWith("out of distribution: colour"), flags.toString());
