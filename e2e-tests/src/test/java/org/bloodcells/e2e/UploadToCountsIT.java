@@ -25,6 +25,7 @@ import org.bloodcells.detection.CellDetector;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.BccdImages;
+import org.bloodcells.images.DatasetSplit;
 import org.bloodcells.launcher.LocalPlatform;
 import org.bloodcells.launcher.PlatformClient;
 import org.bloodcells.launcher.PlatformClient.Origin;
@@ -68,7 +69,10 @@ class UploadToCountsIT {
         // The trainer measures versions on the held-back split's first images only: enough to tell a smoke-trained
         // model from the release, in seconds.
         platform = LocalPlatform.start(layout, new LocalPlatform.Options(LocalPlatform.Ports.free(), 2,
-                LocalPlatform.Options.DEFAULT_PARTITIONS).withTrainerSetting("bloodcells.evaluation.limit", "4"),
+                LocalPlatform.Options.DEFAULT_PARTITIONS).withTrainerSetting("bloodcells.evaluation.limit", "4")
+                        // a site journey corrects a handful of images, not the hundreds a hospital would
+                        .withTrainerSetting("bloodcells.site.min-train-images", "2")
+                        .withResultsSetting("bloodcells.review.dataset-min-images", "4"),
                 LocalPlatform.Progress.toStderr());
         client = platform.client();
         topics = new TopicProbe(platform.infrastructure().kafka().bootstrapServers());
@@ -227,6 +231,111 @@ class UploadToCountsIT {
      * the release and the two versions compared, and the release is promoted back (a rollback). Runs before the
      * worker-stopping test, which needs both workers and the release.
      */
+    @Test
+    @Order(Integer.MAX_VALUE - 2)
+    void analystsCorrectCellsTheirCorrectionsTrainASiteFineTuneAndOpsSeeTheGatesVerdict() throws Exception {
+        BackgroundInstall.assumeSucceeded();
+        assumeTrue(PythonTrainer.find(layout.root().resolve("trainer/python")).isPresent(),
+                "no python3 with torch, torchvision and onnx here, so the trainer cannot train"
+                        + " (./test.sh installs Debian's where it can)");
+        platform.awaitTrainer();
+        String modelName;
+        String releasedVersion;
+        try (CellDetector detector = CellDetector.load(layout.releasedModel(), 1)) {
+            modelName = detector.model().name();
+            releasedVersion = detector.model().version();
+        }
+
+        // 1. a scanner of the site uploads fields; enough that the export's fixed split by image id has images to
+        // train on, to calibrate on and to judge on
+        Origin origin = new Origin("scanner-site", "slide-site", "batch-site");
+        Map<String, String> baseOf = new LinkedHashMap<>();
+        Map<DatasetSplit, Integer> splits = new java.util.EnumMap<>(DatasetSplit.class);
+        List<Upload> uploads = new ArrayList<>();
+        List<String> bases = List.of("BloodImage_00007", "BloodImage_00011", "BloodImage_00015");
+        while (splits.getOrDefault(DatasetSplit.TRAIN, 0) < 3 || splits.getOrDefault(DatasetSplit.VAL, 0) < 1
+                || splits.getOrDefault(DatasetSplit.TEST, 0) < 1) {
+            Upload upload = variants(bases, 1, baseOf).get(0);
+            uploads.add(new Upload("site-" + uploads.size() + ".jpg", upload.bytes()));
+            splits.merge(DatasetSplit.of(ImageId.of(upload.bytes()), 15, 15), 1, Integer::sum);
+        }
+        assertEquals(201, client.upload(uploads, origin).status());
+        List<String> ids = uploads.stream().map(u -> ImageId.of(u.bytes())).toList();
+        awaitDone(ids);
+
+        // 2. the analyst corrects cells on the first image: a red cell called white, a false cell deleted, a missed
+        // platelet drawn; the counts follow the edited boxes, the model's stay beside them
+        String first = ids.get(0);
+        JsonNode before = client.cells(first);
+        List<JsonNode> counted = new ArrayList<>();
+        before.path("cells").forEach(c -> {
+            if (c.path("counted").asBoolean() && c.path("cellClass").asText().equals("RBC")) {
+                counted.add(c);
+            }
+        });
+        assertTrue(counted.size() >= 2, before.toString());
+        assertEquals(201, client.editCell(first, Map.of("action", "RECLASSIFY", "cell",
+                counted.get(0).path("key").asText(), "cellClass", "WBC")).status());
+        assertEquals(201, client.editCell(first, Map.of("action", "DELETE", "cell",
+                counted.get(1).path("key").asText())).status());
+        PlatformClient.Answer drawn = client.editCell(first, Map.of("action", "ADD", "cellClass", "Platelets",
+                "box", Map.of("x1", 10.0, "y1", 10.0, "x2", 40.0, "y2", 40.0)));
+        assertEquals(201, drawn.status(), drawn.body().toString());
+        JsonNode after = client.cells(first);
+        Map<String, Integer> modelCounts = fields(before.path("counts"));
+        assertEquals(modelCounts.get("RBC") - 2, after.path("counts").path("RBC").asInt(), after.toString());
+        assertEquals(modelCounts.get("WBC") + 1, after.path("counts").path("WBC").asInt(), after.toString());
+        assertEquals(modelCounts.get("Platelets") + 1, after.path("counts").path("Platelets").asInt());
+        assertEquals(modelCounts, fields(after.path("modelCounts")), "the model's counts stay beside the edits");
+        assertEquals(after.path("counts").path("WBC").asInt(), client.image(first).orElseThrow()
+                .path("counts").path("WBC").asInt(), "the image reports the edited counts");
+        // ... and confirms every image's boxes, one call each
+        for (String id : ids) {
+            assertEquals(200, client.confirmCells(id).status(), id);
+        }
+
+        // 3. the site's corrections become a dataset in the bucket
+        PlatformClient.Answer exported = client.exportDataset(Map.of("name", "site-e2e", "scanner",
+                origin.scannerId()));
+        assertEquals(201, exported.status(), exported.body().toString());
+        assertEquals(ids.size(), exported.body().path("images").asInt());
+        assertEquals(splits.get(DatasetSplit.TEST).intValue(), exported.body().path("splits").path("test").asInt());
+        String fingerprint = exported.body().path("fingerprint").asText();
+
+        // 4. a small site fine-tune through the trainer service: trained from the promoted version, recalibrated on
+        // the site's val split, judged on the site's test split and BCCD test
+        PlatformClient.Answer started = client.startTraining(Map.of("site", true, "dataset", "site-e2e",
+                "epochs", 1, "maxSteps", 2, "imageLimit", 4, "batchSize", 2, "crop", 256, "valEvery", 0));
+        assertEquals(202, started.status(), started.body().toString());
+        long runId = started.body().path("id").asLong();
+        JsonNode run = await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> client.trainingRun(runId), r -> !r.path("status").asText().equals("RUNNING"));
+        assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
+
+        // 5. ops see the decision and its figures, for the very data the analysts exported
+        JsonNode gate = run.path("progress").path("siteGate");
+        assertEquals(fingerprint, gate.path("siteFingerprint").asText(), run.toString());
+        assertEquals(releasedVersion, gate.path("comparedWith").asText(), gate.toString());
+        for (String figures : List.of("candidateSiteTest", "promotedSiteTest", "candidateHeldBack",
+                "promotedHeldBack")) {
+            assertTrue(gate.path(figures).path("ap50").isNumber(), figures + " in " + gate);
+        }
+        boolean passes = gate.path("passes").asBoolean();
+        assertEquals(passes, gate.path("failures").isEmpty(), gate.toString());
+        String candidate = run.path("modelVersion").asText();
+        JsonNode registered = find(client.models(), modelName, candidate);
+        assertEquals(passes ? "PROMOTED" : "CANDIDATE", registered.path("status").asText(), registered.toString());
+        assertEquals("site-e2e", registered.path("dataset").asText(), registered.toString());
+        if (passes) {
+            awaitEveryWorkerRuns(candidate);
+            // the journeys after this one start from the release again
+            PlatformClient.Answer restored = client.promote(modelName, releasedVersion, Map.of("override", true,
+                    "reason", "e2e: the site journey's smoke fine-tune is not for the other journeys"));
+            assertEquals(200, restored.status(), restored.body().toString());
+            awaitEveryWorkerRuns(releasedVersion);
+        }
+    }
+
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void aTrainedVersionIsGatedPromotedSwappedInWhileABatchFlowsReprocessedComparedAndRolledBack() throws Exception {

@@ -56,11 +56,13 @@ public final class LocalPlatform implements AutoCloseable {
      * @param workers    detect-worker processes, one consumer group: they share the partitions of images-uploaded
      * @param partitions partitions of each topic; more workers than partitions of images-uploaded sit idle
      * @param trainer    settings for the trainer beyond the wiring (for example {@code bloodcells.evaluation.limit})
+     * @param results    settings for results-service beyond the wiring
      */
-    public record Options(Ports ports, int workers, int partitions, Map<String, String> trainer) {
+    public record Options(Ports ports, int workers, int partitions, Map<String, String> trainer,
+            Map<String, String> results) {
 
         public Options(Ports ports, int workers, int partitions) {
-            this(ports, workers, partitions, Map.of());
+            this(ports, workers, partitions, Map.of(), Map.of());
         }
 
         /** The local run's partition count: room for a few workers to share a backlog. */
@@ -74,16 +76,23 @@ public final class LocalPlatform implements AutoCloseable {
                 throw new IllegalArgumentException("at least one partition, was " + partitions);
             }
             trainer = Map.copyOf(trainer);
+            results = Map.copyOf(results);
         }
 
         public Options withWorkers(int count) {
-            return new Options(ports, count, partitions, trainer);
+            return new Options(ports, count, partitions, trainer, results);
         }
 
         public Options withTrainerSetting(String key, String value) {
             Map<String, String> settings = new LinkedHashMap<>(trainer);
             settings.put(key, value);
-            return new Options(ports, workers, partitions, settings);
+            return new Options(ports, workers, partitions, settings, results);
+        }
+
+        public Options withResultsSetting(String key, String value) {
+            Map<String, String> settings = new LinkedHashMap<>(results);
+            settings.put(key, value);
+            return new Options(ports, workers, partitions, trainer, settings);
         }
     }
 
@@ -152,6 +161,7 @@ public final class LocalPlatform implements AutoCloseable {
             }
             Map<String, String> resultsConfig = new LinkedHashMap<>(common);
             resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
+            resultsConfig.putAll(options.results());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), resultsConfig, runDir);
             started.add(results);

@@ -147,6 +147,27 @@ public final class PlatformClient {
         return ok(send(as(User.ANALYST, results.resolve("/slides/" + encode(slideId) + "/counts")).GET().build()));
     }
 
+    /** GET /images/{id}/cells: the image's cells as reviewed, with its counts. */
+    public JsonNode cells(String imageId) {
+        return ok(send(as(User.ANALYST, results.resolve("/images/" + encode(imageId) + "/cells")).GET().build()));
+    }
+
+    /** POST /images/{id}/cells/edits as the analyst: 201 with the edit and the image's counts. */
+    public Answer editCell(String imageId, Object edit) {
+        return send(post(as(User.ANALYST, results.resolve("/images/" + encode(imageId) + "/cells/edits")), edit));
+    }
+
+    /** POST /images/{id}/cells/confirmation as the analyst: the image's boxes are right. */
+    public Answer confirmCells(String imageId) {
+        return send(post(as(User.ANALYST, results.resolve("/images/" + encode(imageId) + "/cells/confirmation")),
+                Map.of()));
+    }
+
+    /** POST /datasets as the analyst: the confirmed and corrected images of a filter, exported for training. */
+    public Answer exportDataset(Object request) {
+        return send(post(as(User.ANALYST, results.resolve("/datasets")), request));
+    }
+
     /** POST /training-runs on the trainer: 202 with the run. */
     public Answer startTraining(Object request) {
         return send(post(as(User.TRAINER, trainer.resolve("/training-runs")), request));

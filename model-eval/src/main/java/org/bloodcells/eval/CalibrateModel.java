@@ -59,6 +59,10 @@ public final class CalibrateModel implements Callable<Integer> {
     @Option(names = "--voc", defaultValue = "datasets/bccd", paramLabel = "DIR")
     Path voc;
 
+    @Option(names = "--fit-voc", paramLabel = "DIR", description = "where the count thresholds are chosen, when not "
+            + "--voc: a site's corrections, whose counts a site fine-tune is calibrated to")
+    Path fitVoc;
+
     @Option(names = "--fit-split", defaultValue = "val",
             description = "where the count thresholds are chosen (default: ${DEFAULT-VALUE}); never test")
     String fitSplit;
@@ -73,8 +77,8 @@ public final class CalibrateModel implements Callable<Integer> {
     Map<String, Path> alsoStats = new LinkedHashMap<>();
 
     @Option(names = "--count-classes", split = ",", paramLabel = "CLASS",
-            description = "the classes whose count threshold is fitted (default: all); the others count from the "
-                    + "score threshold. BCCD's labels miss many red cells (datasets/bccd/README.md), so fitting RBC "
+            description = "the classes whose count threshold is fitted (default: all); the others keep the "
+                    + "model's own count threshold, or count from the score threshold where it has none. BCCD's labels miss many red cells (datasets/bccd/README.md), so fitting RBC "
                     + "to them would teach the workers to under-count")
     List<String> countClasses;
 
@@ -114,7 +118,7 @@ public final class CalibrateModel implements Callable<Integer> {
         VocDataset dataset = VocDataset.open(voc);
         List<AnnotatedImage> stats = new ArrayList<>();
         statsSplits.forEach(s -> stats.addAll(limited(dataset.split(s))));
-        List<AnnotatedImage> fit = limited(dataset.split(fitSplit));
+        List<AnnotatedImage> fit = limited((fitVoc == null ? dataset : VocDataset.open(fitVoc)).split(fitSplit));
         Map<String, String> metadata = new LinkedHashMap<>();
         try (CellDetector detector = CellDetector.load(model, threads)) {
             int inputSize = detector.model().inputSize();
@@ -142,8 +146,12 @@ public final class CalibrateModel implements Callable<Integer> {
             log.printf(Locale.ROOT, "Count thresholds on %s (%d images), mean absolute error:%n", fitSplit, fit.size());
             for (String c : classes) {
                 if (countClasses != null && !countClasses.contains(c)) {
-                    log.printf(Locale.ROOT, "  %-10s not fitted: counted from %.3f (MAE %.3f)%n", c, floor,
-                            countError(c, floor, truth, found));
+                    double own = detector.countThresholds().getOrDefault(c, floor);
+                    log.printf(Locale.ROOT, "  %-10s not fitted: counted from %.3f (MAE %.3f)%n", c, own,
+                            countError(c, own, truth, found));
+                    if (own > floor) {
+                        thresholds.add(String.format(Locale.ROOT, "%s:%.3f", c, own));
+                    }
                     continue;
                 }
                 double best = bestThreshold(c, floor, truth, found);
@@ -244,6 +252,19 @@ public final class CalibrateModel implements Callable<Integer> {
             }
         }
         return best;
+    }
+
+    /**
+     * The colour of a site's images, as a source named {@code name} of the model's domain ({@code colour_domains}):
+     * after a site fine-tune its images are the model's own, not colours it never saw.
+     */
+    public static ModelDomain.ColourDomain colourOf(String name, List<AnnotatedImage> images) throws IOException {
+        double[][] means = new double[images.size()][];
+        for (int i = 0; i < images.size(); i++) {
+            float[] colour = ModelDomain.meanColour(images.get(i).decode());
+            means[i] = new double[] {colour[0], colour[1], colour[2]};
+        }
+        return colour(name, means);
     }
 
     /** The mean and spread of images' mean colours, at least one grey level apart. */

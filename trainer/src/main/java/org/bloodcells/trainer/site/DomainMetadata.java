@@ -21,16 +21,29 @@ public final class DomainMetadata {
     }
 
     public static Map<String, String> of(Path onnx) {
+        Map<String, String> all = all(onnx);
+        Map<String, String> domain = new LinkedHashMap<>();
+        ModelDomain.KEYS.forEach(key -> {
+            if (all.containsKey(key)) {
+                domain.put(key, all.get(key));
+            }
+        });
+        return domain;
+    }
+
+    /** The side the model's input is letterboxed to ({@code input_size}): a fine-tune is exported at its base's. */
+    public static int inputSize(Path onnx) {
+        String size = all(onnx).get("input_size");
+        if (size == null) {
+            throw new IllegalStateException(onnx + " names no input_size in its metadata");
+        }
+        return Integer.parseInt(size.trim());
+    }
+
+    private static Map<String, String> all(Path onnx) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx.toString(), options)) {
-            Map<String, String> all = session.getMetadata().getCustomMetadata();
-            Map<String, String> domain = new LinkedHashMap<>();
-            ModelDomain.KEYS.forEach(key -> {
-                if (all.containsKey(key)) {
-                    domain.put(key, all.get(key));
-                }
-            });
-            return domain;
+            return session.getMetadata().getCustomMetadata();
         } catch (OrtException e) {
             throw new IllegalStateException("cannot read the metadata of " + onnx + ": " + e.getMessage(), e);
         }

@@ -430,7 +430,7 @@ public class TrainingRuns {
             Path onnx = dir.resolve("model.onnx");
             List<String> export = new ArrayList<>(List.of("--checkpoint",
                     dir.resolve("train").resolve("last.pt").toString(), "--out", onnx.toString(), "--name", name,
-                    "--version", version));
+                    "--version", version, "--input-size", String.valueOf(DomainMetadata.inputSize(baseFile))));
             if (!baseDomain.isEmpty()) {
                 export.addAll(List.of("--domain", domainFile.toString()));
             }
@@ -443,7 +443,10 @@ public class TrainingRuns {
             Map<String, Double> thresholds = countThresholds(onnx, site, base.classes, baseDomain,
                     request.imageLimit(), evaluationLog);
             Path calibration = dir.resolve("calibration.json");
-            json.writeValue(calibration.toFile(), Map.of("count_thresholds", DomainMetadata.countThresholds(thresholds)));
+            Map<String, String> calibrated = new LinkedHashMap<>();
+            calibrated.put("count_thresholds", DomainMetadata.countThresholds(thresholds));
+            calibrated.put("colour_domains", siteColours(baseDomain, site));
+            json.writeValue(calibration.toFile(), calibrated);
             List<String> restamp = List.of("--restamp", onnx.toString(), "--domain", calibration.toString());
             log.line("$ " + String.join(" ", python.command("efficientdet.export", restamp)));
             python.run("efficientdet.export", restamp, log::line, p -> me.process = p);
@@ -559,6 +562,19 @@ public class TrainingRuns {
             }
         }
         return thresholds;
+    }
+
+    /**
+     * The base's colour sources with the site's added (its train and val images, which the candidate learnt from), so
+     * the site's images no longer read as colours the model never saw.
+     */
+    private static String siteColours(Map<String, String> baseDomain, SiteDataset site) throws IOException {
+        VocDataset voc = VocDataset.open(site.directory());
+        List<AnnotatedImage> seen = new ArrayList<>(voc.split("train"));
+        seen.addAll(voc.split("val"));
+        String added = CalibrateModel.colourOf("site-" + site.name(), seen).metadata();
+        String known = baseDomain.getOrDefault("colour_domains", "");
+        return known.isBlank() ? added : known + ";" + added;
     }
 
     /** Mean absolute count error per image, summed over the classes the site labels. */
