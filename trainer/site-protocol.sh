@@ -5,12 +5,13 @@
 # thresholds recalibrated on the site's val split and the site's colour added to its domain, and the before/after
 # table printed (SiteProtocol). Run from the repository root after `mvn -B -q -DskipTests install`:
 #
-#   trainer/site-protocol.sh [RUN_DIR] [MINUTES]
+#   trainer/site-protocol.sh [RUN_DIR] [MINUTES] [BCCD_SHARE]
 #
 # A finished training in RUN_DIR (its last.pt and "done in" in train.log) is reused. Needs python3 with torch.
 set -euo pipefail
 run=${1:-runs/site-protocol}
 minutes=${2:-25}
+mix_share=${3:-0.5}
 python=${TRAINER_PYTHON:-/usr/bin/python3}
 root=$(pwd)
 mkdir -p "$run"
@@ -24,9 +25,9 @@ step "site dataset: corrections as train/val, held-back as test"
 java_eval org.bloodcells.eval.ExportSiteDataset --out "$run/site"
 
 if ! { [ -f "$run/train/last.pt" ] && grep -q "^done in" "$run/train.log" 2>/dev/null; }; then
-  step "fine-tune of the released model, ${minutes} minutes, half of the samples from BCCD train+val"
+  step "fine-tune of the released model, ${minutes} minutes, a share of ${mix_share} of the samples from BCCD train+val"
   (cd trainer/python && OMP_WAIT_POLICY=PASSIVE "$python" -m efficientdet.train --voc "$run/site" \
-      --mix-voc "$root/datasets/bccd" --mix-splits train,val --mix-share 0.5 --out "$run/train" --epochs 1000 \
+      --mix-voc "$root/datasets/bccd" --mix-splits train,val --mix-share "$mix_share" --out "$run/train" --epochs 1000 \
       --time-budget "$minutes" --batch-size 8 --crop 384 --lr 5e-4 --giou-weight 1.0 --eval-every 10 --threads 1 \
       --seed 1 --abnormal 0.5 --init "$root/models/efficientdet-d0-bccd.onnx") | tee "$run/train.log"
 fi
