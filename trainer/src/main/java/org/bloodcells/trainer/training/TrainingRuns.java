@@ -347,17 +347,7 @@ public class TrainingRuns {
             log.phase("done", outcome);
             log.finish(TrainingStatus.SUCCEEDED, null, name, version);
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            if (me.cancelled) {
-                log.line("cancelled");
-                log.finish(TrainingStatus.CANCELLED, "cancelled", null, null);
-            } else {
-                LOG.errorf(e, "Training run %d failed", id);
-                log.line("failed: " + e.getMessage());
-                log.finish(TrainingStatus.FAILED, e.getMessage(), null, null);
-            }
+            ended(me, id, e, log);
         } finally {
             active.compareAndSet(me, null);
         }
@@ -516,17 +506,7 @@ public class TrainingRuns {
             log.phase("done", outcome);
             log.finish(TrainingStatus.SUCCEEDED, null, name, version);
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            if (me.cancelled) {
-                log.line("cancelled");
-                log.finish(TrainingStatus.CANCELLED, "cancelled", null, null);
-            } else {
-                LOG.errorf(e, "Training run %d failed", id);
-                log.line("failed: " + e.getMessage());
-                log.finish(TrainingStatus.FAILED, e.getMessage(), null, null);
-            }
+            ended(me, id, e, log);
         } finally {
             active.compareAndSet(me, null);
         }
@@ -631,6 +611,21 @@ public class TrainingRuns {
     @SuppressWarnings("unchecked")
     private static List<String> castList(Object list) {
         return (List<String>) list;
+    }
+
+    /** A run that threw: cancelled when asked to stop, else failed with the reason. */
+    private static void ended(Active me, long id, Exception e, RunLog log) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        if (me.cancelled) {
+            log.line("cancelled");
+            log.finish(TrainingStatus.CANCELLED, "cancelled", null, null);
+        } else {
+            LOG.errorf(e, "Training run %d failed", id);
+            log.line("failed: " + e.getMessage());
+            log.finish(TrainingStatus.FAILED, e.getMessage(), null, null);
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
