@@ -1,13 +1,12 @@
 package org.bloodcells.results.dataset;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+
+import org.bloodcells.images.AnnotationsFingerprint;
 
 /**
  * {@code datasets/<name>/dataset.json}, written last: its presence means the dataset is complete.
@@ -20,20 +19,10 @@ import java.util.SortedMap;
 public record DatasetManifest(String name, int images, Map<String, Integer> splits, String fingerprint,
         List<String> classes, Map<String, Object> filter, String createdBy, Instant createdAt) {
 
-    /**
-     * SHA-256 (hex) over the image ids in ascending order, each followed by its annotation's XML (UTF-8): the same
-     * images labelled the same way give the same fingerprint, whatever the name or time.
-     */
+    /** {@link AnnotationsFingerprint} of the annotations' XML (UTF-8), by image id. */
     public static String fingerprint(SortedMap<String, String> annotationsById) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, String> annotation : annotationsById.entrySet()) {
-                sha.update(annotation.getKey().getBytes(StandardCharsets.UTF_8));
-                sha.update(annotation.getValue().getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        SortedMap<String, byte[]> bytes = new java.util.TreeMap<>();
+        annotationsById.forEach((id, xml) -> bytes.put(id, xml.getBytes(StandardCharsets.UTF_8)));
+        return AnnotationsFingerprint.of(bytes);
     }
 }

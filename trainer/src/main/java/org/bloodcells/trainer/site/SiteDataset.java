@@ -3,25 +3,23 @@ package org.bloodcells.trainer.site;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
+import org.bloodcells.images.AnnotationsFingerprint;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
@@ -144,26 +142,18 @@ public record SiteDataset(Path directory, String name, String fingerprint, Map<S
 
     /** SHA-256 over the sorted image ids of {@code Annotations/}, each followed by its annotation's bytes. */
     public static String fingerprint(Path annotations) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        if (!Files.isDirectory(annotations)) {
-            return HexFormat.of().formatHex(digest.digest());
-        }
-        try (Stream<Path> files = Files.list(annotations)) {
-            List<String> ids = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".xml"))
-                    .map(f -> f.substring(0, f.length() - ".xml".length())).sorted().toList();
-            for (String id : ids) {
-                digest.update(id.getBytes(StandardCharsets.UTF_8));
-                digest.update(Files.readAllBytes(annotations.resolve(id + ".xml")));
+        SortedMap<String, byte[]> byId = new TreeMap<>();
+        if (Files.isDirectory(annotations)) {
+            try (Stream<Path> files = Files.list(annotations)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".xml")).toList()) {
+                    String name = file.getFileName().toString();
+                    byId.put(name.substring(0, name.length() - ".xml".length()), Files.readAllBytes(file));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + annotations, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + annotations, e);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return AnnotationsFingerprint.of(byId);
     }
 
     private static List<String> readSplit(Path directory, String name, String split) {
