@@ -166,9 +166,12 @@ def main(argv=None):
     anchors = generate_anchors(a.crop)
     anchors_on_device = anchors.to(device)
     loader = torch.utils.data.DataLoader(train_set, batch_size=a.batch_size, shuffle=sampler is None,
-                                         sampler=sampler, drop_last=len(train_set) > a.batch_size,
+                                         sampler=sampler,
+                                         drop_last=len(sampler or train_set) > a.batch_size,
                                          num_workers=a.workers, collate_fn=AssignedBatches(anchors),
                                          persistent_workers=a.workers > 0, pin_memory=device == "cuda")
+    if len(loader) == 0:
+        raise SystemExit(f"no training step: {len(sampler or train_set)} samples per epoch, batch {a.batch_size}")
     model, frozen_norms = EfficientDetD0(), False
     if resumed:
         model.load_state_dict(resumed["model"])

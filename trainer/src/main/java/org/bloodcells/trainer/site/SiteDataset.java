@@ -51,7 +51,7 @@ public record SiteDataset(Path directory, String name, String fingerprint, Map<S
     /** The manifest's file name, written last: a folder without it is an export still going on or one that failed. */
     public static final String MANIFEST = "dataset.json";
 
-    private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".tif", ".tiff");
+    private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp");
 
     public SiteDataset {
         splits = Map.copyOf(splits);

@@ -44,6 +44,7 @@ import org.bloodcells.trainer.site.SiteDataset;
 import org.bloodcells.trainer.site.SiteDatasetException;
 import org.bloodcells.trainer.site.SiteDatasets;
 import org.bloodcells.trainer.site.SiteGate;
+import org.bloodcells.trainer.site.SiteRecipe;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -394,8 +395,9 @@ public class TrainingRuns {
                 args.addAll(List.of("--mix-voc", evaluator.datasetDirectory().toAbsolutePath().toString(), "--mix-splits", "train,val",
                         "--mix-share", request.mixShare().toString()));
             }
-            add(args, "--batch-size", request.batchSize());
-            add(args, "--crop", request.crop());
+            add(args, "--batch-size", request.batchSize() == null ? SiteRecipe.BATCH_SIZE : request.batchSize());
+            add(args, "--crop", request.crop() == null ? SiteRecipe.CROP : request.crop());
+            args.addAll(SiteRecipe.ARGUMENTS);
             add(args, "--limit", request.imageLimit());
             add(args, "--max-steps", request.maxSteps());
             if (request.valEvery() != null) {
