@@ -44,7 +44,7 @@ public record TrainingRequest(String dataset, boolean site, Double mixShare, Str
     /** A site fine-tune's request with the settings' defaults filled in where it names none. */
     public TrainingRequest withSiteDefaults(double defaultMinutes, double defaultMixShare) {
         return new TrainingRequest(dataset, site, mixShare == null ? defaultMixShare : mixShare, baseVersion, epochs,
-                epochs == null && minutes == null ? defaultMinutes : minutes, seed, batchSize, crop, imageLimit,
+                epochs == null && minutes == null ? Double.valueOf(defaultMinutes) : minutes, seed, batchSize, crop, imageLimit,
                 maxSteps, valEvery, version, startedBy);
     }
 
