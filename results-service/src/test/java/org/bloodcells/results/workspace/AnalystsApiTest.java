@@ -34,6 +34,7 @@ import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Thresholds;
 import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.results.support.StoredImages;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -42,10 +43,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.UploadObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -394,7 +392,7 @@ class AnalystsApiTest {
     void theBoxesAreDrawnOverTheStoredImageWithTheirThresholds() throws Exception {
         String id = PipelineEvents.newImageId();
         String key = "test/" + id + ".jpg";
-        store("images", key, Path.of("../datasets/bccd/JPEGImages/BloodImage_00000.jpg"));
+        StoredImages.store(minio, "images", key, Path.of("../datasets/bccd/JPEGImages/BloodImage_00000.jpg"));
         events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey(key).contentType("image/jpeg")
                 .sizeBytes(1000).scannerId(scanner).slideId("slide-" + batch).batchId(batch).uploadedAt(DAY).build());
         List<DetectedCell> cells = List.of(new DetectedCell("RBC", 0.9, 100, 100, 200, 200),
@@ -484,14 +482,6 @@ class AnalystsApiTest {
                 .body("detail", containsString("minimum is above its maximum"));
         given().queryParam("by", "week").when().get("/aggregates").then().statusCode(400);
         given().queryParam("cursor", "not-a-cursor").when().get("/images").then().statusCode(400);
-    }
-
-    private void store(String bucket, String key, Path file) throws Exception {
-        if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-            minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-        }
-        minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
-                .contentType("image/jpeg").build());
     }
 
     private static BufferedImage png(io.restassured.response.Response response) throws Exception {

@@ -28,6 +28,7 @@ import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.Thresholds;
 import org.bloodcells.http.Roles;
 import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.results.support.StoredImages;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.bloodcells.testsupport.TestTokens;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,10 +38,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.UploadObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -241,15 +239,7 @@ class CellReviewApiTest {
     private String detectedImage(int second) {
         String id = PipelineEvents.newImageId();
         String key = "cells/" + id + ".jpg";
-        try {
-            if (!minio.bucketExists(BucketExistsArgs.builder().bucket("images").build())) {
-                minio.makeBucket(MakeBucketArgs.builder().bucket("images").build());
-            }
-            minio.uploadObject(UploadObjectArgs.builder().bucket("images").object(key).filename(BCCD_IMAGE.toString())
-                    .contentType("image/jpeg").build());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        StoredImages.store(minio, "images", key, BCCD_IMAGE);
         events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey(key).contentType("image/jpeg")
                 .sizeBytes(1000).scannerId(scanner).slideId(slide).batchId(batch).uploadedAt(DAY.plusSeconds(second))
                 .build());

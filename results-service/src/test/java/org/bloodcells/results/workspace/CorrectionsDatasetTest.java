@@ -33,6 +33,7 @@ import org.bloodcells.http.Roles;
 import org.bloodcells.images.DatasetSplit;
 import org.bloodcells.images.VocAnnotation;
 import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.results.support.StoredImages;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.bloodcells.testsupport.TestTokens;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,11 +43,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.UploadObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -202,15 +200,7 @@ class CorrectionsDatasetTest {
     private String image(String slide, List<DetectedCell> cells) {
         String id = PipelineEvents.newImageId();
         String key = "dataset-test/" + id + ".jpg";
-        try {
-            if (!minio.bucketExists(BucketExistsArgs.builder().bucket("images").build())) {
-                minio.makeBucket(MakeBucketArgs.builder().bucket("images").build());
-            }
-            minio.uploadObject(UploadObjectArgs.builder().bucket("images").object(key).filename(BCCD_IMAGE.toString())
-                    .contentType("image/jpeg").build());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        StoredImages.store(minio, "images", key, BCCD_IMAGE);
         events.publish(ImageUploaded.builder().imageId(id).bucket("images").objectKey(key).contentType("image/jpeg")
                 .sizeBytes(1000).scannerId(scanner).slideId(slide + "-" + batch).batchId(batch).uploadedAt(DAY)
                 .build());
