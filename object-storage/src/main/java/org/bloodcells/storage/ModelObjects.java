@@ -86,6 +86,7 @@ public final class ModelObjects {
      * @throws StorageUnavailableException when the store cannot be read
      */
     public void fetch(ModelRef model, Path target) {
+        refuseOutsideLayout(model);
         Path partial = null;
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
@@ -119,14 +120,44 @@ public final class ModelObjects {
 
     /**
      * The version's file in {@code cacheDir} ({@code <name>/<version>/<sha256>.onnx}), fetched and checked by
-     * {@link #fetch} the first time: a file of that name was checked when it was written.
+     * {@link #fetch} when missing. A cached file is hashed again before it is returned: the cache is a folder on a
+     * node, and a file changed there since it was written is fetched again rather than run.
+     *
+     * @throws ModelRefRefusedException when the reference is not this registry's layout for its version, before any
+     *                                  path is built from it
      */
     public Path fetchCached(ModelRef model, Path cacheDir) {
+        refuseOutsideLayout(model);
         Path file = cacheDir.resolve(model.name()).resolve(model.version()).resolve(model.sha256() + ".onnx");
-        if (!Files.exists(file)) {
-            fetch(model, file);
+        try {
+            if (Files.exists(file) && sha256(file).equalsIgnoreCase(model.sha256())) {
+                return file;
+            }
+        } catch (IOException e) {
+            throw unavailable("read the cached " + file.getFileName(), e);
         }
+        fetch(model, file);
         return file;
+    }
+
+    /**
+     * Refuses a reference that is not this registry's: a name or version outside the registry's pattern (they become
+     * folders of the cache), another bucket, or a key other than {@code <name>/<version>/model.onnx}. A promotion
+     * written to Kafka by someone else can then name only a registered version's place, whose bytes are checked.
+     */
+    public void refuseOutsideLayout(ModelRef model) {
+        model.problem().ifPresent(problem -> {
+            throw new ModelRefRefusedException(problem);
+        });
+        if (!bucket.equals(model.bucket())) {
+            throw new ModelRefRefusedException("model bucket must be the registry's '" + bucket + "', was '"
+                    + model.bucket() + "'");
+        }
+        String expected = key(model.name(), model.version(), MODEL_FILE);
+        if (!expected.equals(model.objectKey())) {
+            throw new ModelRefRefusedException("model objectKey must be the registry's '" + expected + "' for "
+                    + model.name() + " " + model.version());
+        }
     }
 
     /** SHA-256 of a file, lower-case hex. */
@@ -148,6 +179,13 @@ public final class ModelObjects {
     private static StorageUnavailableException unavailable(String what, Exception e) {
         return new StorageUnavailableException("cannot " + what + ": " + e.getClass().getSimpleName() + ": "
                 + e.getMessage(), e);
+    }
+
+    /** A reference that does not name a place of this registry's layout; nothing was read or written for it. */
+    public static final class ModelRefRefusedException extends RuntimeException {
+        public ModelRefRefusedException(String message) {
+            super(message);
+        }
     }
 
     /** The bytes in the store are not the file the registry evaluated. */
