@@ -87,6 +87,10 @@ public final class ModelObjects {
      */
     public void fetch(ModelRef model, Path target) {
         refuseOutsideLayout(model);
+        download(model, target);
+    }
+
+    private void download(ModelRef model, Path target) {
         Path partial = null;
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
@@ -136,7 +140,7 @@ public final class ModelObjects {
         } catch (IOException e) {
             throw unavailable("read the cached " + file.getFileName(), e);
         }
-        fetch(model, file);
+        download(model, file);
         return file;
     }
 
@@ -145,7 +149,7 @@ public final class ModelObjects {
      * folders of the cache), another bucket, or a key other than {@code <name>/<version>/model.onnx}. A promotion
      * written to Kafka by someone else can then name only a registered version's place, whose bytes are checked.
      */
-    public void refuseOutsideLayout(ModelRef model) {
+    private void refuseOutsideLayout(ModelRef model) {
         model.problem().ifPresent(problem -> {
             throw new ModelRefRefusedException(problem);
         });
