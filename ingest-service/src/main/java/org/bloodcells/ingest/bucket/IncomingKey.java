@@ -8,6 +8,10 @@ import org.bloodcells.ingest.service.InvalidUpload;
  * Where a scanner puts an image in the bucket: {@code incoming/<scannerId>/<batchId>/<slideId>/<file name>}. The path
  * says the image's origin, as an HTTP upload's fields do; a rejected object moves to the same path under
  * {@code rejected/}, with its reason beside it.
+ *
+ * <p>The scanner is believed only because of the store's policies: each scanner's credentials may put only under
+ * {@code incoming/<its id>/} (README "Uploading to the bucket", {@code deploy/minio-policies/scanner-template.json}).
+ * Nothing in the object proves who wrote it.
  */
 public record IncomingKey(String key, ImageOrigin origin, String fileName) {
 
