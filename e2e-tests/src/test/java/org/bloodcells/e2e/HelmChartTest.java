@@ -162,6 +162,32 @@ class HelmChartTest {
                 refused.getMessage());
     }
 
+    /**
+     * The brokers' topics, Kafka users and ACLs: when asked, a Job runs before install and upgrade with the script
+     * docker-compose runs (files/kafka-access.sh, held to README's table by TopicAccessDocumentationTest), signed in
+     * as the administrator from the Secret ops name; never without that Secret.
+     */
+    @Test
+    void theKafkaAccessJobRunsComposesScriptBeforeTheServices() throws Exception {
+        assertTrue(documents.stream().noneMatch(d -> d.contains("name: kafka-access")), "off unless asked");
+        List<String> rendered = renderWith(Map.of("kafkaAccess.enabled", "true", "kafkaAccess.secret", "kafka-admin"));
+        String script = documentIn(rendered, "kind: ConfigMap", "name: kafka-access-script");
+        for (String line : Files.readAllLines(root.resolve("helm/bloodcells/files/kafka-access.sh"))) {
+            if (line.startsWith("allow ") || line.startsWith("user ") || line.startsWith("topic ")) {
+                assertTrue(script.contains("\n    " + line + "\n"), "the Job's script has " + line);
+            }
+        }
+        String job = documentIn(rendered, "kind: Job", "name: kafka-access");
+        assertTrue(job.contains("\"helm.sh/hook\": pre-install,pre-upgrade"), job);
+        assertTrue(job.contains("secretName: kafka-admin") && job.contains("key: admin.properties"), job);
+        for (String password : List.of("INGEST_KAFKA_PASSWORD", "WORKER_KAFKA_PASSWORD", "RESULTS_KAFKA_PASSWORD",
+                "TRAINER_KAFKA_PASSWORD", "OBJECT_STORE_KAFKA_PASSWORD")) {
+            assertTrue(job.contains("- name: " + password) && job.contains("key: " + password), password);
+        }
+        Exception refused = assertThrows(Exception.class, () -> renderWith(Map.of("kafkaAccess.enabled", "true")));
+        assertTrue(refused.getMessage().contains("kafkaAccess.secret"), refused.getMessage());
+    }
+
     /** KEDA's trigger is the worker's consumer group on images-uploaded: no other service may borrow it. */
     @Test
     void onlyTheWorkersScaleOnKafkaLag() {
