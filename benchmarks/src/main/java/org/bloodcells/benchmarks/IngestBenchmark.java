@@ -106,14 +106,13 @@ public class IngestBenchmark implements Callable<Integer> {
         log("%d cores; %d rounds of %d images with %d streams; %d x 50 MB at once into -Xmx%s",
                 Runtime.getRuntime().availableProcessors(), rounds, images, parallel, large, heap);
         try (LocalInfrastructure infrastructure = LocalInfrastructure.start(layout.runDirectory())) {
-            infrastructure.kafka().createTopics(LocalPlatform.Options.DEFAULT_PARTITIONS, Topics.IMAGES_UPLOADED,
-                    Topics.IMAGE_MEMBERSHIPS, Topics.BUCKET_NOTIFICATIONS);
+            infrastructure.kafka().createPlatformTopics(LocalPlatform.Options.DEFAULT_PARTITIONS);
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
             try (ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
-                    port, infrastructure.quarkusProperties(), List.of("-Xmx" + heap), layout.runDirectory())) {
+                    port, infrastructure.quarkusProperties("ingest-service"), List.of("-Xmx" + heap), layout.runDirectory())) {
                 ingest.awaitReady(Duration.ofSeconds(120));
                 // Signed in as the scanners the uploads name, as a scanner is: tokens of the run's local identity.
                 uploaderToken = Files.writeString(work.resolve("scanner-u.jwt"),
@@ -126,8 +125,7 @@ public class IngestBenchmark implements Callable<Integer> {
                     minio.makeBucket(MakeBucketArgs.builder().bucket("floor").build());
                 }
                 Properties producerConfig = new Properties();
-                producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        infrastructure.kafka().bootstrapServers());
+                producerConfig.putAll(infrastructure.kafka().adminClientProperties());
                 producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
                 producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                 List<String> rows = new ArrayList<>();

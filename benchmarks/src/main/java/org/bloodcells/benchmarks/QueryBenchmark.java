@@ -23,7 +23,6 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-import org.bloodcells.events.Topics;
 import org.bloodcells.infra.LocalInfrastructure;
 import org.bloodcells.infra.PostgresServer;
 import org.bloodcells.launcher.LocalPlatform;
@@ -119,11 +118,9 @@ public final class QueryBenchmark implements Callable<Integer> {
         log("%d images over %d days, %d scanners, %d per slide, %d per batch; %d cores", images, days, scanners,
                 perSlide, perBatch, Runtime.getRuntime().availableProcessors());
         try (LocalInfrastructure infrastructure = LocalInfrastructure.start(layout.runDirectory())) {
-            infrastructure.kafka().createTopics(LocalPlatform.Options.DEFAULT_PARTITIONS, Topics.IMAGES_UPLOADED,
-                    Topics.CELL_DETECTIONS, Topics.DEAD_LETTERS);
-            infrastructure.kafka().createTopics(1, Topics.MODELS_PROMOTED_CONFIG, Topics.MODELS_PROMOTED);
+            infrastructure.kafka().createPlatformTopics(LocalPlatform.Options.DEFAULT_PARTITIONS);
             try (ServiceProcess results = ServiceProcess.start("results-service",
-                    layout.serviceJar("results-service"), freePort(), infrastructure.quarkusProperties(),
+                    layout.serviceJar("results-service"), freePort(), infrastructure.quarkusProperties("results-service"),
                     layout.runDirectory())) {
                 results.awaitReady(Duration.ofSeconds(120));
                 base = results.baseUri().toString().replaceAll("/$", "");

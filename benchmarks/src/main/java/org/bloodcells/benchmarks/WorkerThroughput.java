@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -112,13 +112,12 @@ public final class WorkerThroughput implements Callable<Integer> {
         log("%d images, %d model runs at once of %d intra-op threads, %d cores, worker settings %s", count,
                 parallelRuns, threads, Runtime.getRuntime().availableProcessors(), workerSettings);
         try (LocalInfrastructure infra = LocalInfrastructure.start(layout.runDirectory().resolve("worker-benchmark"))) {
-            infra.kafka().createTopics(LocalPlatform.Options.DEFAULT_PARTITIONS, Topics.IMAGES_UPLOADED,
-                    Topics.CELL_DETECTIONS, Topics.DEAD_LETTERS);
+            infra.kafka().createPlatformTopics(LocalPlatform.Options.DEFAULT_PARTITIONS);
             List<ImageUploaded> events = store(infra, images);
 
             double floorBefore = floor(model, images);
             log("floor before: %.2f images/s", floorBefore);
-            Map<String, String> properties = new LinkedHashMap<>(infra.quarkusProperties());
+            Map<String, String> properties = new LinkedHashMap<>(infra.quarkusProperties("detect-worker"));
             properties.put("bloodcells.detector.model-path", model.toString());
             properties.put("bloodcells.detector.intra-op-threads", String.valueOf(threads));
             properties.put("bloodcells.detector.parallel-runs", String.valueOf(parallelRuns));
@@ -128,7 +127,7 @@ public final class WorkerThroughput implements Callable<Integer> {
             try (ServiceProcess process = ServiceProcess.start("detect-worker-benchmark",
                     layout.serviceJar("detect-worker"), freePort(), properties, layout.runDirectory())) {
                 process.awaitReady(Duration.ofSeconds(120));
-                worker = throughKafka(infra.kafka().bootstrapServers(), events);
+                worker = throughKafka(infra.kafka().adminClientProperties(), events);
                 stages(process);
             }
             log("worker: %.2f images/s", worker);
@@ -168,13 +167,13 @@ public final class WorkerThroughput implements Callable<Integer> {
     }
 
     /** Images per second of the worker: from the first event published to the last image's detections received. */
-    private static double throughKafka(String bootstrap, List<ImageUploaded> events) throws Exception {
+    private static double throughKafka(Map<String, String> client, List<ImageUploaded> events) throws Exception {
         Set<String> waiting = new HashSet<>(events.stream().map(ImageUploaded::imageId).toList());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(),
-                new StringDeserializer());
-                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+        Map<String, Object> producerConfig = new HashMap<>(client);
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.<String, Object>copyOf(client),
+                new StringDeserializer(), new StringDeserializer());
+                KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig,
                         new StringSerializer(), new StringSerializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.CELL_DETECTIONS, Duration.ofSeconds(30))
                     .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -27,11 +27,17 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
     private static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
-    private static final Map<String, String> ENVIRONMENT = Map.of("MINIO_ROOT_USER", "root-user",
-            "MINIO_ROOT_PASSWORD", "root-password", "POSTGRES_PASSWORD", "pg", "INGEST_STORAGE_SECRET", "s1",
-            "WORKER_STORAGE_SECRET", "s2", "RESULTS_STORAGE_SECRET", "s3", "TRAINER_STORAGE_SECRET", "s4",
-            "BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab", "RESULTS_DB_PASSWORD", "d1",
-            "TRAINER_DB_PASSWORD", "d2");
+    private static final Map<String, String> ENVIRONMENT = Map.ofEntries(Map.entry("MINIO_ROOT_USER", "root-user"),
+            Map.entry("MINIO_ROOT_PASSWORD", "root-password"), Map.entry("POSTGRES_PASSWORD", "pg"),
+            Map.entry("INGEST_STORAGE_SECRET", "s1"), Map.entry("WORKER_STORAGE_SECRET", "s2"),
+            Map.entry("RESULTS_STORAGE_SECRET", "s3"), Map.entry("TRAINER_STORAGE_SECRET", "s4"),
+            Map.entry("BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab"),
+            Map.entry("RESULTS_DB_PASSWORD", "d1"), Map.entry("TRAINER_DB_PASSWORD", "d2"),
+            Map.entry("KAFKA_ADMIN_PASSWORD", "kafka-admin-pw"), Map.entry("INGEST_KAFKA_PASSWORD", "k1"),
+            Map.entry("WORKER_KAFKA_PASSWORD", "k2"), Map.entry("RESULTS_KAFKA_PASSWORD", "k3"),
+            Map.entry("TRAINER_KAFKA_PASSWORD", "k4"), Map.entry("OBJECT_STORE_KAFKA_PASSWORD", "k5"));
+    private static final Map<String, String> KAFKA_PASSWORDS = Map.of("ingest-service", "k1", "detect-worker", "k2",
+            "results-service", "k3", "trainer", "k4");
 
     /** The variables compose refuses to start without, for other tests of the same file. */
     static Map<String, String> minimalEnvironment() {
@@ -84,6 +90,38 @@ class ComposeFileTest {
             assertNotEquals("bloodcells", user.group(1), service + " must not be the database's administrator");
             assertTrue(users.contains("CREATE ROLE " + user.group(1) + " LOGIN"), "deploy/postgres-init creates "
                     + user.group(1));
+        }
+    }
+
+    /**
+     * The broker authenticates and authorizes (SASL/SCRAM, the KRaft authorizer, no ACL no access); each service signs
+     * in as its own Kafka user, none as the administrator; the kafka-access step provisions them with the script
+     * TopicAccessDocumentationTest holds to README's table, before any service starts.
+     */
+    @Test
+    void eachServiceSignsInToKafkaAsItsOwnUser() throws Exception {
+        needsDockerCompose();
+        Run run = config(ENVIRONMENT);
+        assertEquals(0, run.exit(), run.output());
+        Map<String, String> services = services(run.output());
+        String kafka = services.get("kafka");
+        assertTrue(kafka.contains("KAFKA_AUTHORIZER_CLASS_NAME: org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
+                kafka);
+        assertTrue(kafka.contains("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'false'")
+                || kafka.contains("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: \"false\""), kafka);
+        assertTrue(kafka.contains("KAFKA_SUPER_USERS: User:admin"), kafka);
+        assertFalse(kafka.matches("(?s).*[ ,:]PLAINTEXT://.*"), "no listener without authentication: " + kafka);
+        String access = services.get("kafka-access");
+        assertTrue(access.contains("helm/bloodcells/files/kafka-access.sh:/kafka-access.sh:ro"), access);
+        for (var user : KAFKA_PASSWORDS.entrySet()) {
+            String block = services.get(user.getKey()).replaceAll("\\s+", " ");
+            assertTrue(block.contains("KAFKA_SECURITY_PROTOCOL: SASL_PLAINTEXT"), block);
+            assertTrue(block.contains("KAFKA_SASL_MECHANISM: SCRAM-SHA-512"), block);
+            assertTrue(block.contains("ScramLoginModule required username=\"" + user.getKey() + "\" password=\""
+                    + user.getValue() + "\";"), user.getKey() + " signs in as itself: " + block);
+            assertFalse(block.contains("kafka-admin-pw"), user.getKey() + " must not hold the administrator's password");
+            assertTrue(block.contains("kafka-access: condition: service_completed_successfully"),
+                    user.getKey() + " starts once the users and ACLs exist: " + block);
         }
     }
 

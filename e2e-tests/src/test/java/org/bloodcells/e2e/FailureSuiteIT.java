@@ -111,7 +111,7 @@ class FailureSuiteIT {
         platform = LocalPlatform.start(layout, new LocalPlatform.Options(LocalPlatform.Ports.free(), 2,
                 LocalPlatform.Options.DEFAULT_PARTITIONS), LocalPlatform.Progress.toStderr());
         client = platform.client();
-        topics = new TopicProbe(platform.infrastructure().kafka().bootstrapServers());
+        topics = new TopicProbe(platform.infrastructure().kafka().adminClientProperties());
         supervisor = Executors.newSingleThreadScheduledExecutor();
         supervisor.scheduleWithFixedDelay(FailureSuiteIT::supervise, 2, 2, TimeUnit.SECONDS);
     }

@@ -162,6 +162,35 @@ class HelmChartTest {
                 refused.getMessage());
     }
 
+    /**
+     * The brokers' topics, Kafka users and ACLs: when asked, a Job runs (a pre-install and pre-upgrade hook) with the script
+     * docker-compose runs (files/kafka-access.sh, held to README's table by TopicAccessDocumentationTest), signed in
+     * as the administrator from the Secret ops name; never without that Secret.
+     */
+    @Test
+    void theKafkaAccessJobRunsComposesScriptBeforeTheServices() throws Exception {
+        assertTrue(documents.stream().noneMatch(d -> d.contains("name: kafka-access")), "off unless asked");
+        // helm-java's template leaves hooks out (they are no part of a release's manifest): rendered without them.
+        List<String> rendered = renderWith(Map.of("kafkaAccess.enabled", "true", "kafkaAccess.secret", "kafka-admin",
+                "kafkaAccess.hooks", ""));
+        assertTrue(Files.readString(root.resolve("helm/bloodcells/values.yaml")).contains(
+                "  hooks: pre-install,pre-upgrade\n"), "by default the Job runs before the services install or upgrade");
+        String script = documentIn(rendered, "kind: ConfigMap", "name: kafka-access-script");
+        for (String line : Files.readAllLines(root.resolve("helm/bloodcells/files/kafka-access.sh"))) {
+            if (line.startsWith("allow ") || line.startsWith("user ") || line.startsWith("topic ")) {
+                assertTrue(script.contains("\n    " + line + "\n"), "the Job's script has " + line);
+            }
+        }
+        String job = documentIn(rendered, "kind: Job", "name: kafka-access");
+        assertTrue(job.contains("secretName: kafka-admin") && job.contains("key: admin.properties"), job);
+        for (String password : List.of("INGEST_KAFKA_PASSWORD", "WORKER_KAFKA_PASSWORD", "RESULTS_KAFKA_PASSWORD",
+                "TRAINER_KAFKA_PASSWORD", "OBJECT_STORE_KAFKA_PASSWORD")) {
+            assertTrue(job.contains("- name: " + password) && job.contains("key: " + password), password);
+        }
+        Exception refused = assertThrows(Exception.class, () -> renderWith(Map.of("kafkaAccess.enabled", "true")));
+        assertTrue(refused.getMessage().contains("kafkaAccess.secret"), refused.getMessage());
+    }
+
     /** KEDA's trigger is the worker's consumer group on images-uploaded: no other service may borrow it. */
     @Test
     void onlyTheWorkersScaleOnKafkaLag() {

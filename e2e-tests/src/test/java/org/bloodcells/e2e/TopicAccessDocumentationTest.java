@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.bloodcells.events.TopicAccess;
 import org.bloodcells.events.Topics;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * many a right nobody needs. The code's side comes from the services' channels ({@code mp.messaging.incoming|outgoing}
  * in application.properties, named after their topics), the records that name their own topic
  * ({@code withTopic(Topics.X)}) and the plain Kafka clients (a consumer's {@code partitionsFor} or {@code subscribe},
- * an admin's {@code new NewTopic}).
+ * an admin's {@code new NewTopic}). The brokers' ACLs come from {@link TopicAccess}, which must say the same, and so
+ * must the script that compose and Helm provision a cluster's brokers with.
  */
 class TopicAccessDocumentationTest {
 
@@ -45,6 +47,7 @@ class TopicAccessDocumentationTest {
     private static final Pattern CREATED = Pattern.compile("new NewTopic\\(Topics\\.([A-Z_]+)");
     private static final Pattern GROUP = Pattern.compile("\\(group `([^`]+)`\\)");
     private static final Pattern LITERAL = Pattern.compile("`([^`]+)`");
+    private static final String KAFKA_ACCESS_SCRIPT = "helm/bloodcells/files/kafka-access.sh";
 
     private static Path root;
     /** README's table: service, then verb (read, write, create), then topics. */
@@ -108,6 +111,57 @@ class TopicAccessDocumentationTest {
                 }
             }
             assertEquals(groups, documentedGroups.get(service), service);
+        }
+    }
+
+    /** The brokers' ACLs (the local broker's, made from TopicAccess) are README's table, topics and groups alike. */
+    @Test
+    void theBrokersAclsAreReadmesTable() {
+        Map<String, Map<String, Set<String>>> acls = new TreeMap<>();
+        Map<String, Set<String>> groups = new TreeMap<>();
+        for (TopicAccess access : TopicAccess.SERVICES) {
+            Map<String, Set<String>> byVerb = new TreeMap<>();
+            Map.of("read", access.reads(), "write", access.writes(), "create", access.creates()).forEach(
+                    (verb, topics) -> {
+                        if (!topics.isEmpty()) {
+                            byVerb.put(verb, new TreeSet<>(topics));
+                        }
+                    });
+            acls.put(access.user(), byVerb);
+            groups.put(access.user(), new TreeSet<>(access.groups()));
+        }
+        assertEquals(documented, acls, "TopicAccess (the brokers' ACLs) against README's least-privilege table");
+        assertEquals(documentedGroups, groups, "TopicAccess's consumer groups against README's table");
+    }
+
+    /**
+     * docker-compose and the Helm chart provision the brokers with helm/bloodcells/files/kafka-access.sh: its users
+     * and ACLs are TopicAccess's, one line each, and nothing else.
+     */
+    @Test
+    void theProvisioningScriptGrantsWhatTopicAccessSays() throws IOException {
+        String script = Files.readString(root.resolve(KAFKA_ACCESS_SCRIPT));
+        Set<String> granted = new TreeSet<>();
+        Set<String> users = new TreeSet<>();
+        for (String line : script.lines().map(String::trim).toList()) {
+            if (line.startsWith("allow ")) {
+                granted.add(line);
+            } else if (line.startsWith("user ")) {
+                users.add(line.split("\\s+")[1]);
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        for (TopicAccess access : TopicAccess.ALL) {
+            access.reads().forEach(topic -> expected.add("allow " + access.user() + " Read topic " + topic));
+            access.writes().forEach(topic -> expected.add("allow " + access.user() + " Write topic " + topic));
+            access.creates().forEach(topic -> expected.add("allow " + access.user() + " Create topic " + topic));
+            access.groups().forEach(group -> expected.add("allow " + access.user() + " Read group " + group));
+        }
+        assertEquals(expected, granted, KAFKA_ACCESS_SCRIPT + "'s ACLs against TopicAccess");
+        assertEquals(new TreeSet<>(TopicAccess.ALL.stream().map(TopicAccess::user).toList()), users,
+                KAFKA_ACCESS_SCRIPT + "'s users against TopicAccess");
+        for (String topic : topicNames()) {
+            assertTrue(script.contains("\ntopic " + topic + " "), KAFKA_ACCESS_SCRIPT + " creates " + topic);
         }
     }
 

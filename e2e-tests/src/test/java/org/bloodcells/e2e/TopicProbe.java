@@ -8,7 +8,6 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,13 +24,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Looks at topics from outside the services: record counts, consumer lag, and replays. */
 final class TopicProbe implements AutoCloseable {
 
-    private final String bootstrap;
+    private final Map<String, String> client;
     private final Admin admin;
 
-    TopicProbe(String bootstrap) {
-        this.bootstrap = bootstrap;
+    /** @param client the bootstrap servers and a login that may read every topic (the broker's administrator) */
+    TopicProbe(Map<String, String> client) {
+        this.client = Map.copyOf(client);
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
         this.admin = Admin.create(props);
     }
 
@@ -84,7 +84,7 @@ final class TopicProbe implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
         Map<TopicPartition, Long> ends = endOffsets(topic);
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -106,7 +106,7 @@ final class TopicProbe implements AutoCloseable {
     /** Sends the same records again, byte for byte: what a redelivery looks like to a consumer. */
     void replay(List<ConsumerRecord<byte[], byte[]>> records) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {

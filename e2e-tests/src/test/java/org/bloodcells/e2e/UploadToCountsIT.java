@@ -75,7 +75,7 @@ class UploadToCountsIT {
                         .withResultsSetting("bloodcells.review.dataset-min-images", "4"),
                 LocalPlatform.Progress.toStderr());
         client = platform.client();
-        topics = new TopicProbe(platform.infrastructure().kafka().bootstrapServers());
+        topics = new TopicProbe(platform.infrastructure().kafka().adminClientProperties());
         try (Stream<Path> files = Files.list(layout.demoImages())) {
             images = files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(3).toList();
         }

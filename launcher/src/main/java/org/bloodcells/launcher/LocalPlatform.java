@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.bloodcells.events.Topics;
 import org.bloodcells.infra.ChildJvm;
 import org.bloodcells.infra.LocalInfrastructure;
 
@@ -119,18 +118,16 @@ public final class LocalPlatform implements AutoCloseable {
         LocalInfrastructure infrastructure = LocalInfrastructure.start(layout.runDirectory());
         List<ServiceProcess> started = new ArrayList<>();
         try {
-            infrastructure.kafka().createTopics(options.partitions(), Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
-                    Topics.DEAD_LETTERS, Topics.IMAGE_MEMBERSHIPS, Topics.BUCKET_NOTIFICATIONS);
-            infrastructure.kafka().createTopics(1, Topics.MODELS_PROMOTED_CONFIG, Topics.MODELS_PROMOTED);
-            infrastructure.kafka().createTopics(1, Topics.MODELS_REJECTED);
-            Map<String, String> common = infrastructure.quarkusProperties();
+            // The services may not create topics (README's least privilege): here, as in a cluster, set-up does.
+            infrastructure.kafka().createPlatformTopics(options.partitions());
             var runDir = layout.runDirectory();
             Ports ports = options.ports();
 
             progress.step("starting the trainer (model registry), ingest-service, " + options.workers()
                     + " detect-worker" + (options.workers() > 1 ? "s" : "") + " and results-service ("
                     + options.partitions() + " partitions per topic)");
-            Map<String, String> trainerConfig = new LinkedHashMap<>(common);
+            // Each service connects to Kafka as its own user, with its own ACLs.
+            Map<String, String> trainerConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("trainer"));
             trainerConfig.put("bloodcells.models.dir", layout.releasedModel().getParent().toString());
             trainerConfig.put("bloodcells.training.datasets-dir", layout.root().resolve("datasets").toString());
             trainerConfig.put("bloodcells.training.python-sources", layout.root().resolve("trainer/python").toString());
@@ -144,11 +141,11 @@ public final class LocalPlatform implements AutoCloseable {
                     trainerConfig, List.of(), runDir, ChildJvm.Priority.LOW);
             started.add(trainer);
             ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
-                    portOrFree(ports.ingest()), common, runDir);
+                    portOrFree(ports.ingest()), infrastructure.quarkusProperties("ingest-service"), runDir);
             started.add(ingest);
             List<ServiceProcess> workers = new ArrayList<>();
             for (int i = 1; i <= options.workers(); i++) {
-                Map<String, String> workerConfig = new LinkedHashMap<>(common);
+                Map<String, String> workerConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("detect-worker"));
                 workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
                 workerConfig.put("bloodcells.worker.id", "local-worker-" + i);
                 workerConfig.put("bloodcells.detector.model-cache-dir",
@@ -159,7 +156,7 @@ public final class LocalPlatform implements AutoCloseable {
                 started.add(worker);
                 workers.add(worker);
             }
-            Map<String, String> resultsConfig = new LinkedHashMap<>(common);
+            Map<String, String> resultsConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("results-service"));
             resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
             resultsConfig.putAll(options.results());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),

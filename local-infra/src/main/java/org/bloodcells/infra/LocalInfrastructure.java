@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.bloodcells.events.TopicAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,10 +105,17 @@ public final class LocalInfrastructure implements AutoCloseable {
         return identity;
     }
 
-    /** The configuration a service needs to use these servers, keyed by its property names. */
+    /**
+     * The configuration a service needs to use these servers, keyed by its property names, but for its Kafka login
+     * ({@code kafka.sasl.jaas.config}): see {@link #quarkusProperties(String)}.
+     */
     public Map<String, String> quarkusProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        kafka.clientProperties(KafkaBroker.ADMIN_USER).forEach((key, value) -> {
+            if (!key.equals(SaslConfigs.SASL_JAAS_CONFIG)) {
+                properties.put("kafka." + key, value);
+            }
+        });
         properties.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         properties.put("quarkus.datasource.username", postgres.username());
         properties.put("quarkus.datasource.password", postgres.password());
@@ -114,6 +123,14 @@ public final class LocalInfrastructure implements AutoCloseable {
         properties.put("bloodcells.storage.access-key", s3.accessKey());
         properties.put("bloodcells.storage.secret-key", s3.secretKey());
         properties.putAll(identity.quarkusProperties());
+        return Collections.unmodifiableMap(properties);
+    }
+
+    /** The configuration {@code service} needs, with its own Kafka user (README's least privilege for it). */
+    public Map<String, String> quarkusProperties(String service) {
+        Map<String, String> properties = new LinkedHashMap<>(quarkusProperties());
+        properties.put("kafka." + SaslConfigs.SASL_JAAS_CONFIG,
+                kafka.clientProperties(service).get(SaslConfigs.SASL_JAAS_CONFIG));
         return Collections.unmodifiableMap(properties);
     }
 
@@ -137,7 +154,13 @@ public final class LocalInfrastructure implements AutoCloseable {
         Path parent = args.length > 0 ? Path.of(args[0]) : WorkDirectory.defaultParent();
         LocalInfrastructure infrastructure = start(parent);
         Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::close, "local-infra-stop"));
+        infrastructure.kafka().createPlatformTopics(1);
         infrastructure.quarkusProperties().forEach((key, value) -> System.out.println(key + "=" + value));
+        for (TopicAccess service : TopicAccess.SERVICES) {
+            String login = "kafka." + SaslConfigs.SASL_JAAS_CONFIG;
+            System.out.println("# " + service.user() + "'s Kafka user: " + login + "="
+                    + infrastructure.quarkusProperties(service.user()).get(login));
+        }
         System.out.println("# local infrastructure ready; Ctrl-C stops it");
         System.out.flush();
         new CountDownLatch(1).await();

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -32,7 +33,15 @@ final class WorkDirectory {
         return Files.createTempDirectory(parent, prefix);
     }
 
+    /** Writes {@code properties} to a new file only its owner may read: some hold passwords. */
     static void writeProperties(Path file, Properties properties) {
+        try {
+            if (!Files.exists(file) && Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             properties.store(out, "Written by local-infra");
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,20 +35,29 @@ class KafkaBrokerTest {
         broker = SharedServers.get().kafka();
     }
 
+    /** A client's settings as the broker's administrator, with {@code keyValues} (key, value, key, value...) added. */
+    static Map<String, Object> asAdmin(KafkaBroker broker, Object... keyValues) {
+        return as(broker.adminClientProperties(), keyValues);
+    }
+
+    static Map<String, Object> as(Map<String, String> clientProperties, Object... keyValues) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
     @Test
     void aProducedMessageIsConsumedBackByAConsumerGroup() throws Exception {
         String topic = "images-uploaded-" + UUID.randomUUID();
         broker.createTopics(3, topic);
-        try (var producer = new KafkaProducer<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+        try (var producer = new KafkaProducer<String, String>(KafkaBrokerTest.asAdmin(broker, ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "sha256:abc", "{\"slide\":\"S-1\"}")).get(30, TimeUnit.SECONDS);
         }
 
         List<ConsumerRecord<String, String>> received = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "detect-worker",
+        try (var consumer = new KafkaConsumer<String, String>(KafkaBrokerTest.asAdmin(broker, ConsumerConfig.GROUP_ID_CONFIG, "detect-worker",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -66,15 +76,13 @@ class KafkaBrokerTest {
     void creatingAnExistingTopicAgainKeepsItsPartitionsAndRecords() throws Exception {
         String topic = "model-promoted-" + UUID.randomUUID();
         broker.createTopics(3, topic);
-        try (var producer = new KafkaProducer<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+        try (var producer = new KafkaProducer<String, String>(KafkaBrokerTest.asAdmin(broker, ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, 1, "key", "kept")).get(30, TimeUnit.SECONDS);
         }
 
         broker.createTopics(1, topic);
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaBrokerTest.asAdmin(broker))) {
             List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(30, TimeUnit.SECONDS).get(topic).partitions();
             assertEquals(3, partitions.size(), "the second call did not re-create the topic with its own count");

@@ -20,7 +20,8 @@ class LocalInfrastructureTest {
         Path workDir;
         try (LocalInfrastructure infrastructure = LocalInfrastructure.start(parent)) {
             Map<String, String> properties = infrastructure.quarkusProperties();
-            assertEquals(Set.of("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
+            assertEquals(Set.of("kafka.bootstrap.servers", "kafka.security.protocol", "kafka.sasl.mechanism",
+                    "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
                     "quarkus.datasource.password", "bloodcells.storage.endpoint", "bloodcells.storage.access-key",
                     "bloodcells.storage.secret-key", "quarkus.oidc.public-key", "quarkus.oidc.token.issuer"),
                     properties.keySet());

@@ -35,7 +35,7 @@ import io.minio.PutObjectArgs;
 
 /**
  * The faults the failure suite injects, each on the real server: a broker stopped and started again keeps its topics
- * and records on the same address; an S3 server killed refuses connections, then serves its objects again; a
+ * and records, users and ACLs on the same address; an S3 server killed refuses connections, then serves its objects again; a
  * restarted PostgreSQL keeps its data.
  */
 class RestartTest {
@@ -47,20 +47,21 @@ class RestartTest {
         KafkaBroker broker = servers.kafka();
         String topic = "restart-" + UUID.randomUUID();
         broker.createTopics(2, topic);
-        try (var producer = new KafkaProducer<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        broker.createPlatformTopics(1);
+        try (var producer = new KafkaProducer<String, String>(KafkaBrokerTest.asAdmin(broker, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "a", "before")).get(30, TimeUnit.SECONDS);
         }
         broker.stop();
         broker.startAgain();
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        try (var consumer = new KafkaConsumer<String, String>(KafkaBrokerTest.asAdmin(broker),
                 new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             assertEquals(1L, ends.values().stream().mapToLong(Long::longValue).sum(), "the record survived");
         }
+        // The users and ACLs live in the metadata log: the restarted broker still tells the services apart.
+        KafkaAuthorizationTest.assertWorkerRights(broker);
     }
 
     @Test

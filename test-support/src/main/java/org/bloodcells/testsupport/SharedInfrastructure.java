@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.config.SaslConfigs;
+import org.bloodcells.events.TopicAccess;
 import org.bloodcells.infra.LocalIdentity;
 import org.bloodcells.infra.LocalInfrastructure;
 
@@ -19,6 +22,9 @@ import org.bloodcells.infra.LocalInfrastructure;
  * the whole test classpath. The instance lives there, and only JDK types cross the boundary.
  */
 final class SharedInfrastructure {
+
+    /** Prefix of the per-service Kafka logins the test applications choose theirs from (no config mapping's root). */
+    private static final String KAFKA_LOGIN = "local-infra.kafka-login";
 
     private static LocalInfrastructure instance;
 
@@ -46,6 +52,12 @@ final class SharedInfrastructure {
         return (String) onTheSystemLoader("scannerToken", new Class<?>[] { String.class }, scannerId);
     }
 
+    /** What a Kafka client needs to connect to the shared broker as {@code user} (see {@link TestKafka}). */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> jvmWideKafkaClient(String user) {
+        return (Map<String, String>) onTheSystemLoader("kafkaClient", new Class<?>[] { String.class }, user);
+    }
+
     private static Object onTheSystemLoader(String name, Class<?>[] types, Object... arguments) {
         Class<?> jvmWide;
         try {
@@ -71,6 +83,11 @@ final class SharedInfrastructure {
         return instance.identity().issue(subject, roles, claims, java.time.Duration.ofSeconds(lifetimeSeconds));
     }
 
+    private static Map<String, String> kafkaClient(String user) {
+        properties();
+        return instance.kafka().clientProperties(user);
+    }
+
     private static String scannerToken(String scannerId) {
         properties();
         return instance.identity().issueScanner(scannerId);
@@ -86,12 +103,23 @@ final class SharedInfrastructure {
             try {
                 instance = LocalInfrastructure.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "local-infra-stop"));
+                // The services may not create topics (README's least privilege): the harness does, as operators do.
+                instance.kafka().createPlatformTopics(1);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
                 thread.setContextClassLoader(previous);
             }
         }
-        return Map.copyOf(instance.quarkusProperties());
+        Map<String, String> properties = new HashMap<>(instance.quarkusProperties());
+        // Each application connects as its own service's Kafka user, picked by its quarkus.application.name, so a
+        // test of a service runs with that service's ACLs, as it does in production.
+        properties.put("kafka." + SaslConfigs.SASL_JAAS_CONFIG,
+                "${" + KAFKA_LOGIN + ".${quarkus.application.name}}");
+        for (TopicAccess service : TopicAccess.SERVICES) {
+            properties.put(KAFKA_LOGIN + "." + service.user(),
+                    instance.quarkusProperties(service.user()).get("kafka." + SaslConfigs.SASL_JAAS_CONFIG));
+        }
+        return Map.copyOf(properties);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,13 +29,13 @@ import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.ModelRejected;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.ModelObjects;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -58,7 +59,7 @@ public class ModelPromotions {
     static final Duration PAUSE = Duration.ofSeconds(2);
     static final Duration NO_TOPIC_PAUSE = Duration.ofSeconds(5);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final ModelObjects files;
     private final Path cacheDir;
     private final String workerId;
@@ -71,16 +72,17 @@ public class ModelPromotions {
     private volatile String lastRejection;
 
     @Inject
-    public ModelPromotions(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ModelObjects files,
+    public ModelPromotions(@Identifier("default-kafka-broker") Map<String, Object> kafka, ModelObjects files,
             DetectWorkerConfig config, WorkerMetrics metrics,
             @Channel(Topics.MODELS_REJECTED) MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
-        this(bootstrapServers, files, config.detector().modelCacheDir(), config.worker().id().orElse("detect-worker"),
+        this(kafka, files, config.detector().modelCacheDir(), config.worker().id().orElse("detect-worker"),
                 metrics, rejections, json);
     }
 
-    ModelPromotions(String bootstrapServers, ModelObjects files, Path cacheDir, String workerId, WorkerMetrics metrics,
+    /** @param kafka the client settings of every {@code kafka.*} property: the brokers and this worker's login */
+    ModelPromotions(Map<String, Object> kafka, ModelObjects files, Path cacheDir, String workerId, WorkerMetrics metrics,
             MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
         this.files = files;
         this.cacheDir = cacheDir;
         this.workerId = workerId;
@@ -203,13 +205,14 @@ public class ModelPromotions {
 
     private boolean assign(Duration timeout) {
         if (consumer == null) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-models",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new StringDeserializer());
+            Map<String, Object> config = new HashMap<>(kafka);
+            // No group: every worker reads all of the topic and commits nothing (Quarkus's defaults name one).
+            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-models");
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         }
         if (!consumer.assignment().isEmpty()) {
             return true;

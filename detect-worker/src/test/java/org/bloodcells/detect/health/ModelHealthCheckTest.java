@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.bloodcells.testsupport.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -177,7 +178,7 @@ class ModelHealthCheckTest {
     /** Other test classes' workers must not find these promotions. */
     @AfterAll
     static void deleteModelTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")))) {
+        try (Admin admin = Admin.create(TestKafka.clientConfig(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")))) {
             admin.deleteTopics(List.of(Topics.MODELS_PROMOTED, Topics.MODELS_REJECTED)).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -198,7 +199,7 @@ class ModelHealthCheckTest {
 
     private static void promote(ModelRef model) throws Exception {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(TestKafka.clientConfig(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, model.name(), json.writeValueAsString(
@@ -209,7 +210,7 @@ class ModelHealthCheckTest {
     private static List<JsonNode> readAll(String topic) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(TestKafka.clientConfig(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")),
                 new StringDeserializer(), new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);

@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.testsupport.TestKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -80,7 +81,7 @@ class DetectionPipelineTest {
     @BeforeEach
     void connect() {
         images = new StoredImages(minio, storage.bucket());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        producer = new KafkaProducer<>(TestKafka.clientConfig(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringSerializer(), new StringSerializer());
         detections = new TopicRecorder<>(bootstrapServers, Topics.CELL_DETECTIONS, CellDetections.class, json);
         deadLetters = new TopicRecorder<>(bootstrapServers, Topics.DEAD_LETTERS, DeadLetter.class, json);

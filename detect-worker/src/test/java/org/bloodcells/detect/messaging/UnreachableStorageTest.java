@@ -14,6 +14,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.bloodcells.testsupport.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -85,7 +86,7 @@ class UnreachableStorageTest {
                 .contentType("image/jpeg").sizeBytes(bytes.length).scannerId("scanner-test").slideId("slide-test")
                 .batchId("batch-test").uploadedAt(Instant.now()).build();
         RecordMetadata sent;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+        try (var producer = new KafkaProducer<>(TestKafka.clientConfig(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringSerializer(), new StringSerializer())) {
             sent = producer.send(new ProducerRecord<>(TOPIC, imageId, json.writeValueAsString(event))).get();
@@ -98,7 +99,7 @@ class UnreachableStorageTest {
             assertTrue(deadLetters.readToEnd().stream().noneMatch(letter -> imageId.equals(letter.imageId())),
                     "an image that could not be read for now must not be dead-lettered");
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(TestKafka.clientConfig(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             OffsetAndMetadata committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
                     .get(new TopicPartition(TOPIC, sent.partition()));
             assertTrue(committed == null || committed.offset() <= sent.offset(),

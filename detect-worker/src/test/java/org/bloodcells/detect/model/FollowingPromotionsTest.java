@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.bloodcells.testsupport.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,12 +46,12 @@ class FollowingPromotionsTest {
         ModelRef promoted = new ModelRef("follow-test", "6.0.0", "models", "follow-test/6.0.0/model.onnx",
                 "a".repeat(64));
         List<String> applied = new CopyOnWriteArrayList<>();
-        ModelPromotions promotions = new ModelPromotions(kafka, null, null, "follow-test-worker",
+        ModelPromotions promotions = new ModelPromotions(TestKafka.clientConfigAs("detect-worker"), null, null, "follow-test-worker",
                 new WorkerMetrics(new SimpleMeterRegistry()), null, json);
         Thread follower = new Thread(() -> promotions.follow(p -> applied.add(p.model().version())), "follow-test");
         follower.start();
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+        try (Admin admin = Admin.create(TestKafka.clientConfig(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
             try {
                 try {
                     admin.createTopics(List.of(new NewTopic(Topics.MODELS_PROMOTED, 1, (short) 1)
@@ -61,7 +62,7 @@ class FollowingPromotionsTest {
                         throw e;
                     }
                 }
-                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(TestKafka.clientConfig(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka), new StringSerializer(), new StringSerializer())) {
                     producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, promoted.name(), json.writeValueAsString(
                             new ModelPromoted(promoted, "5.0.0", "ops-test", null, Instant.now())))).get(30, TimeUnit.SECONDS);

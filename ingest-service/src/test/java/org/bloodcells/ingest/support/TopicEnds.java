@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
+import org.bloodcells.testsupport.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,11 +26,11 @@ public final class TopicEnds implements AutoCloseable {
 
     public TopicEnds(String bootstrapServers) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(TestKafka.clientConfig(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "ingest-test-" + UUID.randomUUID());
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         Properties producerConfig = new Properties();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerConfig.putAll(TestKafka.clientConfig(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer());
     }

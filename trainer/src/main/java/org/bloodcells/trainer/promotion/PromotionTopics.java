@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.bloodcells.events.Topics;
@@ -23,8 +22,9 @@ public final class PromotionTopics {
     private PromotionTopics() {
     }
 
-    public static void ensure(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    /** @param kafka the client settings of every {@code kafka.*} property: the brokers and the trainer's login */
+    public static void ensure(Map<String, Object> kafka) {
+        try (Admin admin = Admin.create(kafka)) {
             List<NewTopic> topics = List.of(
                     new NewTopic(Topics.MODELS_PROMOTED, Optional.of(1), Optional.empty())
                             .configs(Topics.MODELS_PROMOTED_CONFIG),

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,11 +14,11 @@ import jakarta.enterprise.event.Observes;
 import org.bloodcells.storage.ModelObjects;
 import org.bloodcells.trainer.config.TrainerConfig;
 import org.bloodcells.trainer.promotion.PromotionTopics;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * At start: the model topics exist, and every released model ({@code bloodcells.models.dir}) is in the registry. The
@@ -30,7 +31,7 @@ class ReleasedModelImport {
     private static final Logger LOG = Logger.getLogger(ReleasedModelImport.class);
 
     void importReleases(@Observes StartupEvent started, ModelRegistry registry, TrainerConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String kafka) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         PromotionTopics.ensure(kafka);
         for (Path file : releasedFiles(config.models().dir())) {
             String sha256;

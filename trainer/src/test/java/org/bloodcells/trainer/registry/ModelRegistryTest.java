@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.bloodcells.testsupport.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -139,7 +140,7 @@ class ModelRegistryTest {
     }
 
     private static JsonNode lastPromotion() throws Exception {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(TestKafka.clientConfig(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")),
                 new StringDeserializer(), new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(Topics.MODELS_PROMOTED, 0);
