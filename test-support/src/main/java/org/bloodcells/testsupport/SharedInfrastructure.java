@@ -46,6 +46,13 @@ final class SharedInfrastructure {
         return (String) onTheSystemLoader("scannerToken", new Class<?>[] { String.class }, scannerId);
     }
 
+    /** The promotion key settings the application maps (see {@link org.bloodcells.infra.PromotionKeys#propertiesFor}). */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> jvmWidePromotionProperties(String application) {
+        return (Map<String, String>) onTheSystemLoader("promotionProperties", new Class<?>[] { String.class },
+                application);
+    }
+
     private static Object onTheSystemLoader(String name, Class<?>[] types, Object... arguments) {
         Class<?> jvmWide;
         try {
@@ -69,6 +76,11 @@ final class SharedInfrastructure {
     private static String token(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
         properties();
         return instance.identity().issue(subject, roles, claims, java.time.Duration.ofSeconds(lifetimeSeconds));
+    }
+
+    private static Map<String, String> promotionProperties(String application) {
+        properties();
+        return Map.copyOf(instance.promotionKeys().propertiesFor(application));
     }
 
     private static String scannerToken(String scannerId) {
