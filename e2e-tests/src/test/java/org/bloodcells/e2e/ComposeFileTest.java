@@ -27,11 +27,13 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
     private static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
-    private static final Map<String, String> ENVIRONMENT = Map.of("MINIO_ROOT_USER", "root-user",
-            "MINIO_ROOT_PASSWORD", "root-password", "POSTGRES_PASSWORD", "pg", "INGEST_STORAGE_SECRET", "s1",
-            "WORKER_STORAGE_SECRET", "s2", "RESULTS_STORAGE_SECRET", "s3", "TRAINER_STORAGE_SECRET", "s4",
-            "BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab", "RESULTS_DB_PASSWORD", "d1",
-            "TRAINER_DB_PASSWORD", "d2");
+    private static final Map<String, String> ENVIRONMENT = Map.ofEntries(Map.entry("MINIO_ROOT_USER", "root-user"),
+            Map.entry("MINIO_ROOT_PASSWORD", "root-password"), Map.entry("POSTGRES_PASSWORD", "pg"),
+            Map.entry("INGEST_STORAGE_SECRET", "s1"), Map.entry("WORKER_STORAGE_SECRET", "s2"),
+            Map.entry("RESULTS_STORAGE_SECRET", "s3"), Map.entry("TRAINER_STORAGE_SECRET", "s4"),
+            Map.entry("BLOODCELLS_OIDC_URL", "https://idp.example.org/realms/lab"),
+            Map.entry("RESULTS_DB_PASSWORD", "d1"), Map.entry("TRAINER_DB_PASSWORD", "d2"),
+            Map.entry("PROMOTION_SIGNING_KEY", "private-key"), Map.entry("PROMOTION_PUBLIC_KEY", "public-key"));
 
     private record Run(int exit, String output) {
     }
@@ -70,6 +72,14 @@ class ComposeFileTest {
                     block.contains("QUARKUS_OIDC_AUTH_SERVER_URL: https://idp.example.org/realms/lab"), service);
         }
         assertFalse(run.output().contains("BLOODCELLS_STORAGE_SECRET_KEY: root-password"));
+        // The registry's key: only the trainer signs; the readers of promotions hold the public half.
+        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+            String block = services.get(service);
+            assertEquals(service.equals("trainer"), block.contains("BLOODCELLS_PROMOTION_SIGNING_KEY: private-key"),
+                    service);
+            assertEquals(!service.equals("ingest-service"), block.contains("BLOODCELLS_PROMOTION_PUBLIC_KEY: public-key"),
+                    service);
+        }
         // The database: each service its own user, none the administrator the postgres image creates.
         Path init = RepositoryLayout.locate().root().resolve("deploy/postgres-init/10-service-users.sh");
         String users = Files.readString(init);
