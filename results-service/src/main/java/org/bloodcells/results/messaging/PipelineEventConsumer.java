@@ -128,7 +128,8 @@ public class PipelineEventConsumer {
     @Incoming(Topics.MODELS_PROMOTED)
     @Blocking
     public void onModelPromoted(ConsumerRecord<String, String> record) {
-        storeOr(record, ModelPromoted.class, p -> p.problem().or(() -> registry.problem(p)), promotion -> {
+        storeOr(record, ModelPromoted.class, p -> p.problem().or(() -> registry.problem(p).map(why -> "the promotion of "
+                + p.model().name() + " " + p.model().version() + " is not the registry's: " + why)), promotion -> {
             boolean fresh = recorder.recordPromotion(promotion);
             held.release(promotion.model());
             return fresh;
