@@ -35,7 +35,8 @@ class ComposeFileTest {
             Map.entry("RESULTS_DB_PASSWORD", "d1"), Map.entry("TRAINER_DB_PASSWORD", "d2"),
             Map.entry("KAFKA_ADMIN_PASSWORD", "kafka-admin-pw"), Map.entry("INGEST_KAFKA_PASSWORD", "k1"),
             Map.entry("WORKER_KAFKA_PASSWORD", "k2"), Map.entry("RESULTS_KAFKA_PASSWORD", "k3"),
-            Map.entry("TRAINER_KAFKA_PASSWORD", "k4"), Map.entry("OBJECT_STORE_KAFKA_PASSWORD", "k5"));
+            Map.entry("TRAINER_KAFKA_PASSWORD", "k4"), Map.entry("OBJECT_STORE_KAFKA_PASSWORD", "k5"),
+            Map.entry("PROMOTION_SIGNING_KEY", "private-key"), Map.entry("PROMOTION_PUBLIC_KEY", "public-key"));
     private static final Map<String, String> KAFKA_PASSWORDS = Map.of("ingest-service", "k1", "detect-worker", "k2",
             "results-service", "k3", "trainer", "k4");
 
@@ -81,6 +82,14 @@ class ComposeFileTest {
                     block.contains("QUARKUS_OIDC_AUTH_SERVER_URL: https://idp.example.org/realms/lab"), service);
         }
         assertFalse(run.output().contains("BLOODCELLS_STORAGE_SECRET_KEY: root-password"));
+        // The registry's key: only the trainer signs; the readers of promotions hold the public half.
+        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+            String block = services.get(service);
+            assertEquals(service.equals("trainer"), block.contains("BLOODCELLS_PROMOTION_SIGNING_KEY: private-key"),
+                    service);
+            assertEquals(!service.equals("ingest-service"), block.contains("BLOODCELLS_PROMOTION_PUBLIC_KEY: public-key"),
+                    service);
+        }
         // The database: each service its own user, none the administrator the postgres image creates.
         Path init = RepositoryLayout.locate().root().resolve("deploy/postgres-init/10-service-users.sh");
         String users = Files.readString(init);

@@ -32,9 +32,10 @@ import com.marcnuri.helm.TemplateCommand;
  */
 class HelmChartTest {
 
-    /** The keys values.yaml documents for the credentials Secret. */
+    /** The keys values.yaml documents for the credentials Secret and the registry's promotion key Secret. */
     private static final Set<String> SECRET_KEYS = Set.of("BLOODCELLS_STORAGE_ACCESS_KEY",
-            "BLOODCELLS_STORAGE_SECRET_KEY", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+            "BLOODCELLS_STORAGE_SECRET_KEY", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
+            "BLOODCELLS_PROMOTION_SIGNING_KEY");
     private static final Pattern REQUIRED_ENV = Pattern.compile("^%prod\\.[^=]+=\\$\\{([A-Z0-9_]+)}\\s*$",
             Pattern.MULTILINE);
 
@@ -124,6 +125,22 @@ class HelmChartTest {
         assertFalse(documentIn(rendered, "kind: ConfigMap", "name: detect-worker-config").contains("QUARKUS_OIDC"));
         assertThrows(RuntimeException.class, () -> renderWith(Map.of("oidc.authServerUrl", "")),
                 "no provider, no chart: the services would refuse every token");
+    }
+
+    /** Only the trainer reads the registry's signing key; the readers of promotions get the public half. */
+    @Test
+    void onlyTheTrainerHoldsThePromotionSigningKey() {
+        List<String> rendered = renderWith(Map.of("promotion.publicKey", "the-public-key",
+                "promotion.signingKeySecret", "registry-key"));
+        for (String service : List.of("ingest-service", "detect-worker", "results-service", "trainer")) {
+            assertEquals(service.equals("trainer"), documentIn(rendered, "kind: Deployment", "name: " + service)
+                    .contains("name: registry-key"), service);
+            assertEquals(!service.equals("ingest-service"), documentIn(rendered, "kind: ConfigMap",
+                    "name: " + service + "-config").contains("BLOODCELLS_PROMOTION_PUBLIC_KEY: \"the-public-key\""),
+                    service);
+        }
+        assertThrows(RuntimeException.class, () -> renderWith(Map.of("promotion.publicKey", "")),
+                "no public key, no chart: the workers would refuse every promotion");
     }
 
     /** Each service can hold its own credentials (least privilege); the shared Secret is the fallback. */

@@ -13,8 +13,21 @@ import java.util.Optional;
  * @param promotedBy who promoted it
  * @param reason     the override's reason when the promotion gate was overridden, else null
  * @param promotedAt when
+ * @param signature  the trainer's Ed25519 signature of the other fields ({@link PromotionSignatures}), Base64; a
+ *                   reader acts only on a promotion whose signature its registry's public key verifies
  */
-public record ModelPromoted(ModelRef model, String previous, String promotedBy, String reason, Instant promotedAt) {
+public record ModelPromoted(ModelRef model, String previous, String promotedBy, String reason, Instant promotedAt,
+        String signature) {
+
+    /** A promotion not signed yet: only the trainer's publisher signs, just before it sends. */
+    public ModelPromoted(ModelRef model, String previous, String promotedBy, String reason, Instant promotedAt) {
+        this(model, previous, promotedBy, reason, promotedAt, null);
+    }
+
+    /** @return this promotion carrying {@code signature} */
+    public ModelPromoted withSignature(String signature) {
+        return new ModelPromoted(model, previous, promotedBy, reason, promotedAt, signature);
+    }
 
     /** @return why no reader may act on this promotion; empty when it names a complete version and when */
     public Optional<String> problem() {

@@ -1,12 +1,14 @@
 package org.bloodcells.launcher;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,8 @@ public final class LocalPlatform implements AutoCloseable {
             trainerConfig.put("bloodcells.training.datasets-dir", layout.root().resolve("datasets").toString());
             trainerConfig.put("bloodcells.training.python-sources", layout.root().resolve("trainer/python").toString());
             trainerConfig.put("bloodcells.training.work-dir", runDir.resolve("training").toString());
+            // Only the trainer holds the registry's signing key; the readers get its public half.
+            trainerConfig.putAll(infrastructure.promotionKeys().propertiesFor("trainer"));
             trainerConfig.putAll(options.trainer());
             int trainerPort = portOrFree(ports.trainer());
             // Nobody needs the trainer to see the first counts: the workers run the release from its file until its
@@ -144,9 +148,14 @@ public final class LocalPlatform implements AutoCloseable {
                     portOrFree(ports.ingest()), infrastructure.quarkusProperties("ingest-service"), runDir);
             started.add(ingest);
             List<ServiceProcess> workers = new ArrayList<>();
+            // The workers start with the release of this checkout and accept no other file there: its hash is taken
+            // here, where Helm and compose take the model card's.
+            String releasedSha256 = sha256(layout.releasedModel());
             for (int i = 1; i <= options.workers(); i++) {
                 Map<String, String> workerConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("detect-worker"));
                 workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
+                workerConfig.putAll(infrastructure.promotionKeys().propertiesFor("detect-worker"));
+                workerConfig.put("bloodcells.detector.model-sha256", releasedSha256);
                 workerConfig.put("bloodcells.worker.id", "local-worker-" + i);
                 workerConfig.put("bloodcells.detector.model-cache-dir",
                         runDir.resolve("worker-" + i + "-models").toString());
@@ -158,6 +167,7 @@ public final class LocalPlatform implements AutoCloseable {
             }
             Map<String, String> resultsConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("results-service"));
             resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
+            resultsConfig.putAll(infrastructure.promotionKeys().propertiesFor("results-service"));
             resultsConfig.putAll(options.results());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), resultsConfig, runDir);
@@ -176,6 +186,16 @@ public final class LocalPlatform implements AutoCloseable {
             }
             infrastructure.close();
             throw e;
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), digest));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -34,6 +34,7 @@ public final class LocalInfrastructure implements AutoCloseable {
     private final PostgresServer postgres;
     private final S3Server s3;
     private final LocalIdentity identity = LocalIdentity.generate();
+    private final PromotionKeys promotionKeys = PromotionKeys.generate();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalInfrastructure(Path workDir, KafkaBroker kafka, PostgresServer postgres, S3Server s3) {
@@ -103,6 +104,11 @@ public final class LocalInfrastructure implements AutoCloseable {
     /** The stand-in identity provider whose tokens the services started with these properties trust. */
     public LocalIdentity identity() {
         return identity;
+    }
+
+    /** The registry's stand-in promotion key, for the services that map it ({@link PromotionKeys#propertiesFor}). */
+    public PromotionKeys promotionKeys() {
+        return promotionKeys;
     }
 
     /**

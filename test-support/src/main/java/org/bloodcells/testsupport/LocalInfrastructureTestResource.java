@@ -1,8 +1,12 @@
 package org.bloodcells.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Points a {@code @QuarkusTest} at real Kafka, PostgreSQL and S3 servers, started once per test
@@ -22,8 +26,38 @@ public class LocalInfrastructureTestResource implements QuarkusTestResourceLifec
     @Override
     public Map<String, String> start() {
         Map<String, String> properties = new HashMap<>(SharedInfrastructure.jvmWideProperties());
+        properties.putAll(SharedInfrastructure.jvmWidePromotionProperties(applicationName()));
         properties.put("quarkus.devservices.enabled", "false");
         return properties;
+    }
+
+    /**
+     * The registry's signing key of this JVM's servers (Base64 PKCS#8), for a test that promotes a version as the
+     * trainer does; the trainer's own tests get it in their configuration.
+     */
+    public static String promotionSigningKey() {
+        return SharedInfrastructure.jvmWidePromotionProperties("trainer").get("bloodcells.promotion.signing-key");
+    }
+
+    /** The registry's public key of this JVM's servers (Base64 X.509), as the readers of promotions hold it. */
+    public static String promotionPublicKey() {
+        return SharedInfrastructure.jvmWidePromotionProperties("trainer").get("bloodcells.promotion.public-key");
+    }
+
+    /** The application under test: {@code quarkus.application.name} of the application.properties on the class path. */
+    private static String applicationName() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = (loader != null ? loader : LocalInfrastructureTestResource.class.getClassLoader())
+                .getResourceAsStream("application.properties")) {
+            if (in == null) {
+                return "";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("quarkus.application.name", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -58,6 +58,13 @@ final class SharedInfrastructure {
         return (Map<String, String>) onTheSystemLoader("kafkaClient", new Class<?>[] { String.class }, user);
     }
 
+    /** The promotion key settings the application maps (see {@link org.bloodcells.infra.PromotionKeys#propertiesFor}). */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> jvmWidePromotionProperties(String application) {
+        return (Map<String, String>) onTheSystemLoader("promotionProperties", new Class<?>[] { String.class },
+                application);
+    }
+
     private static Object onTheSystemLoader(String name, Class<?>[] types, Object... arguments) {
         Class<?> jvmWide;
         try {
@@ -86,6 +93,11 @@ final class SharedInfrastructure {
     private static Map<String, String> kafkaClient(String user) {
         properties();
         return instance.kafka().clientProperties(user);
+    }
+
+    private static Map<String, String> promotionProperties(String application) {
+        properties();
+        return Map.copyOf(instance.promotionKeys().propertiesFor(application));
     }
 
     private static String scannerToken(String scannerId) {

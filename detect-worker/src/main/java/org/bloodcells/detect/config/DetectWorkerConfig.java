@@ -23,6 +23,18 @@ public interface DetectWorkerConfig {
 
     Worker worker();
 
+    Promotion promotion();
+
+    /** What this replica trusts from the model registry. */
+    interface Promotion {
+
+        /**
+         * The registry's Ed25519 public key (Base64 of its X.509 encoding): a promotion whose signature it does not
+         * verify is refused like a version that fails its checks. The trainer signs with the private half.
+         */
+        String publicKey();
+    }
+
     /**
      * The ONNX model and how to run it (see models/CONTRACT.md). The post-processing settings have no default
      * here: every model carries those it was released with (chosen on val, and measured in its card), and a worker
@@ -31,6 +43,13 @@ public interface DetectWorkerConfig {
     interface Detector {
 
         Path modelPath();
+
+        /**
+         * The SHA-256 the model file must have (64 hex digits): a file with other bytes is refused at start, and by
+         * the file watch later. Required in production (the released model's, from its card); unset, any file
+         * that follows the contract runs (the file-watch tests).
+         */
+        Optional<String> modelSha256();
 
         /**
          * How often the model file is checked for a new version, which is then swapped in

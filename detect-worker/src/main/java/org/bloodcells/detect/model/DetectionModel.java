@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -68,6 +69,7 @@ public class DetectionModel implements ModelLease.Source {
     }
 
     private final Path modelFile;
+    private final Optional<String> pinnedSha256;
     private final ModelPromotions promotions;
     private final Object otherLock = new Object();
     private CellDetector other;
@@ -91,7 +93,8 @@ public class DetectionModel implements ModelLease.Source {
 
     @Inject
     public DetectionModel(DetectWorkerConfig config, WorkerMetrics metrics, ModelPromotions promotions) {
-        this(config.detector().modelPath(), runtime(config.detector()), config.detector().overrides(),
+        this(config.detector().modelPath(), config.detector().modelSha256(), runtime(config.detector()),
+                config.detector().overrides(),
                 loaded -> metrics.modelInUse(loaded.model(), loaded.executionProvider().used().label()), promotions,
                 config.detector().promotionWait());
     }
@@ -108,6 +111,17 @@ public class DetectionModel implements ModelLease.Source {
      */
     DetectionModel(Path modelPath, SessionSettings runtime, UnaryOperator<DetectorSettings> overrides,
             Consumer<CellDetector> onLoad, ModelPromotions promotions, Duration promotionWait) {
+        this(modelPath, Optional.empty(), runtime, overrides, onLoad, promotions, promotionWait);
+    }
+
+    /**
+     * @param pinnedSha256 the SHA-256 the model file must have: another file is refused before ONNX Runtime reads
+     *                     it, at start (the worker does not start) and by the file watch (the running model stays)
+     */
+    DetectionModel(Path modelPath, Optional<String> pinnedSha256, SessionSettings runtime,
+            UnaryOperator<DetectorSettings> overrides, Consumer<CellDetector> onLoad, ModelPromotions promotions,
+            Duration promotionWait) {
+        this.pinnedSha256 = pinnedSha256;
         this.promotions = promotions;
         this.modelFile = modelPath.toAbsolutePath().normalize();
         this.runtime = runtime;
@@ -119,8 +133,11 @@ public class DetectionModel implements ModelLease.Source {
         }
         try {
             this.loaded = FileStamp.of(modelFile);
-            this.detector = CellDetector.load(modelFile, runtime, overrides);
             this.runningSha = ModelObjects.sha256(modelFile);
+            pinProblem(runningSha).ifPresent(problem -> {
+                throw new IllegalStateException("Model file " + modelFile + " " + problem);
+            });
+            this.detector = CellDetector.load(modelFile, runtime, overrides);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read model file " + modelFile + ": " + e.getMessage(), e);
         } catch (ModelContractException e) {
@@ -138,7 +155,7 @@ public class DetectionModel implements ModelLease.Source {
                 runtime.provider().label(), w));
         onLoad.accept(detector);
         if (promotions != null) {
-            promotions.inForce(promotionWait).ifPresent(promotion -> apply(promotion.model()));
+            promotions.inForce(promotionWait, this::refuse).ifPresent(promotion -> apply(promotion.model()));
         }
     }
 
@@ -235,8 +252,13 @@ public class DetectionModel implements ModelLease.Source {
         CellDetector fresh;
         String sha;
         try {
-            fresh = CellDetector.load(modelFile, runtime, overrides);
             sha = ModelObjects.sha256(modelFile);
+            Optional<String> problem = pinProblem(sha);
+            if (problem.isPresent()) {
+                logRejected(stamp, problem.get());
+                return false;
+            }
+            fresh = CellDetector.load(modelFile, runtime, overrides);
         } catch (RuntimeException | IOException e) {
             logRejected(stamp, "does not load: " + e.getMessage());
             return false;
@@ -272,6 +294,21 @@ public class DetectionModel implements ModelLease.Source {
         boolean swapped = swap(fresh, model.sha256(), "registry " + model.bucket() + "/" + model.objectKey());
         promotedInForce = swapped || promotedInForce;
         return swapped;
+    }
+
+    /** Why the model file's bytes may not run here: they are not the pinned ones. */
+    private Optional<String> pinProblem(String sha256) {
+        return pinnedSha256.filter(pinned -> !pinned.strip().equalsIgnoreCase(sha256)).map(pinned -> "has SHA-256 "
+                + sha256 + ", not the one bloodcells.detector.model-sha256 pins (" + pinned.strip() + ")");
+    }
+
+    /**
+     * A promotion that is not the registry's (its signature, ModelPromotions): refused like a version that fails its
+     * checks, and the running one stays.
+     */
+    void refuse(ModelRef model, String reason) {
+        ModelInfo running = info();
+        promotions.rejected(model, running.name() + " " + running.version(), "promotion refused: " + reason);
     }
 
     /** A registry version's detector: the checked file, loaded, and the name and version it claims. */

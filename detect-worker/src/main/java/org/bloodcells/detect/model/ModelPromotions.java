@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
@@ -27,6 +28,7 @@ import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
 import org.bloodcells.events.ModelRejected;
+import org.bloodcells.events.PromotionSignatures;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.ModelObjects;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -48,6 +50,10 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
  * <p>Every replica reads the whole topic: a Kafka consumer of its own, assigned the topic's partition, in no
  * consumer group (a group would hand each promotion to one replica only). The topic is compacted by model name, so
  * its last record is the version in force however long ago it was promoted.
+ *
+ * <p>Only the registry's promotions count: each must carry the trainer's signature, verified with the registry's
+ * public key ({@link PromotionSignatures}); any other record there is refused (reported as a version that fails its
+ * checks) and the version in force stays the last one the registry signed.
  */
 @ApplicationScoped
 public class ModelPromotions {
@@ -66,6 +72,7 @@ public class ModelPromotions {
     private final WorkerMetrics metrics;
     private final MutinyEmitter<ModelRejected> rejections;
     private final ObjectMapper json;
+    private final PromotionSignatures.Verifier registry;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final TypedGuard<Void> rereading = rereading();
     private KafkaConsumer<String, String> consumer;
@@ -76,12 +83,13 @@ public class ModelPromotions {
             DetectWorkerConfig config, WorkerMetrics metrics,
             @Channel(Topics.MODELS_REJECTED) MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
         this(kafka, files, config.detector().modelCacheDir(), config.worker().id().orElse("detect-worker"),
-                metrics, rejections, json);
+                metrics, rejections, json, verifier(config.promotion().publicKey()));
     }
 
     /** @param kafka the client settings of every {@code kafka.*} property: the brokers and this worker's login */
     ModelPromotions(Map<String, Object> kafka, ModelObjects files, Path cacheDir, String workerId, WorkerMetrics metrics,
-            MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
+            MutinyEmitter<ModelRejected> rejections, ObjectMapper json, PromotionSignatures.Verifier registry) {
+        this.registry = registry;
         this.kafka = Map.copyOf(kafka);
         this.files = files;
         this.cacheDir = cacheDir;
@@ -91,12 +99,22 @@ public class ModelPromotions {
         this.json = json;
     }
 
+    private static PromotionSignatures.Verifier verifier(String publicKey) {
+        try {
+            return PromotionSignatures.verifier(publicKey);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("bloodcells.promotion.public-key is " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * The version in force: the topic's last record, read within {@code timeout}. Empty when nothing was promoted
-     * yet, when the topic does not exist (no trainer deployed) or when Kafka does not answer in time; the
-     * follower then applies what it reads later.
+     * The version in force: the topic's last record the registry signed, read within {@code timeout}. Empty when
+     * nothing was promoted yet, when the topic does not exist (no trainer deployed) or when Kafka does not answer in
+     * time; the follower then applies what it reads later.
+     *
+     * @param refused told of each record on the way that is not the registry's, with why
      */
-    public synchronized Optional<ModelPromoted> inForce(Duration timeout) {
+    public synchronized Optional<ModelPromoted> inForce(Duration timeout, BiConsumer<ModelRef, String> refused) {
         try {
             if (!assign(timeout)) {
                 return Optional.empty();
@@ -106,7 +124,7 @@ public class ModelPromotions {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!caughtUp(ends) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    last = parse(record).orElse(last);
+                    last = parse(record, refused).orElse(last);
                 }
             }
             return Optional.ofNullable(last);
@@ -118,15 +136,16 @@ public class ModelPromotions {
     }
 
     /**
-     * Reads promotions until stopped, handing each poll's last one to {@code apply}. Runs on its own thread. A poll
+     * Reads promotions until stopped, handing each poll's last one the registry signed to {@code apply}, and each one
+     * it did not sign to {@code refused} with why. Runs on its own thread. A poll
      * or an apply that fails is tried again through {@link #rereading}, the topic's absence (no trainer deployed
      * yet: it creates the topic at its first start) after a longer pause and without a warning.
      */
-    void follow(Consumer<ModelPromoted> apply) {
+    void follow(Consumer<ModelPromoted> apply, BiConsumer<ModelRef, String> refused) {
         while (!stopped.get()) {
             try {
                 rereading.call(() -> {
-                    step(apply);
+                    step(apply, refused);
                     return null;
                 });
             } catch (Exception e) {
@@ -136,14 +155,14 @@ public class ModelPromotions {
         }
     }
 
-    private void step(Consumer<ModelPromoted> apply) {
+    private void step(Consumer<ModelPromoted> apply, BiConsumer<ModelRef, String> refused) {
         ModelPromoted last = null;
         synchronized (this) {
             if (!assign(Duration.ofSeconds(5))) {
                 throw new TopicMissing();
             }
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
-                last = parse(record).orElse(last);
+                last = parse(record, refused).orElse(last);
             }
         }
         if (last != null) {
@@ -231,7 +250,8 @@ public class ModelPromotions {
         return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    private Optional<ModelPromoted> parse(ConsumerRecord<String, String> record) {
+    /** The promotion the record holds if the registry signed it; a valid one it did not sign goes to refused. */
+    private Optional<ModelPromoted> parse(ConsumerRecord<String, String> record, BiConsumer<ModelRef, String> refused) {
         if (record.value() == null) {
             return Optional.empty();
         }
@@ -242,7 +262,15 @@ public class ModelPromotions {
             return ignored(record, e.getOriginalMessage());
         }
         Optional<String> problem = promotion == null ? Optional.of("JSON null") : promotion.problem();
-        return problem.isPresent() ? ignored(record, problem.get()) : Optional.of(promotion);
+        if (problem.isPresent()) {
+            return ignored(record, problem.get());
+        }
+        Optional<String> forged = registry.problem(promotion);
+        if (forged.isPresent()) {
+            refused.accept(promotion.model(), forged.get() + " (" + record.topic() + " offset " + record.offset() + ")");
+            return Optional.empty();
+        }
+        return Optional.of(promotion);
     }
 
     /** A record no replica can act on is logged and skipped: the version in force stays. */

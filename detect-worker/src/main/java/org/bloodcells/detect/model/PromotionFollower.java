@@ -10,7 +10,7 @@ import io.quarkus.runtime.StartupEvent;
 class PromotionFollower {
 
     void start(@Observes StartupEvent started, ModelPromotions promotions, DetectionModel model) {
-        Thread thread = new Thread(() -> promotions.follow(promotion -> model.apply(promotion.model())),
+        Thread thread = new Thread(() -> promotions.follow(promotion -> model.apply(promotion.model()), model::refuse),
                 "model-promotions");
         thread.setDaemon(true);
         thread.start();

@@ -35,6 +35,8 @@ import org.bloodcells.detect.LocalKafkaAndS3;
 import org.bloodcells.detection.SyntheticModel;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
+import org.bloodcells.events.PromotionSignatures;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.ModelObjects;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -76,6 +78,8 @@ class ModelHealthCheckTest {
             String channel = "mp.messaging.incoming." + Topics.IMAGES_UPLOADED;
             return Map.of(
                     "bloodcells.detector.model-path", MODEL.toString(),
+                    // unpinned: this test swaps model files under the watch
+                    "bloodcells.detector.model-sha256", "",
                     "bloodcells.detector.test-time-flips", "2",
                     "bloodcells.detector.execution-provider", "auto",
                     "bloodcells.detector.reload-every", "0.2s",
@@ -175,6 +179,41 @@ class ModelHealthCheckTest {
         assertEquals("7.8.0", modelData().getString("version"), "a promotion in force is not undone by the file");
     }
 
+    /**
+     * Promotions the registry did not sign, written straight to {@code models-promoted} by a producer of the test's
+     * own: one unsigned, one signed with another key, each naming a good model stored in the registry's place. Both
+     * are refused and reported (readiness, metric, ModelRejected), and the version in force stays.
+     */
+    @Test
+    @Order(5)
+    void aForgedPromotionIsRefusedReportedAndTheRunningVersionStays() throws Exception {
+        byte[] model = Files.readAllBytes(new SyntheticModel().metadata("model_name", "health-test-detector")
+                .metadata("model_version", "7.9.5").writeTo(MODEL.resolveSibling("7.9.5.onnx")));
+        ModelRef unsigned = store("health-test-detector", "7.9.5", model, null);
+        send(new ModelPromoted(unsigned, "7.8.0", "mallory", null, Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> modelData().getString("rejected").contains("7.9.5"));
+        assertTrue(modelData().getString("rejected").contains("unsigned"), modelData().getString("rejected"));
+
+        ModelRef otherKey = store("health-test-detector", "7.9.6", model, null);
+        PromotionSignatures.Signer forger =
+                PromotionSignatures.signer(PromotionSignatures.encode(PromotionSignatures.generate().getPrivate()));
+        send(forger.sign(new ModelPromoted(otherKey, "7.8.0", "mallory", null, Instant.now())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> modelData().getString("rejected").contains("7.9.6"));
+        assertTrue(modelData().getString("rejected").contains("does not verify"), modelData().getString("rejected"));
+
+        assertEquals("7.8.0", modelData().getString("version"), "the running version stays");
+        List<JsonNode> rejections = readAll(Topics.MODELS_REJECTED).stream()
+                .filter(r -> r.path("model").path("version").asText().startsWith("7.9.")
+                        && r.path("reason").asText().startsWith("promotion refused")).toList();
+        assertEquals(List.of("7.9.5", "7.9.6"), rejections.stream().map(r -> r.path("model").path("version").asText())
+                .toList());
+        assertTrue(rejections.stream().allMatch(r -> r.path("running").asText().equals("health-test-detector 7.8.0")),
+                rejections.toString());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("bloodcells_worker_model_rejected_total{name=\"health-test-detector\",version=\"7.9.6\"} 1.0"),
+                metrics.lines().filter(l -> l.contains("rejected")).toList().toString());
+    }
+
     /** Other test classes' workers must not find these promotions. */
     @AfterAll
     static void deleteModelTopics() throws Exception {
@@ -197,13 +236,19 @@ class ModelHealthCheckTest {
         return new ModelRef(name, version, "models", key, sha != null ? sha : actual);
     }
 
+    /** Promotes the version as the trainer does: signed with the registry's key. */
     private static void promote(ModelRef model) throws Exception {
+        send(PromotionSignatures.signer(LocalInfrastructureTestResource.promotionSigningKey())
+                .sign(new ModelPromoted(model, null, "ops-test", null, Instant.now())));
+    }
+
+    private static void send(ModelPromoted promotion) throws Exception {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(TestKafka.clientConfig(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers")),
                 new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, model.name(), json.writeValueAsString(
-                    new ModelPromoted(model, null, "ops-test", null, Instant.now())))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, promotion.model().name(),
+                    json.writeValueAsString(promotion))).get(30, TimeUnit.SECONDS);
         }
     }
 

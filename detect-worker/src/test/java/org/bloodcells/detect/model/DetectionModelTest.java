@@ -227,4 +227,26 @@ class DetectionModelTest {
                 () -> new DetectionModel(modelFile, CPU_1, s -> s.withTestTimeFlips(3), m -> { }));
         assertEquals("Invalid bloodcells.detector settings: testTimeFlips must be 1, 2 or 4, was 3", e.getMessage());
     }
+
+    /**
+     * The file a worker starts with is pinned by its SHA-256 (the model card's): other bytes are refused before ONNX
+     * Runtime reads them, at start and by the file watch, which keeps the pinned model running. (%test pins the
+     * released model: every worker test that starts the service checks that pin.)
+     */
+    @Test
+    void aModelFileWhoseHashIsNotThePinnedOneIsRefusedAtStartAndByTheFileWatch() throws Exception {
+        model.close();
+        String released = org.bloodcells.storage.ModelObjects.sha256(RELEASED);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new DetectionModel(modelFile,
+                java.util.Optional.of("0".repeat(64)), CPU_1, UnaryOperator.identity(), m -> { }, null,
+                java.time.Duration.ZERO));
+        assertTrue(e.getMessage().contains("not the one bloodcells.detector.model-sha256 pins"), e.getMessage());
+
+        model = new DetectionModel(modelFile, java.util.Optional.of(released), CPU_1, UnaryOperator.identity(),
+                m -> { }, null, java.time.Duration.ZERO);
+        publish(otherModel(), Instant.now().plusSeconds(60));
+        assertEquals(false, model.reloadIfChanged(), "a file with other bytes is not swapped in");
+        assertEquals(released, model.running().sha256());
+        assertEquals("1.3.0", model.info().version());
+    }
 }

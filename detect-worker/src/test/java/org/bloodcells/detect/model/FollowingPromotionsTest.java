@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
+import org.bloodcells.events.PromotionSignatures;
 import org.bloodcells.events.Topics;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,11 @@ class FollowingPromotionsTest {
                 "a".repeat(64));
         List<String> applied = new CopyOnWriteArrayList<>();
         ModelPromotions promotions = new ModelPromotions(TestKafka.clientConfigAs("detect-worker"), null, null, "follow-test-worker",
-                new WorkerMetrics(new SimpleMeterRegistry()), null, json);
-        Thread follower = new Thread(() -> promotions.follow(p -> applied.add(p.model().version())), "follow-test");
+                new WorkerMetrics(new SimpleMeterRegistry()), null, json,
+                PromotionSignatures.verifier(LocalInfrastructureTestResource.promotionPublicKey()));
+        List<String> refused = new CopyOnWriteArrayList<>();
+        Thread follower = new Thread(() -> promotions.follow(p -> applied.add(p.model().version()),
+                (model, why) -> refused.add(model.version() + ": " + why)), "follow-test");
         follower.start();
 
         try (Admin admin = Admin.create(TestKafka.clientConfig(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
@@ -65,10 +69,13 @@ class FollowingPromotionsTest {
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(TestKafka.clientConfig(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka), new StringSerializer(), new StringSerializer())) {
                     producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, promoted.name(), json.writeValueAsString(
-                            new ModelPromoted(promoted, "5.0.0", "ops-test", null, Instant.now())))).get(30, TimeUnit.SECONDS);
+                            PromotionSignatures.signer(LocalInfrastructureTestResource.promotionSigningKey()).sign(
+                                    new ModelPromoted(promoted, "5.0.0", "ops-test", null, Instant.now())))))
+                            .get(30, TimeUnit.SECONDS);
                 }
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> applied.contains("6.0.0"));
+                assertEquals(List.of(), refused, "the registry's promotion is not refused");
             } finally {
                 promotions.close();
                 // other tests of this JVM share the broker: they must not find this promotion

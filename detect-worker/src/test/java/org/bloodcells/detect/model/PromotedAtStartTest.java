@@ -28,6 +28,7 @@ import org.bloodcells.detection.SessionSettings;
 import org.bloodcells.detection.SyntheticModel;
 import org.bloodcells.events.ModelPromoted;
 import org.bloodcells.events.ModelRef;
+import org.bloodcells.events.PromotionSignatures;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.ModelObjects;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
@@ -78,12 +79,15 @@ class PromotedAtStartTest {
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(TestKafka.clientConfig(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka), new StringSerializer(), new StringSerializer())) {
                     producer.send(new ProducerRecord<>(Topics.MODELS_PROMOTED, promoted.name(), json.writeValueAsString(
-                            new ModelPromoted(promoted, "5.0.0", "ops-test", null, Instant.now())))).get(30, TimeUnit.SECONDS);
+                            PromotionSignatures.signer(LocalInfrastructureTestResource.promotionSigningKey()).sign(
+                                    new ModelPromoted(promoted, "5.0.0", "ops-test", null, Instant.now())))))
+                            .get(30, TimeUnit.SECONDS);
                 }
                 List<String> loaded = new CopyOnWriteArrayList<>();
                 // no ModelRejected channel: a rejection here would fail the test with a NullPointerException
                 ModelPromotions promotions = new ModelPromotions(TestKafka.clientConfigAs("detect-worker"), files, dir.resolve("cache"), "start-test-worker",
-                        new WorkerMetrics(new SimpleMeterRegistry()), null, json);
+                        new WorkerMetrics(new SimpleMeterRegistry()), null, json,
+                        PromotionSignatures.verifier(LocalInfrastructureTestResource.promotionPublicKey()));
                 DetectionModel model = new DetectionModel(baked, new SessionSettings(1, ExecutionProvider.CPU),
                         UnaryOperator.identity(), d -> loaded.add(d.model().version()), promotions, Duration.ofSeconds(20));
                 try {

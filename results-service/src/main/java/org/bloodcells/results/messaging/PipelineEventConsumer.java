@@ -1,6 +1,7 @@
 package org.bloodcells.results.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,12 +18,16 @@ import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.PromotionSignatures;
 import org.bloodcells.events.Topics;
+import org.bloodcells.results.config.PromotionConfig;
 import org.bloodcells.results.messaging.EventReader.Reading;
 import org.bloodcells.results.messaging.EventReader.Storable;
 import org.bloodcells.results.messaging.EventReader.Unusable;
 import org.bloodcells.results.metrics.ResultsMetrics;
+import org.bloodcells.results.service.HeldDetections;
 import org.bloodcells.results.service.ResultRecorder;
+import org.bloodcells.results.service.ResultRecorder.Recorded;
 import org.bloodcells.results.service.TransientFailures;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -71,14 +76,23 @@ public class PipelineEventConsumer {
     private final EventReader reader;
     private final MutinyEmitter<DeadLetter> parked;
     private final ResultsMetrics metrics;
+    private final HeldDetections held;
+    private final PromotionSignatures.Verifier registry;
     private final TypedGuard<Boolean> storing = storing();
 
     public PipelineEventConsumer(ResultRecorder recorder, EventReader reader,
-            @Channel(PARKED) MutinyEmitter<DeadLetter> parked, ResultsMetrics metrics) {
+            @Channel(PARKED) MutinyEmitter<DeadLetter> parked, ResultsMetrics metrics, HeldDetections held,
+            PromotionConfig promotions) {
         this.recorder = recorder;
         this.reader = reader;
         this.parked = parked;
         this.metrics = metrics;
+        this.held = held;
+        try {
+            this.registry = PromotionSignatures.verifier(promotions.publicKey());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("bloodcells.promotion.public-key is " + e.getMessage(), e);
+        }
     }
 
     @Incoming(Topics.IMAGES_UPLOADED)
@@ -93,16 +107,33 @@ public class PipelineEventConsumer {
         storeOr(record, ImageMembership.class, ImageMembership::problem, recorder::recordMembership, this::park);
     }
 
+    /** A run of a version the registry did not vouch for is held (ResultRecorder) and reported as parked. */
     @Incoming(Topics.CELL_DETECTIONS)
     @Blocking
     public void onCellDetections(ConsumerRecord<String, String> record) {
-        storeOr(record, CellDetections.class, CellDetections::problem, recorder::recordDetections, this::park);
+        storeOr(record, CellDetections.class, CellDetections::problem, detections -> {
+            Recorded recorded = recorder.recordDetections(detections, record.value());
+            if (recorded == Recorded.HELD) {
+                park(record, new DeadLetter(null, EventReader.STAGE, ResultRecorder.unknownVersion(
+                        detections.modelName(), detections.modelVersion()), record.value(), Instant.now()));
+            }
+            return recorded == Recorded.STORED;
+        }, this::park);
     }
 
+    /**
+     * Only the registry's promotions count: one whose signature the registry's public key does not verify is parked,
+     * not recorded. A recorded one makes its version known, which stores the runs of it held until then.
+     */
     @Incoming(Topics.MODELS_PROMOTED)
     @Blocking
     public void onModelPromoted(ConsumerRecord<String, String> record) {
-        storeOr(record, ModelPromoted.class, ModelPromoted::problem, recorder::recordPromotion, this::skip);
+        storeOr(record, ModelPromoted.class, p -> p.problem().or(() -> registry.problem(p).map(why -> "the promotion of "
+                + p.model().name() + " " + p.model().version() + " is not the registry's: " + why)), promotion -> {
+            boolean fresh = recorder.recordPromotion(promotion);
+            held.release(promotion.model());
+            return fresh;
+        }, this::park);
     }
 
     @Incoming(Topics.DEAD_LETTERS)
@@ -191,7 +222,7 @@ public class PipelineEventConsumer {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    /** A record of a topic whose unusable records are not parked (dead letters, promotions): logged and passed. */
+    /** A record of the topic whose unusable records are not parked (dead letters: it would loop): logged, passed. */
     private void skip(ConsumerRecord<String, String> skipped, DeadLetter letter) {
         LOG.errorf("Skipping %s-%d@%d: %s", skipped.topic(), skipped.partition(), skipped.offset(), letter.reason());
     }

@@ -80,6 +80,8 @@ public class ImageDeletion {
                     .setParameter(1, imageId).executeUpdate();
             int runs = em.createNativeQuery("delete from detection_run where image_id = ?1")
                     .setParameter(1, imageId).executeUpdate();
+            em.createNativeQuery("delete from held_detection where image_id = ?1").setParameter(1, imageId)
+                    .executeUpdate();
             int memberships = em.createNativeQuery("delete from image_membership where image_id = ?1")
                     .setParameter(1, imageId).executeUpdate();
             em.createNativeQuery("delete from image where image_id = ?1").setParameter(1, imageId).executeUpdate();

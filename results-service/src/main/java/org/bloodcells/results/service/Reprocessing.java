@@ -38,6 +38,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * Re-processing a batch with a chosen version: each of its images is announced again on {@code images-uploaded},
  * naming the version's file (from the trainer's registry), so a worker runs that version on it. The new runs are
  * stored beside the old ones (one per image and version); the image's counts stay those of the promoted version.
+ * The version, found in the registry, is known from then on (KnownVersions): results-service stores runs of it.
  */
 @ApplicationScoped
 public class Reprocessing {
@@ -56,10 +57,12 @@ public class Reprocessing {
     private final MutinyEmitter<ImageUploaded> announcements;
 
     private final AuditTrail audit;
+    private final KnownVersions known;
 
     public Reprocessing(@RestClient TrainerRegistry registry, @Channel(CHANNEL) MutinyEmitter<ImageUploaded> announcements,
-            AuditTrail audit) {
+            AuditTrail audit, KnownVersions known) {
         this.audit = audit;
+        this.known = known;
         this.registry = registry;
         this.announcements = announcements;
     }
@@ -86,6 +89,8 @@ public class Reprocessing {
             throw new RegistryUnavailableException("the trainer's registry did not answer: " + e.getMessage(), e);
         }
         ModelRef model = new ModelRef(found.name(), found.version(), found.bucket(), found.objectKey(), found.sha256());
+        // The registry knows it: its runs are stored (durable before the first announcement).
+        known.learn(model, KnownVersions.Source.REPROCESSING, Instant.now());
         List<Uni<Void>> sent = new ArrayList<>();
         for (ImageUploaded image : images) {
             sent.add(announcements.sendMessage(Message.of(image.forModel(model)).addMetadata(OutgoingKafkaRecordMetadata

@@ -46,10 +46,22 @@ public class ResultRecorder {
 
     private final ReviewConfig review;
     private final AuditTrail audit;
+    private final KnownVersions known;
 
-    public ResultRecorder(ReviewConfig review, AuditTrail audit) {
+    public ResultRecorder(ReviewConfig review, AuditTrail audit, KnownVersions known) {
         this.review = review;
         this.audit = audit;
+        this.known = known;
+    }
+
+    /** What became of a detections record. */
+    public enum Recorded {
+        /** A new run, stored. */
+        STORED,
+        /** Nothing new: a re-delivery of a run stored or held, or detections of a deleted image. */
+        DUPLICATE,
+        /** Its model version is not one the registry vouched for: held with the reason, not stored (KnownVersions). */
+        HELD
     }
 
     /**
@@ -112,21 +124,27 @@ public class ResultRecorder {
     }
 
     /**
-     * Stores the run once per image and model version; a re-delivery changes nothing.
+     * Stores the run once per image and model version, if the registry vouched for the version; a re-delivery
+     * changes nothing. A run of another version is held with its reason ({@link KnownVersions}): it never takes over
+     * an image's counts, whatever time it names.
      *
-     * @return whether the run was new (false: a duplicate, ignored)
+     * @param record the record as received, kept when it is held
      */
     @Transactional
-    public boolean recordDetections(CellDetections event) {
+    public Recorded recordDetections(CellDetections event, String record) {
         if (DeletedImage.isDeleted(event.imageId())) {
             LOG.debugf("Detections of deleted image %s not stored", event.imageId());
-            return false;
+            return Recorded.DUPLICATE;
+        }
+        if (!known.knows(event.modelName(), event.modelVersion())) {
+            String reason = unknownVersion(event.modelName(), event.modelVersion());
+            return known.hold(event, record, reason) ? Recorded.HELD : Recorded.DUPLICATE;
         }
         Image image = Image.lockOrCreate(event.imageId());
         if (DetectionRun.exists(event.imageId(), event.modelName(), event.modelVersion())) {
             LOG.debugf("Detections of %s by %s %s already stored", event.imageId(), event.modelName(),
                     event.modelVersion());
-            return false;
+            return Recorded.DUPLICATE;
         }
         DetectionRun run = new DetectionRun();
         run.imageId = event.imageId();
@@ -159,7 +177,13 @@ public class ResultRecorder {
             makeCurrent(image, run);
         }
         image.updatedAt = Instant.now();
-        return true;
+        return Recorded.STORED;
+    }
+
+    /** Why a run of this version is held. */
+    public static String unknownVersion(String name, String version) {
+        return "model " + name + " " + version + " is not a version the registry vouched for (no signed promotion"
+                + " of it, no re-processing with it): held, not stored";
     }
 
     /**
@@ -180,14 +204,15 @@ public class ResultRecorder {
     }
 
     /**
-     * A promotion: the version in force for its model, and every image with a run of that version counts that run
-     * from now on.
+     * A promotion (its signature verified by the consumer): the version in force for its model, known from now on
+     * (KnownVersions), and every image with a run of that version counts that run from now on.
      *
      * @return whether the promotion was new (false: a re-delivery of the one in force)
      */
     @Transactional
     public boolean recordPromotion(ModelPromoted event) {
         ModelRef model = event.model();
+        known.learn(model, KnownVersions.Source.PROMOTION, event.promotedAt());
         PromotedModel promoted = PromotedModel.<PromotedModel>findByIdOptional(model.name(), LockModeType.PESSIMISTIC_WRITE)
                 .orElse(null);
         if (promoted != null && promoted.modelVersion.equals(model.version()) && promoted.sha256.equals(model.sha256())) {

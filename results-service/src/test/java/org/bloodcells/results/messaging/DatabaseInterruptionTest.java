@@ -68,6 +68,7 @@ class DatabaseInterruptionTest {
         String batch = "batch-" + UUID.randomUUID();
         double retriesBefore = retries();
         AtomicBoolean cutting = new AtomicBoolean(true);
+        PipelineEvents.vouchFor("efficientdet-d0-bccd", "1.0.0"); // before the database drops connections
         try (Connection admin = DriverManager.getConnection(jdbcUrl, username, password);
                 PipelineEvents events = new PipelineEvents(kafkaBootstrapServers, json)) {
             Thread cutter = new Thread(() -> {

@@ -13,7 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 import org.bloodcells.testsupport.TestKafka;
@@ -32,16 +34,27 @@ import org.bloodcells.events.DetectedCell;
 import org.bloodcells.events.ImageMembership;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.ModelRef;
+import org.bloodcells.events.PromotionSignatures;
 import org.bloodcells.events.Topics;
+import org.bloodcells.results.service.KnownVersions;
+import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.arc.Arc;
+
 /**
- * Publishes pipeline events to the real broker the way ingest and the detect workers do: JSON
- * written by Jackson, keyed by image id, acknowledged by the broker before the test goes on.
+ * Publishes pipeline events to the real broker the way ingest, the detect workers and the trainer do: JSON
+ * written by Jackson, keyed by image id, acknowledged by the broker before the test goes on; promotions signed with
+ * the registry's key of the test servers, and the version of every run published vouched for first, as a
+ * re-processing request would (results-service stores runs of versions the registry knows only).
  */
 public final class PipelineEvents implements AutoCloseable {
+
+    /** The versions vouched for in this JVM already. */
+    private static final Set<String> VOUCHED = ConcurrentHashMap.newKeySet();
 
     /** The consumer group results-service uses; see application.properties. */
     private static final String RESULTS_GROUP = "results-service";
@@ -107,11 +120,23 @@ public final class PipelineEvents implements AutoCloseable {
     }
 
     public void publish(CellDetections event) {
+        vouchFor(event.modelName(), event.modelVersion());
         send(Topics.CELL_DETECTIONS, event.imageId(), toJson(event));
     }
 
+    /** The registry knows the version from now on, as when a re-processing request found it there. */
+    public static void vouchFor(String model, String version) {
+        if (VOUCHED.add(model + " " + version)) {
+            Arc.container().instance(KnownVersions.class).get().learn(new ModelRef(model, version, "models",
+                    model + "/" + version + "/model.onnx", null), KnownVersions.Source.REPROCESSING, Instant.now());
+        }
+    }
+
+    /** Publishes the promotion as the trainer does: signed with the registry's key. */
     public void publish(ModelPromoted event) {
-        send(Topics.MODELS_PROMOTED, event.model().name(), toJson(event));
+        ModelPromoted signed = PromotionSignatures.signer(LocalInfrastructureTestResource.promotionSigningKey())
+                .sign(event);
+        send(Topics.MODELS_PROMOTED, event.model().name(), toJson(signed));
     }
 
     public void publish(DeadLetter event) {

@@ -84,6 +84,19 @@ public interface TrainerConfig {
         /** Largest drop in AP@[.5:.95] allowed. */
         @WithDefault("0.005")
         double apTolerance();
+
+        /**
+         * The registry's Ed25519 private key (Base64 of its PKCS#8 encoding), with which every promotion published is
+         * signed; workers and results-service hold its public key. From a Secret in deployments; the local run and
+         * the tests make a key pair at start.
+         */
+        String signingKey();
+
+        /**
+         * The public half, as the workers and results-service hold it: the trainer refuses to start when it does not
+         * verify what {@code signing-key} signs (every promotion would be refused).
+         */
+        String publicKey();
     }
 
     /**

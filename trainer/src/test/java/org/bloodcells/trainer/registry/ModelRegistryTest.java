@@ -22,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.ModelInfo;
+import org.bloodcells.events.ModelPromoted;
+import org.bloodcells.events.PromotionSignatures;
 import org.bloodcells.events.Topics;
 import org.bloodcells.storage.ModelObjects;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
@@ -88,6 +90,11 @@ class ModelRegistryTest {
         assertEquals(released.version(), promotion.path("model").path("version").asText());
         assertEquals(releasedSha, promotion.path("model").path("sha256").asText());
         assertEquals(key, promotion.path("model").path("objectKey").asText());
+        // signed with the registry's key: what the workers and results-service hold verifies it
+        ModelPromoted read = JSON.copy().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .treeToValue(promotion, ModelPromoted.class);
+        assertEquals(java.util.Optional.empty(), PromotionSignatures.verifier(config("bloodcells.promotion.public-key"))
+                .problem(read));
     }
 
     @Test
