@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 import org.bloodcells.results.audit.AuditAction;
+import org.bloodcells.results.audit.PatientDataReads;
 import org.bloodcells.results.evidence.Evidence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,7 @@ class WorkspaceDocumentationTest {
     void theAuditTrailsActionsAreTheCodes() {
         says("`action` (" + Arrays.stream(AuditAction.values()).map(action -> "`" + action + "`")
                 .collect(Collectors.joining(", ")) + ")");
+        says("The same request by the same user again within "
+                + PatientDataReads.SAME_REQUEST_WINDOW.toMinutes() + " minutes adds no entry");
     }
 }
