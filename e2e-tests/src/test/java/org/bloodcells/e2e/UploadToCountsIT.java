@@ -216,6 +216,7 @@ class UploadToCountsIT {
         assertEquals(List.of(), leaks, "a file name, slide or batch id in a service's log");
 
         // Deleted: its objects gone, and the names it came with in no row but the audit trail's (README says so).
+        assertFalse(rowsHolding(marker).isEmpty(), "before the deletion its rows hold the names: the search finds them");
         assertEquals(200, client.delete(id).status());
         assertFalse(exists(s3, "sha256/" + id.substring(0, 2) + "/" + id + ".jpg"), "the image's object is gone");
         assertFalse(exists(s3, "published/" + id.substring(0, 2) + "/" + id + ".json"), "its marker is gone");
