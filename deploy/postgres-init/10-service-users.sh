@@ -14,3 +14,6 @@ ALTER SCHEMA public OWNER TO results_service;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA trainer AUTHORIZATION trainer;
 SQL
+# results-service's audit trail: append-only for it (owned by bloodcells_audit; see the file).
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -v service_user=results_service \
+     -f /docker-entrypoint-initdb.d/audit-trail.psql

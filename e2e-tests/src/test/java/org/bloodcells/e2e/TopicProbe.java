@@ -103,6 +103,32 @@ final class TopicProbe implements AutoCloseable {
         return records;
     }
 
+    /** Sends one record, as a producer outside the platform (MinIO's Kafka target, for instance) would. */
+    void send(String topic, String key, String value) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    value.getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("send to " + topic + " failed", e);
+        }
+    }
+
+    /** How long the broker keeps the topic's records ({@code retention.ms}, its own or the broker's default). */
+    long retentionMs(String topic) {
+        var resource = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        try {
+            return Long.parseLong(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get("retention.ms").value());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe " + topic, e);
+        }
+    }
+
     /** Sends the same records again, byte for byte: what a redelivery looks like to a consumer. */
     void replay(List<ConsumerRecord<byte[], byte[]>> records) {
         Properties props = new Properties();

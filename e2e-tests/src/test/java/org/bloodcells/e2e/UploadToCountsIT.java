@@ -2,6 +2,7 @@ package org.bloodcells.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -167,6 +168,114 @@ class UploadToCountsIT {
         assertTrue(answer.body().toString().contains("notes.txt"), "the answer names the file: " + answer.body());
         assertEquals(objectsBefore, countObjects(s3), "nothing stored");
         assertEquals(eventsBefore, topics.endOffset(Topics.IMAGES_UPLOADED), "nothing published");
+    }
+
+    /**
+     * Names that may be a patient's — file names, slide and batch ids, all carrying one marker — travel every way in:
+     * an image and a non-image over HTTP, a non-image into the bucket (ingest's reject path). No service's log may
+     * name them. Then ops delete the image: its objects are gone, no row outside the audit trail holds the names, and
+     * the topics that still do keep them as long as README says.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE / 2 + 1)
+    void patientNamesReachNoServiceLogAndADeletedImageLeavesThemOnlyWhereReadmeSays() throws Exception {
+        String marker = "PATIENT-MARKER-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Origin origin = new Origin("scanner-e2e", "slide-" + marker, "batch-" + marker);
+        byte[] image = BccdImages.uniqueVariant("BloodImage_00007");
+        String id = ImageId.of(image);
+        assertEquals(201, client.upload(List.of(new Upload(marker + " field 1.jpg", image)), origin).status());
+        byte[] notAnImage = ("a scanner's notes " + marker).getBytes(StandardCharsets.UTF_8);
+        PlatformClient.Answer refused = client.upload(List.of(new Upload(marker + " notes.jpg", notAnImage)), origin);
+        assertTrue(refused.status() >= 400 && refused.status() < 500, "HTTP " + refused.status());
+        MinioClient s3 = s3();
+        String key = "incoming/scanner-e2e/batch-" + marker + "/slide-" + marker + "/" + marker + " field 2.jpg";
+        s3.putObject(io.minio.PutObjectArgs.builder().bucket("images").object(key)
+                .stream(new java.io.ByteArrayInputStream(notAnImage), notAnImage.length, -1).build());
+        // What MinIO's Kafka target would send (the local S3 server sends none): the key URL-encoded.
+        topics.send(Topics.BUCKET_NOTIFICATIONS, "images/" + key, """
+                {"EventName":"s3:ObjectCreated:Put","Key":"images/%1$s","Records":[{"eventName":"s3:ObjectCreated:Put",\
+                "s3":{"bucket":{"name":"images"},"object":{"key":"%1$s","size":%2$d}}}]}"""
+                .formatted(java.net.URLEncoder.encode(key, StandardCharsets.UTF_8), notAnImage.length));
+        String rejected = "rejected/" + key.substring("incoming/".length());
+        await().atMost(PROCESSING).pollInterval(Duration.ofMillis(200)).until(() -> exists(s3, rejected));
+        awaitDone(List.of(id));
+        assertEquals(1, client.batch(origin.batchId()).path("images").path("total").asInt());
+
+        List<String> leaks = new ArrayList<>();
+        boolean imageLogged = false;
+        for (Path log : platform.serviceLogs()) {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(marker)) {
+                    leaks.add(log.getFileName() + ":" + (i + 1) + ": " + lines.get(i));
+                }
+                imageLogged |= lines.get(i).contains(id);
+            }
+        }
+        assertTrue(imageLogged, "the services log the image by its id: these are the logs of this journey");
+        assertEquals(List.of(), leaks, "a file name, slide or batch id in a service's log");
+
+        // Deleted: its objects gone, and the names it came with in no row but the audit trail's (README says so).
+        assertFalse(rowsHolding(marker).isEmpty(), "before the deletion its rows hold the names: the search finds them");
+        assertEquals(200, client.delete(id).status());
+        assertFalse(exists(s3, "sha256/" + id.substring(0, 2) + "/" + id + ".jpg"), "the image's object is gone");
+        assertFalse(exists(s3, "published/" + id.substring(0, 2) + "/" + id + ".json"), "its marker is gone");
+        assertEquals(List.of(), rowsHolding(marker), "rows outside the audit trail still holding the deleted names");
+        String deletion = Readme.section("### Deleting an image");
+        for (String topic : List.of(Topics.IMAGES_UPLOADED, Topics.IMAGE_MEMBERSHIPS, Topics.DEAD_LETTERS,
+                Topics.BUCKET_NOTIFICATIONS)) {
+            long retention = topics.retentionMs(topic);
+            assertTrue(deletion.contains("`retention.ms` " + retention + " "), topic + " keeps records for "
+                    + retention + " ms; README's \"Deleting an image\" says otherwise");
+        }
+    }
+
+    /** Every table column outside the audit trail whose text holds {@code text}, as {@code schema.table.column}. */
+    private static List<String> rowsHolding(String text) throws Exception {
+        var postgres = platform.infrastructure().postgres();
+        List<String> found = new ArrayList<>();
+        try (var db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),
+                postgres.password()); var sql = db.createStatement();
+                var columns = sql.executeQuery("""
+                        select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+                        join information_schema.tables t on t.table_schema = c.table_schema
+                         and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+                        where c.table_schema not in ('audit', 'pg_catalog', 'information_schema')
+                          and c.data_type in ('text', 'character varying', 'json', 'jsonb')""")) {
+            List<String> names = new ArrayList<>();
+            while (columns.next()) {
+                names.add("\"" + columns.getString(1) + "\".\"" + columns.getString(2) + "\".\"" + columns.getString(3)
+                        + "\"");
+            }
+            for (String column : names) {
+                String table = column.substring(0, column.lastIndexOf('.'));
+                try (var count = db.prepareStatement("select count(*) from " + table + " where " + column
+                        + "::text like ?")) {
+                    count.setString(1, "%" + text + "%");
+                    try (var result = count.executeQuery()) {
+                        result.next();
+                        if (result.getLong(1) > 0) {
+                            found.add(column.replace("\"", ""));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean exists(MinioClient s3, String key) {
+        try {
+            s3.statObject(io.minio.StatObjectArgs.builder().bucket("images").object(key).build());
+            return true;
+        } catch (io.minio.errors.ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return false;
+            }
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -280,6 +280,11 @@ public final class LocalPlatform implements AutoCloseable {
         return results;
     }
 
+    /** Every service's log file (its standard output and error): the trainer's, ingest's, each worker's, results'. */
+    public List<Path> serviceLogs() {
+        return services.stream().map(ServiceProcess::log).toList();
+    }
+
     public PlatformClient client() {
         return new PlatformClient(ingest.baseUri(), results.baseUri(), trainer.baseUri(), infrastructure.identity());
     }

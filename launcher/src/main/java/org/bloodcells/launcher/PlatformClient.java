@@ -207,6 +207,11 @@ public final class PlatformClient {
                 .header("Accept", "text/csv").GET().build())).asText();
     }
 
+    /** DELETE /images/{id} on results-service, as ops: 200 with what was removed. */
+    public Answer delete(String imageId) {
+        return send(as(User.OPS, results.resolve("/images/" + encode(imageId))).DELETE().build());
+    }
+
     /** GET /audit?{query} on results-service, as ops. */
     public JsonNode audit(String query) {
         return ok(send(as(User.OPS, results.resolve("/audit?" + query)).GET().build()));

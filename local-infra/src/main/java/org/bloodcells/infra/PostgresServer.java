@@ -2,7 +2,12 @@ package org.bloodcells.infra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +19,20 @@ import org.slf4j.LoggerFactory;
  * The binaries are unpacked once into {@code java.io.tmpdir/embedded-pg} (zonky's default;
  * {@code -Dot.epg.working-dir} moves it) and reused by later runs, since unpacking costs seconds;
  * the cluster's data directory lives in the work directory.
+ *
+ * <p>The services sign in as {@link #username()}, not as the superuser: like each service's own user in production
+ * (README "Credentials, TLS and least privilege") it owns the schema {@code public} and may create the trainer's
+ * schema, and the audit trail is provisioned for it as compose provisions it for results-service
+ * ({@code deploy/postgres-init/audit-trail.psql}), so that what the trail refuses the service is refused here too.
  */
 public final class PostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
-    private static final String USER = "postgres";
+    private static final String SUPERUSER = "postgres";
+    /** The services' user: neither a superuser nor the owner of the audit trail. */
+    private static final String USER = "bloodcells_services";
     private static final String DATABASE = "postgres";
+    private static final String AUDIT_TRAIL_PROVISIONING = "audit-trail.psql";
 
     private volatile EmbeddedPostgres postgres;
     private final Process watchdog;
@@ -53,6 +66,7 @@ public final class PostgresServer implements AutoCloseable {
         EmbeddedPostgres postgres = builder(workDir).start();
         PostgresServer server;
         try {
+            provision(postgres);
             server = new PostgresServer(postgres, startWatchdog(dataDir), dataDir);
         } catch (IOException | RuntimeException e) {
             postgres.close();
@@ -60,6 +74,31 @@ public final class PostgresServer implements AutoCloseable {
         }
         LOG.info("PostgreSQL ready at {} in {} ms", server.jdbcUrl(), (System.nanoTime() - began) / 1_000_000);
         return server;
+    }
+
+    /**
+     * As the superuser, what a database administrator does before the services first start: their user, owning
+     * {@code public}, and the audit trail's role, schema and hand-over function (the compose file's provisioning
+     * script, with psql's {@code :"service_user"} filled in).
+     */
+    private static void provision(EmbeddedPostgres postgres) throws IOException {
+        String auditTrail;
+        try (InputStream in = PostgresServer.class.getResourceAsStream(AUDIT_TRAIL_PROVISIONING)) {
+            if (in == null) {
+                throw new IllegalStateException(AUDIT_TRAIL_PROVISIONING + " is missing from the class path");
+            }
+            auditTrail = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace(":\"service_user\"", "\"" + USER + "\"");
+        }
+        try (Connection connection = postgres.getDatabase(SUPERUSER, DATABASE).getConnection();
+                Statement sql = connection.createStatement()) {
+            sql.execute("CREATE ROLE " + USER + " LOGIN");
+            sql.execute("GRANT CREATE ON DATABASE " + DATABASE + " TO " + USER);
+            sql.execute("ALTER SCHEMA public OWNER TO " + USER);
+            sql.execute(auditTrail);
+        } catch (SQLException e) {
+            throw new IOException("Could not provision the services' database user", e);
+        }
     }
 
     /** A cluster in {@code workDir/data}: made there by initdb the first time, reused as it is after that. */

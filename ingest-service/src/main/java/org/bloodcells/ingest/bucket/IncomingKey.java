@@ -37,14 +37,6 @@ public record IncomingKey(String key, ImageOrigin origin, String fileName) {
         return new IncomingKey(key, origin, FileNames.check(parts[3]));
     }
 
-    /**
-     * A message with the object's key (which holds the scanner's file name, perhaps a patient's) replaced, for logs:
-     * they name images by id, and incoming objects by nothing the scanner chose.
-     */
-    public static String withoutKey(String message, String key) {
-        return message == null ? "" : message.replace(key, INCOMING + "…");
-    }
-
     /** Where the object goes when it is rejected. */
     public static String rejectedKey(String incomingKey) {
         return REJECTED + incomingKey.substring(INCOMING.length());

@@ -104,8 +104,7 @@ public class IncomingObjects {
             }
             boolean created = ingestion.storeAndAnnounce(image, incoming.origin(), null).created();
             store.removeIfUnchanged(key, version.etag());
-            LOG.infof("Bucket upload of image %s (scanner %s, batch %s) taken", image.imageId(),
-                    incoming.origin().scannerId(), incoming.origin().batchId());
+            LOG.infof("Bucket upload of image %s (scanner %s) taken", image.imageId(), incoming.origin().scannerId());
             return created ? Outcome.STORED : Outcome.KNOWN;
         } finally {
             Staging.delete(staged.get().path());

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.storage.ImageStore;
 import org.bloodcells.ingest.storage.ImageStore.StoredObject;
+import org.bloodcells.storage.LogRedaction;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -59,7 +60,7 @@ public class IncomingScan {
                     }
                 } catch (RuntimeException e) {
                     LOG.warnf("An incoming object waits for the next scan: %s",
-                            IncomingKey.withoutKey(e.getMessage(), object.key()));
+                            LogRedaction.message(e.getMessage(), object.key()));
                 }
             }
         }

@@ -7,6 +7,7 @@ import org.bloodcells.ingest.bucket.IncomingKey;
 import org.bloodcells.ingest.bucket.IncomingObjects;
 import org.bloodcells.ingest.bucket.S3EventNotification;
 import org.bloodcells.ingest.storage.ImageStore;
+import org.bloodcells.storage.LogRedaction;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -43,7 +44,8 @@ public class BucketNotificationConsumer {
         try {
             event = json.readValue(notification, S3EventNotification.class);
         } catch (JsonProcessingException e) {
-            LOG.warnf("Skipped a bucket notification that is not an S3 event record: %s", e.getOriginalMessage());
+            LOG.warnf("Skipped a bucket notification that is not an S3 event record: %s",
+                    LogRedaction.message(e.getOriginalMessage()));
             return;
         }
         if (event.records() == null) {
@@ -58,7 +60,7 @@ public class BucketNotificationConsumer {
             try {
                 incoming.take(key);
             } catch (RuntimeException e) {
-                LOG.warnf("An incoming object waits for the next scan: %s", IncomingKey.withoutKey(e.getMessage(), key));
+                LOG.warnf("An incoming object waits for the next scan: %s", LogRedaction.message(e.getMessage(), key));
             }
         }
     }

@@ -15,6 +15,7 @@ import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.ingest.messaging.EventPublisher;
 import org.bloodcells.ingest.metrics.IngestMetrics;
 import org.bloodcells.ingest.storage.ImageStore;
+import org.bloodcells.storage.LogRedaction;
 import org.bloodcells.storage.ObjectKeys;
 import org.jboss.logging.Logger;
 
@@ -136,7 +137,7 @@ public class ImageIngestion {
             publisher.publishAndAwaitAck(new ImageMembership(image.imageId(), origin.scannerId(), origin.slideId(),
                     origin.batchId(), now, origin.uploadedBy()), config.upload().publishTimeout());
             LOG.debugf("Image %s already known; its membership of batch %s announced", image.imageId(),
-                    origin.batchId());
+                    LogRedaction.id(origin.batchId()));
         }
         metrics.image(created, size);
         return new IngestedImage(image.fileName(), image.imageId(), objectKey, contentType, size,

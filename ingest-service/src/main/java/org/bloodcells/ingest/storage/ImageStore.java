@@ -13,6 +13,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.bloodcells.storage.LogRedaction;
 import org.bloodcells.storage.StorageConfig;
 import org.bloodcells.storage.StorageUnavailableException;
 import org.jboss.logging.Logger;
@@ -95,7 +96,7 @@ public class ImageStore {
                 .object(key)
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
                 .contentType(contentType)
-                .build()));
+                .build()), key);
     }
 
     /** Writes a staged file as the object, streaming it from disk. */
@@ -110,7 +111,7 @@ public class ImageStore {
                         .contentType(contentType)
                         .build());
             }
-        });
+        }, key);
     }
 
     /** An object's version (its ETag, unquoted) and size. */
@@ -129,7 +130,7 @@ public class ImageStore {
                 }
                 throw e;
             }
-        });
+        }, key);
     }
 
     /**
@@ -152,7 +153,7 @@ public class ImageStore {
                 }
                 throw e;
             }
-        });
+        }, fromKey, toKey);
     }
 
     /** Removes the object if it is still that version: a newer one put meanwhile stays for its own notification. */
@@ -161,7 +162,7 @@ public class ImageStore {
             call("remove " + key, () -> {
                 client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
                 return null;
-            });
+            }, key);
         }
     }
 
@@ -184,7 +185,7 @@ public class ImageStore {
                 }
                 throw e;
             }
-        });
+        }, key);
     }
 
     /** S3's answers for an object that is not there, or not the version asked for. */
@@ -228,11 +229,16 @@ public class ImageStore {
         T run() throws MinioException, IOException, GeneralSecurityException;
     }
 
-    private static <T> T call(String what, StorageCall<T> action) {
+    /**
+     * Runs a storage call; its failure's message is logged and answered, so the keys it names (a bucket upload's
+     * holds the scanner's file name) are redacted from it.
+     */
+    private static <T> T call(String what, StorageCall<T> action, String... keys) {
         try {
             return action.run();
         } catch (MinioException | IOException | GeneralSecurityException e) {
-            throw new StorageUnavailableException("object storage failed to " + what + ": " + e.getMessage(), e);
+            throw new StorageUnavailableException("object storage failed to "
+                    + LogRedaction.message(what + ": " + e.getMessage(), keys), e);
         }
     }
 }

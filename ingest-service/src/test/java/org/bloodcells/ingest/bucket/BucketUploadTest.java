@@ -130,6 +130,22 @@ class BucketUploadTest {
     }
 
     @Test
+    void storageRefusingTheRejectPathGivesAMessageWithoutTheKeysNames() {
+        // The real S3 server refusing a client whose signature it cannot verify: every call fails, as in an outage.
+        ImageStore refused = new ImageStore(io.minio.MinioClient.builder().endpoint(storage.endpoint())
+                .credentials(storage.accessKey(), "not-" + storage.secretKey()).build(), storage);
+        String key = "incoming/scanner-b/batch PAT-7/slide PAT-7/Jane Doe (1980).jpg";
+        for (Runnable call : List.<Runnable>of(() -> refused.copy(key, "etag", IncomingKey.rejectedKey(key)),
+                () -> refused.removeIfUnchanged(key, "etag"))) {
+            var failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.bloodcells.storage.StorageUnavailableException.class, call::run);
+            assertFalse(failure.getMessage().contains("PAT-7") || failure.getMessage().contains("Jane"),
+                    failure.getMessage());
+            assertTrue(failure.getMessage().contains("incoming/#"), "the key's pseudonym: " + failure.getMessage());
+        }
+    }
+
+    @Test
     void theScanTakesObjectsWhoseNotificationWasLostAndKnownBytesBecomeAMembership() throws Exception {
         byte[] bytes = uniqueVariant(IMAGE_11);
         String id = ImageId.of(bytes);

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Roles;
+import org.bloodcells.results.audit.PatientDataReads;
 import org.bloodcells.results.query.Cursor;
 import org.bloodcells.results.query.Grouping;
 import org.bloodcells.results.query.ImageFilter;
@@ -32,9 +33,11 @@ public class AggregateResource {
     static final Duration DEFAULT_DAYS = Duration.ofDays(31);
 
     private final ImageSearch search;
+    private final PatientDataReads reads;
 
-    public AggregateResource(ImageSearch search) {
+    public AggregateResource(ImageSearch search, PatientDataReads reads) {
         this.search = search;
+        this.reads = reads;
     }
 
     @GET
@@ -56,7 +59,7 @@ public class AggregateResource {
             filter = filter.uploadedBetween(end.minus(DEFAULT_DAYS), end);
         }
         ImageFilter chosen = filter;
-        return Downloads.listOrCsv(format, headers, grouping.label() + "-aggregates.csv",
+        return Downloads.listOrCsv(reads, "aggregates", format, headers, grouping.label() + "-aggregates.csv",
                 out -> search.aggregateCsv(chosen, grouping, reviewed, out),
                 () -> search.aggregate(chosen, grouping, reviewed, FilterParams.limit(limit), Cursor.decode(cursor)));
     }

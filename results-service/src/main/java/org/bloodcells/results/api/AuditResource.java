@@ -30,8 +30,9 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Audit trail entries, newest first", description = "Filters: actor, action (UPLOAD, REVIEW,"
-            + " PROMOTION, REPROCESSING, DELETION), subject (an image id, 'batch <id>' or '<model> <version>'), from and"
-            + " to (ISO-8601 instants); limit (1 to 1000, default 100); pass a page's next as before for the next.")
+            + " PROMOTION, REPROCESSING, DELETION, EXPORT, LISTING), subject (an image id, 'batch <id>', 'slide <id>',"
+            + " '<model> <version>', or a list: 'images', 'aggregates', 'review queue'), from and to (ISO-8601"
+            + " instants); limit (1 to 1000, default 100); pass a page's next as before for the next.")
     public AuditTrail.Page entries(@RestQuery String actor, @RestQuery String action, @RestQuery String subject,
             @RestQuery String from, @RestQuery String to, @RestQuery Integer limit, @RestQuery Long before) {
         AuditAction kind;

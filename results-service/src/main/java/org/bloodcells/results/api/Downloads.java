@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.bloodcells.http.Problem;
+import org.bloodcells.results.audit.PatientDataReads;
 
 /** Every list is also CSV: asked for by {@code ?format=csv} or {@code Accept: text/csv}, and streamed. */
 final class Downloads {
@@ -39,13 +40,14 @@ final class Downloads {
 
     /**
      * The list as CSV (streamed, all of it) when the client asks for CSV, else the page as JSON; the page is only
-     * read when it is answered.
+     * read when it is answered, and audited before (a CSV as an export of {@code subject}, a page as its listing).
      */
-    static Response listOrCsv(String format, HttpHeaders headers, String fileName, CsvWriter csv,
-            Supplier<Object> page) {
+    static Response listOrCsv(PatientDataReads reads, String subject, String format, HttpHeaders headers,
+            String fileName, CsvWriter csv, Supplier<Object> page) {
         if (wantsCsv(format, headers)) {
-            return csv(fileName, csv);
+            return csv(fileName, csv, () -> reads.exported(subject));
         }
+        reads.listed(subject);
         return Response.ok(page.get(), MediaType.APPLICATION_JSON).build();
     }
 
@@ -64,10 +66,16 @@ final class Downloads {
                 && !accepted.get(0).isWildcardType();
     }
 
-    private static Response csv(String fileName, CsvWriter writer) {
+    private static Response csv(String fileName, CsvWriter writer, Runnable audit) {
         if (!STREAMING.tryAcquire()) {
             return Problem.unavailable("Too many downloads", MOST_DOWNLOADS_AT_ONCE
                     + " CSV downloads are being streamed; retry");
+        }
+        try {
+            audit.run();
+        } catch (RuntimeException e) {
+            STREAMING.release();
+            throw e;
         }
         StreamingOutput body = out -> {
             try {

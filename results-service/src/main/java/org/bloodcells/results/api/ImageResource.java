@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Roles;
+import org.bloodcells.results.audit.PatientDataReads;
 import org.bloodcells.results.evidence.DetectionEvidence;
 import org.bloodcells.results.evidence.Evidence;
 import org.bloodcells.results.query.Cursor;
@@ -53,9 +54,11 @@ public class ImageResource {
     private final Reviews reviews;
     private final SecurityIdentity identity;
     private final ImageDeletion deletion;
+    private final PatientDataReads reads;
 
     public ImageResource(ImageSearch search, ResultReader reader, Evidence evidence, Reviews reviews,
-            SecurityIdentity identity, ImageDeletion deletion) {
+            SecurityIdentity identity, ImageDeletion deletion, PatientDataReads reads) {
+        this.reads = reads;
         this.identity = identity;
         this.deletion = deletion;
         this.search = search;
@@ -74,7 +77,8 @@ public class ImageResource {
             @Context HttpHeaders headers) {
         ImageSearch.Order ordering = new ImageSearch.Order(ImageSearch.SortKey.parse(sort), descending(order));
         var filter = filters.filter();
-        return Downloads.listOrCsv(format, headers, "images.csv", out -> search.csv(filter, ordering, out),
+        return Downloads.listOrCsv(reads, "images", format, headers, "images.csv",
+                out -> search.csv(filter, ordering, out),
                 () -> search.list(filter, ordering, FilterParams.limit(limit), Cursor.decode(cursor)));
     }
 

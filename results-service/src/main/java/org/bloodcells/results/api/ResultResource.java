@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Roles;
+import org.bloodcells.results.audit.PatientDataReads;
 import org.bloodcells.results.review.CellReview;
 import org.bloodcells.results.review.ReviewedImage;
 import org.bloodcells.results.service.BatchComparison;
@@ -38,9 +39,11 @@ public class ResultResource {
     private final Reprocessing reprocessing;
     private final SecurityIdentity identity;
     private final CellReview cells;
+    private final PatientDataReads reads;
 
     public ResultResource(ResultReader reader, Reprocessing reprocessing, SecurityIdentity identity,
-            CellReview cells) {
+            CellReview cells, PatientDataReads reads) {
+        this.reads = reads;
         this.cells = cells;
         this.identity = identity;
         this.reader = reader;
@@ -50,6 +53,7 @@ public class ResultResource {
     @GET
     @Path("slides/{slideId}/counts")
     public SlideCounts slideCounts(@RestPath String slideId) {
+        reads.listed("slide " + slideId);
         return reader.slide(slideId).orElseThrow(() -> new NotFoundException("no image of slide " + slideId));
     }
 
@@ -59,6 +63,7 @@ public class ResultResource {
             + " first " + CellReview.MOST_GALLERY_IMAGES + " by upload), each as GET /images/{imageId}/cells with only"
             + " the cells of classes (comma separated; all by default).")
     public List<ReviewedImage> slideCells(@RestPath String slideId, @RestQuery String classes) {
+        reads.listed("slide " + slideId);
         List<ReviewedImage> images = cells.slide(slideId, ImageResource.shown(classes));
         if (images.isEmpty()) {
             throw new NotFoundException("no detected image of slide " + slideId);
@@ -69,6 +74,7 @@ public class ResultResource {
     @GET
     @Path("batches/{batchId}")
     public BatchSummary batch(@RestPath String batchId) {
+        reads.listed("batch " + batchId);
         return reader.batch(batchId).orElseThrow(() -> new NotFoundException("no image of batch " + batchId));
     }
 
@@ -92,6 +98,7 @@ public class ResultResource {
         if (from == null || to == null || from.isBlank() || to.isBlank()) {
             throw new BadRequestException("from and to name the two versions to compare");
         }
+        reads.listed("batch " + batchId);
         String name = model != null && !model.isBlank() ? model : reprocessing.defaultModel(batchId);
         return reader.compare(batchId, name, from, to)
                 .orElseThrow(() -> new NotFoundException("no image of batch " + batchId));

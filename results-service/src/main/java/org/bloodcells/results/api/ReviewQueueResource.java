@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Roles;
+import org.bloodcells.results.audit.PatientDataReads;
 import org.bloodcells.results.query.Cursor;
 import org.bloodcells.results.query.ImageSearch;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -28,9 +29,11 @@ public class ReviewQueueResource {
             true);
 
     private final ImageSearch search;
+    private final PatientDataReads reads;
 
-    public ReviewQueueResource(ImageSearch search) {
+    public ReviewQueueResource(ImageSearch search, PatientDataReads reads) {
         this.search = search;
+        this.reads = reads;
     }
 
     @GET
@@ -40,7 +43,8 @@ public class ReviewQueueResource {
     public Response queue(@BeanParam FilterParams filters, @RestQuery Integer limit, @RestQuery String cursor,
             @RestQuery String format, @Context HttpHeaders headers) {
         var filter = filters.filter().queue();
-        return Downloads.listOrCsv(format, headers, "review-queue.csv", out -> search.csv(filter, MOST_DOUBTFUL_FIRST, out),
+        return Downloads.listOrCsv(reads, "review queue", format, headers, "review-queue.csv",
+                out -> search.csv(filter, MOST_DOUBTFUL_FIRST, out),
                 () -> search.list(filter, MOST_DOUBTFUL_FIRST, FilterParams.limit(limit), Cursor.decode(cursor)));
     }
 }

@@ -12,6 +12,11 @@ public enum AuditAction {
     REPROCESSING,
     /** An image deleted: its object and rows removed. */
     DELETION,
-    /** Images and their reviewed cells written out as a training dataset (an export of patient data). */
-    EXPORT
+    /**
+     * Patient data taken out: images and their reviewed cells written as a training dataset, or a list downloaded
+     * as CSV (images, aggregates, the review queue).
+     */
+    EXPORT,
+    /** Patient data listed: images, aggregates, the review queue, a slide's counts or cells, a batch. */
+    LISTING
 }

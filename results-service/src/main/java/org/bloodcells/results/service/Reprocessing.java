@@ -23,6 +23,7 @@ import org.bloodcells.results.persistence.Image;
 import org.bloodcells.results.persistence.ImageMembership;
 import org.bloodcells.results.persistence.PromotedModel;
 import org.bloodcells.results.registry.TrainerRegistry;
+import org.bloodcells.storage.LogRedaction;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -97,7 +98,8 @@ public class Reprocessing {
                     .<String>builder().withTopic(Topics.IMAGES_UPLOADED).withKey(image.imageId()).build())));
         }
         Uni.join().all(sent).andFailFast().await().atMost(SEND_TIMEOUT);
-        LOG.infof("Batch %s: %d images announced again for %s %s", batchId, images.size(), name, version);
+        LOG.infof("Batch %s: %d images announced again for %s %s", LogRedaction.id(batchId), images.size(), name,
+                version);
         Instant now = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> audit.record("reprocessing:" + batchId + ":" + now, now,
                 requestedBy, AuditAction.REPROCESSING, "batch " + batchId,

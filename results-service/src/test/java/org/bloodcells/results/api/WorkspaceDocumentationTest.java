@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
+import org.bloodcells.results.audit.AuditAction;
+import org.bloodcells.results.audit.PatientDataReads;
 import org.bloodcells.results.evidence.Evidence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,5 +50,13 @@ class WorkspaceDocumentationTest {
         assertTrue(page.contains("loadBatches(); }, 5000);"), "the page's refresh");
         says("the batches with uploads in the last 7 days and their progress over those uploads (refreshed every 5 s;"
                 + " the first 100 by batch id)");
+    }
+
+    @Test
+    void theAuditTrailsActionsAreTheCodes() {
+        says("`action` (" + Arrays.stream(AuditAction.values()).map(action -> "`" + action + "`")
+                .collect(Collectors.joining(", ")) + ")");
+        says("The same request by the same user again within "
+                + PatientDataReads.SAME_REQUEST_WINDOW.toMinutes() + " minutes adds no entry");
     }
 }
