@@ -35,15 +35,11 @@ final class SharedInfrastructure {
      * A token signed by the shared servers' identity (see {@link LocalIdentity#issue}), so that a test
      * signs in to the application its test resource configured.
      */
-    static String jvmWideToken(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
+    static String jvmWideToken(String subject, List<String> roles, List<String> audience, Map<String, String> claims,
+            long lifetimeSeconds) {
         return (String) onTheSystemLoader("token",
-                new Class<?>[] { String.class, List.class, Map.class, long.class }, subject, roles, claims,
-                lifetimeSeconds);
-    }
-
-    /** A scanner's token signed by the shared servers' identity (see {@link LocalIdentity#issueScanner}). */
-    static String jvmWideScannerToken(String scannerId) {
-        return (String) onTheSystemLoader("scannerToken", new Class<?>[] { String.class }, scannerId);
+                new Class<?>[] { String.class, List.class, List.class, Map.class, long.class }, subject, roles,
+                audience, claims, lifetimeSeconds);
     }
 
     private static Object onTheSystemLoader(String name, Class<?>[] types, Object... arguments) {
@@ -66,14 +62,11 @@ final class SharedInfrastructure {
         }
     }
 
-    private static String token(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
+    private static String token(String subject, List<String> roles, List<String> audience, Map<String, String> claims,
+            long lifetimeSeconds) {
         properties();
-        return instance.identity().issue(subject, roles, claims, java.time.Duration.ofSeconds(lifetimeSeconds));
-    }
-
-    private static String scannerToken(String scannerId) {
-        properties();
-        return instance.identity().issueScanner(scannerId);
+        return instance.identity().issue(subject, roles, audience, claims,
+                java.time.Duration.ofSeconds(lifetimeSeconds));
     }
 
     private static synchronized Map<String, String> properties() {
