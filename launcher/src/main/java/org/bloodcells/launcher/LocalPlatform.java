@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.bloodcells.events.Topics;
+import org.bloodcells.http.Audiences;
+import org.bloodcells.http.Roles;
 import org.bloodcells.infra.ChildJvm;
 import org.bloodcells.infra.LocalInfrastructure;
 
@@ -59,10 +61,10 @@ public final class LocalPlatform implements AutoCloseable {
      * @param results    settings for results-service beyond the wiring
      */
     public record Options(Ports ports, int workers, int partitions, Map<String, String> trainer,
-            Map<String, String> results) {
+            Map<String, String> results, Map<String, String> identityProvider) {
 
         public Options(Ports ports, int workers, int partitions) {
-            this(ports, workers, partitions, Map.of(), Map.of());
+            this(ports, workers, partitions, Map.of(), Map.of(), Map.of());
         }
 
         /** The local run's partition count: room for a few workers to share a backlog. */
@@ -77,22 +79,32 @@ public final class LocalPlatform implements AutoCloseable {
             }
             trainer = Map.copyOf(trainer);
             results = Map.copyOf(results);
+            identityProvider = Map.copyOf(identityProvider);
         }
 
         public Options withWorkers(int count) {
-            return new Options(ports, count, partitions, trainer, results);
+            return new Options(ports, count, partitions, trainer, results, identityProvider);
         }
 
         public Options withTrainerSetting(String key, String value) {
             Map<String, String> settings = new LinkedHashMap<>(trainer);
             settings.put(key, value);
-            return new Options(ports, workers, partitions, settings, results);
+            return new Options(ports, workers, partitions, settings, results, identityProvider);
         }
 
         public Options withResultsSetting(String key, String value) {
             Map<String, String> settings = new LinkedHashMap<>(results);
             settings.put(key, value);
-            return new Options(ports, workers, partitions, trainer, settings);
+            return new Options(ports, workers, partitions, trainer, settings, identityProvider);
+        }
+
+        /**
+         * The services verify the tokens of this identity provider (its {@code quarkus.oidc.*} settings, e.g.
+         * {@code auth-server-url} for discovery) instead of the local key's; results-service then gets its token for
+         * the trainer from the provider too (its {@code quarkus.oidc-client.*} settings, passed as results settings).
+         */
+        public Options withIdentityProvider(Map<String, String> quarkusProperties) {
+            return new Options(ports, workers, partitions, trainer, results, quarkusProperties);
         }
     }
 
@@ -123,7 +135,11 @@ public final class LocalPlatform implements AutoCloseable {
                     Topics.DEAD_LETTERS, Topics.IMAGE_MEMBERSHIPS, Topics.BUCKET_NOTIFICATIONS);
             infrastructure.kafka().createTopics(1, Topics.MODELS_PROMOTED_CONFIG, Topics.MODELS_PROMOTED);
             infrastructure.kafka().createTopics(1, Topics.MODELS_REJECTED);
-            Map<String, String> common = infrastructure.quarkusProperties();
+            Map<String, String> common = new LinkedHashMap<>(infrastructure.quarkusProperties());
+            if (!options.identityProvider().isEmpty()) {
+                common.keySet().removeAll(infrastructure.identity().quarkusProperties().keySet());
+                common.putAll(options.identityProvider());
+            }
             var runDir = layout.runDirectory();
             Ports ports = options.ports();
 
@@ -161,6 +177,11 @@ public final class LocalPlatform implements AutoCloseable {
             }
             Map<String, String> resultsConfig = new LinkedHashMap<>(common);
             resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
+            if (options.identityProvider().isEmpty()) {
+                // No provider to ask: results-service's own token for the trainer, signed by the local key.
+                resultsConfig.put("bloodcells.sign-in.trainer-token", infrastructure.identity().issue(
+                        Audiences.RESULTS_SERVICE, List.of(Roles.OPS), List.of(Audiences.TRAINER)));
+            }
             resultsConfig.putAll(options.results());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), resultsConfig, runDir);
