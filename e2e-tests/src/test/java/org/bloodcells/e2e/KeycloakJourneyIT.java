@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.bloodcells.infra.KeycloakServer;
@@ -83,14 +85,31 @@ class KeycloakJourneyIT {
                 .replace("${SCANNER_SECRET}", SCANNER_SECRET).replace("${RESULTS_SECRET}", RESULTS_SECRET)
                 .replace("${ANALYST_PASSWORD}", ANALYST_PASSWORD).replace("${OPS_PASSWORD}", OPS_PASSWORD)
                 .replace("${RESULTS_URL}", "http://127.0.0.1:" + resultsPort);
+        // Keycloak starts beside the platform (its first start after unpacking builds it, which takes longest): the
+        // services fetch its discovery document at their first request, and results-service needs no discovery for
+        // its own tokens, only the token endpoint.
+        int keycloakPort = freePort();
+        URI realmUri = KeycloakServer.realmUri(keycloakPort, REALM);
         long began = System.nanoTime();
-        keycloak = KeycloakServer.start(home, work, REALM, realm, freePort());
-        System.err.printf("Keycloak ready at %s in %.1f s%n", keycloak.realmUri(), (System.nanoTime() - began) / 1e9);
+        CompletableFuture<KeycloakServer> starting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return KeycloakServer.start(home, work, REALM, realm, keycloakPort);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         LocalPlatform.Options options = new LocalPlatform.Options(new LocalPlatform.Ports(0, 0, resultsPort, 0), 1, 1)
-                .withIdentityProvider(keycloak.quarkusProperties())
+                .withIdentityProvider(KeycloakServer.quarkusProperties(realmUri))
                 .withResultsSetting("bloodcells.sign-in.page-client-id", "bloodcells-workspace")
+                .withResultsSetting("quarkus.oidc-client.discovery-enabled", "false")
+                .withResultsSetting("quarkus.oidc-client.token-path", KeycloakServer.tokenEndpoint(realmUri).toString())
                 .withResultsSetting("quarkus.oidc-client.credentials.secret", RESULTS_SECRET);
-        platform = LocalPlatform.start(layout, options, LocalPlatform.Progress.toStderr());
+        try {
+            platform = LocalPlatform.start(layout, options, LocalPlatform.Progress.toStderr());
+        } finally {
+            keycloak = starting.join();
+        }
+        System.err.printf("Keycloak ready at %s in %.1f s%n", keycloak.realmUri(), (System.nanoTime() - began) / 1e9);
     }
 
     @AfterAll

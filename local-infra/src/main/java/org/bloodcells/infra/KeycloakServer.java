@@ -63,6 +63,7 @@ public final class KeycloakServer implements AutoCloseable {
         Files.createDirectories(data.resolve("import"));
         Files.writeString(data.resolve("import").resolve(realm + "-realm.json"), realmJson);
         URI base = URI.create("http://127.0.0.1:" + port);
+        // Its tokens' issuer is the address asked for (dev mode): fixed here, so that browsers and services agree.
         List<String> args = List.of("start-dev", "--import-realm", "--http-host=127.0.0.1", "--http-port=" + port,
                 "--hostname=" + base);
         ChildJvm jvm = ChildJvm.start("keycloak", workDir, List.of(home.resolve("lib/quarkus-run.jar")),
@@ -109,17 +110,30 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** The realm's URL: the issuer of its tokens and the base of its discovery document. */
     public URI realmUri() {
-        return base.resolve("/realms/" + realm);
+        return realmUri(base.getPort(), realm);
+    }
+
+    /** The URL of the realm a server started on {@code port} serves, known before it is ready. */
+    public static URI realmUri(int port, String realm) {
+        return URI.create("http://127.0.0.1:" + port + "/realms/" + realm);
     }
 
     /** The realm's token endpoint (client credentials, code exchange). */
     public URI tokenEndpoint() {
-        return base.resolve("/realms/" + realm + "/protocol/openid-connect/token");
+        return tokenEndpoint(realmUri());
     }
 
-    /** What a Quarkus service needs to verify the realm's tokens through discovery, with the realm's roles. */
-    public Map<String, String> quarkusProperties() {
-        return Map.of("quarkus.oidc.auth-server-url", realmUri().toString(),
+    /** Keycloak's token endpoint of a realm. */
+    public static URI tokenEndpoint(URI realmUri) {
+        return URI.create(realmUri + "/protocol/openid-connect/token");
+    }
+
+    /**
+     * What a Quarkus service needs to verify the realm's tokens through discovery, with the realm's roles. A service
+     * started before the realm is served fetches the discovery document at its first request.
+     */
+    public static Map<String, String> quarkusProperties(URI realmUri) {
+        return Map.of("quarkus.oidc.auth-server-url", realmUri.toString(),
                 "quarkus.oidc.roles.role-claim-path", "realm_access/roles");
     }
 
