@@ -8,6 +8,11 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const enc = encodeURIComponent;
 // The bearer token the page signs in with; kept for this browser tab only (sessionStorage), never in a cookie.
 const TOKEN_KEY = 'bloodcells.token';
+// With an identity provider: the PKCE verifier and state of a sign-in under way, and the ID token for signing out.
+const PENDING_KEY = 'bloodcells.signin';
+const ID_TOKEN_KEY = 'bloodcells.idToken';
+// The platform's roles, the ones worth showing (a provider adds its own, such as offline_access).
+const ROLES = ['scanner', 'analyst', 'ops', 'trainer'];
 const TABS = ['batches', 'counts', 'images', 'review'];
 // Used only when GET /cell-classes fails (the failure is reported in #status).
 const FALLBACK_CLASSES = [
@@ -103,10 +108,14 @@ function showSignIn() {
   $('#signin-form').hidden = !!claims && !expired;
   $('#signed-in').hidden = !claims || expired;
   if (claims && !expired) {
-    $('#signed-in-as').textContent = `${signedInUser()} (${(claims.groups || []).join(', ') || 'no roles'})`;
+    const roles = (claims.groups || claims.realm_access?.roles || []).filter(r => ROLES.includes(r));
+    $('#signed-in-as').textContent = `${signedInUser()} (${roles.join(', ') || 'no roles'})`;
   }
   $('#review-by').textContent = signedInUser() || '(sign in)';
-  if (expired) $('#signin-message').textContent = 'Your sign-in expired: paste a new token.';
+  if (expired) {
+    $('#signin-message').textContent = state.signIn?.provider ? 'Your sign-in expired: sign in again.'
+      : 'Your sign-in expired: paste a new token.';
+  }
 }
 
 function signIn(token) {
@@ -126,6 +135,92 @@ function signOut() {
   try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage disabled */ }
   state.token = '';
   showSignIn();
+}
+
+// ---------------------------------------------------------------- sign-in at an identity provider
+// The authorization code flow with PKCE (RFC 7636, S256) for a public client: the page sends the browser to the
+// provider's login page, which sends it back here with a code that only this tab's verifier turns into tokens.
+
+/** Where the page signs in (GET /sign-in): {provider, clientId}, or nulls for a pasted token. */
+async function signInSettings() {
+  try {
+    const res = await fetch('/sign-in', { headers: { Accept: 'application/json' } });
+    return res.ok ? await res.json() : {};
+  } catch { return {}; }
+}
+
+/** The provider's OpenID Connect discovery document. */
+async function discovery(provider) {
+  const res = await fetch(`${provider.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  if (!res.ok) throw new Error(`the identity provider answered ${res.status}`);
+  return res.json();
+}
+
+function base64Url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomValue() {
+  return base64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** The page itself, without the provider's answer in its query: the redirect URI the provider knows. */
+function pageUri() {
+  return `${location.origin}${location.pathname}`;
+}
+
+async function startProviderSignIn(settings) {
+  const config = await discovery(settings.provider);
+  const verifier = randomValue();
+  const challengeState = randomValue();
+  const challenge = base64Url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state: challengeState }));
+  const url = new URL(config.authorization_endpoint);
+  url.search = new URLSearchParams({
+    response_type: 'code', client_id: settings.clientId, redirect_uri: pageUri(), scope: 'openid',
+    state: challengeState, code_challenge: challenge, code_challenge_method: 'S256',
+  });
+  location.assign(url.toString());
+}
+
+/** Back from the provider with ?code&state (or ?error): exchanges the code and this tab's verifier for tokens. */
+async function finishProviderSignIn(settings) {
+  const answer = new URLSearchParams(location.search);
+  if (!answer.has('code') && !answer.has('error')) return;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null');
+  sessionStorage.removeItem(PENDING_KEY);
+  history.replaceState(null, '', pageUri());
+  if (answer.has('error')) throw new Error(answer.get('error_description') || answer.get('error'));
+  if (!pending || pending.state !== answer.get('state')) {
+    throw new Error('the answer does not belong to a sign-in this tab started');
+  }
+  const config = await discovery(settings.provider);
+  const res = await fetch(config.token_endpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code', code: answer.get('code'), redirect_uri: pageUri(),
+      client_id: settings.clientId, code_verifier: pending.verifier,
+    }),
+  });
+  if (!res.ok) throw new Error(`the identity provider refused the sign-in (${res.status})`);
+  const tokens = await res.json();
+  try { sessionStorage.setItem(ID_TOKEN_KEY, tokens.id_token || ''); } catch { /* storage disabled */ }
+  signIn(tokens.access_token || '');
+}
+
+/** Signs out here and at the provider (RP-initiated logout), which sends the browser back to the page. */
+async function providerSignOut(settings) {
+  const idToken = sessionStorage.getItem(ID_TOKEN_KEY);
+  sessionStorage.removeItem(ID_TOKEN_KEY);
+  signOut();
+  const config = await discovery(settings.provider);
+  if (!config.end_session_endpoint) { location.reload(); return; }
+  const url = new URL(config.end_session_endpoint);
+  url.search = new URLSearchParams({
+    client_id: settings.clientId, post_logout_redirect_uri: pageUri(), ...(idToken ? { id_token_hint: idToken } : {}),
+  });
+  location.assign(url.toString());
 }
 
 function authHeaders() {
@@ -1041,11 +1136,33 @@ async function init() {
   $('#review-confirm').addEventListener('click', () => submitReview('CONFIRMED'));
   $('#review-save').addEventListener('click', () => submitReview('CORRECTED'));
 
-  // Sign in before anything loads: every call carries the token.
-  $('#sign-out').addEventListener('click', () => { signOut(); location.reload(); });
+  // Sign in before anything loads: every call carries the token. With an identity provider, at its login page;
+  // without one (the local run), by pasting a token.
+  const settings = await signInSettings();
+  state.signIn = settings;
+  $('#signin-provider').hidden = !settings.provider;
+  $('#signin-paste').hidden = !!settings.provider;
+  $('#sign-out').addEventListener('click', () => {
+    if (settings.provider) {
+      providerSignOut(settings).catch(e => { $('#signin-message').textContent = `Sign-out failed: ${e.message}`; });
+    } else {
+      signOut();
+      location.reload();
+    }
+  });
+  $('#sign-in-provider').addEventListener('click', () => startProviderSignIn(settings)
+    .catch(e => { $('#signin-message').textContent = `Sign-in failed: ${e.message}`; }));
   state.token = storedToken();
+  if (settings.provider) {
+    try {
+      await finishProviderSignIn(settings);
+    } catch (e) {
+      $('#signin-message').textContent = `Sign-in failed: ${e.message}`;
+    }
+  }
   showSignIn();
   if (!claimsOf(state.token) || $('#signed-in').hidden) {
+    // A provider's sign-in leaves the page and comes back to a new one: only a pasted token resolves this.
     await new Promise(resolve => {
       $('#signin-form').addEventListener('submit', e => {
         e.preventDefault();

@@ -124,7 +124,8 @@ public final class QueryBenchmark implements Callable<Integer> {
                     layout.runDirectory())) {
                 results.awaitReady(Duration.ofSeconds(120));
                 base = results.baseUri().toString().replaceAll("/$", "");
-                authorization = "Bearer " + infrastructure.identity().issue("benchmark-analyst", List.of("analyst"));
+                authorization = "Bearer " + infrastructure.identity().issue("benchmark-analyst", List.of("analyst"),
+                        List.of("results-service"));
                 log("results-service ready at %s (its Flyway migrations ran)", results.baseUri());
                 PostgresServer postgres = infrastructure.postgres();
                 try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(),

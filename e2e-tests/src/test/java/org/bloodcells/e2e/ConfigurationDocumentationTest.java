@@ -31,6 +31,7 @@ import org.bloodcells.launcher.RepositoryLayout;
 import org.bloodcells.storage.StorageConfig;
 import org.bloodcells.results.config.PromotionConfig;
 import org.bloodcells.results.config.ReviewConfig;
+import org.bloodcells.results.config.SignInConfig;
 import org.bloodcells.trainer.config.TrainerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,13 +49,15 @@ class ConfigurationDocumentationTest {
 
     /** Every config mapping of the platform; {@link #noOtherConfigMappingExists()} keeps the list complete. */
     private static final List<Class<?>> MAPPINGS = List.of(StorageConfig.class, IngestConfig.class,
-            DetectWorkerConfig.class, TrainerConfig.class, ReviewConfig.class, PromotionConfig.class);
+            DetectWorkerConfig.class, TrainerConfig.class, ReviewConfig.class, PromotionConfig.class,
+            SignInConfig.class);
 
     /** Rows for settings the services read through Quarkus itself, not through a mapping of ours. */
     private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT",
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "MP_MESSAGING_INCOMING_IMAGES_UPLOADED_MAX_POLL_RECORDS", "BLOODCELLS_TRAINER_URL",
-            "QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_PUBLIC_KEY", "QUARKUS_OIDC_ROLES_ROLE_CLAIM_PATH");
+            "QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_OIDC_PUBLIC_KEY", "QUARKUS_OIDC_ROLES_ROLE_CLAIM_PATH",
+            "QUARKUS_OIDC_CLIENT_ID", "QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET");
     private static final List<String> SERVICES = List.of("ingest-service", "detect-worker", "results-service",
             "trainer");
 

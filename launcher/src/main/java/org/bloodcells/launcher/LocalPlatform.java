@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.bloodcells.http.Audiences;
+import org.bloodcells.http.Roles;
 import org.bloodcells.infra.ChildJvm;
 import org.bloodcells.infra.LocalInfrastructure;
 
@@ -60,10 +62,10 @@ public final class LocalPlatform implements AutoCloseable {
      * @param results    settings for results-service beyond the wiring
      */
     public record Options(Ports ports, int workers, int partitions, Map<String, String> trainer,
-            Map<String, String> results) {
+            Map<String, String> results, Map<String, String> identityProvider) {
 
         public Options(Ports ports, int workers, int partitions) {
-            this(ports, workers, partitions, Map.of(), Map.of());
+            this(ports, workers, partitions, Map.of(), Map.of(), Map.of());
         }
 
         /** The local run's partition count: room for a few workers to share a backlog. */
@@ -78,22 +80,32 @@ public final class LocalPlatform implements AutoCloseable {
             }
             trainer = Map.copyOf(trainer);
             results = Map.copyOf(results);
+            identityProvider = Map.copyOf(identityProvider);
         }
 
         public Options withWorkers(int count) {
-            return new Options(ports, count, partitions, trainer, results);
+            return new Options(ports, count, partitions, trainer, results, identityProvider);
         }
 
         public Options withTrainerSetting(String key, String value) {
             Map<String, String> settings = new LinkedHashMap<>(trainer);
             settings.put(key, value);
-            return new Options(ports, workers, partitions, settings, results);
+            return new Options(ports, workers, partitions, settings, results, identityProvider);
         }
 
         public Options withResultsSetting(String key, String value) {
             Map<String, String> settings = new LinkedHashMap<>(results);
             settings.put(key, value);
-            return new Options(ports, workers, partitions, trainer, settings);
+            return new Options(ports, workers, partitions, trainer, settings, identityProvider);
+        }
+
+        /**
+         * The services verify the tokens of this identity provider (its {@code quarkus.oidc.*} settings, e.g.
+         * {@code auth-server-url} for discovery) instead of the local key's; results-service then gets its token for
+         * the trainer from the provider too (its {@code quarkus.oidc-client.*} settings, passed as results settings).
+         */
+        public Options withIdentityProvider(Map<String, String> quarkusProperties) {
+            return new Options(ports, workers, partitions, trainer, results, quarkusProperties);
         }
     }
 
@@ -114,6 +126,20 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@code service} needs to use the local servers, as its own Kafka user; with {@link Options#identityProvider}
+     * set, that provider's settings replace the local signing key's.
+     */
+    private static Map<String, String> serviceConfig(LocalInfrastructure infrastructure, Options options,
+            String service) {
+        Map<String, String> config = new LinkedHashMap<>(infrastructure.quarkusProperties(service));
+        if (!options.identityProvider().isEmpty()) {
+            config.keySet().removeAll(infrastructure.identity().quarkusProperties().keySet());
+            config.putAll(options.identityProvider());
+        }
+        return config;
+    }
+
     public static LocalPlatform start(RepositoryLayout layout, Options options, Progress progress)
             throws IOException {
         progress.step("starting Kafka (KRaft), PostgreSQL and the S3 server");
@@ -129,7 +155,7 @@ public final class LocalPlatform implements AutoCloseable {
                     + " detect-worker" + (options.workers() > 1 ? "s" : "") + " and results-service ("
                     + options.partitions() + " partitions per topic)");
             // Each service connects to Kafka as its own user, with its own ACLs.
-            Map<String, String> trainerConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("trainer"));
+            Map<String, String> trainerConfig = serviceConfig(infrastructure, options, "trainer");
             trainerConfig.put("bloodcells.models.dir", layout.releasedModel().getParent().toString());
             trainerConfig.put("bloodcells.training.datasets-dir", layout.root().resolve("datasets").toString());
             trainerConfig.put("bloodcells.training.python-sources", layout.root().resolve("trainer/python").toString());
@@ -145,14 +171,14 @@ public final class LocalPlatform implements AutoCloseable {
                     trainerConfig, List.of(), runDir, ChildJvm.Priority.LOW);
             started.add(trainer);
             ServiceProcess ingest = ServiceProcess.start("ingest-service", layout.serviceJar("ingest-service"),
-                    portOrFree(ports.ingest()), infrastructure.quarkusProperties("ingest-service"), runDir);
+                    portOrFree(ports.ingest()), serviceConfig(infrastructure, options, "ingest-service"), runDir);
             started.add(ingest);
             List<ServiceProcess> workers = new ArrayList<>();
             // The workers start with the release of this checkout and accept no other file there: its hash is taken
             // here, where Helm and compose take the model card's.
             String releasedSha256 = sha256(layout.releasedModel());
             for (int i = 1; i <= options.workers(); i++) {
-                Map<String, String> workerConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("detect-worker"));
+                Map<String, String> workerConfig = serviceConfig(infrastructure, options, "detect-worker");
                 workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
                 workerConfig.putAll(infrastructure.promotionKeys().propertiesFor("detect-worker"));
                 workerConfig.put("bloodcells.detector.model-sha256", releasedSha256);
@@ -165,9 +191,14 @@ public final class LocalPlatform implements AutoCloseable {
                 started.add(worker);
                 workers.add(worker);
             }
-            Map<String, String> resultsConfig = new LinkedHashMap<>(infrastructure.quarkusProperties("results-service"));
+            Map<String, String> resultsConfig = serviceConfig(infrastructure, options, "results-service");
             resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
             resultsConfig.putAll(infrastructure.promotionKeys().propertiesFor("results-service"));
+            if (options.identityProvider().isEmpty()) {
+                // No provider to ask: results-service's own token for the trainer, signed by the local key.
+                resultsConfig.put("bloodcells.sign-in.trainer-token", infrastructure.identity().issue(
+                        Audiences.RESULTS_SERVICE, List.of(Roles.OPS), List.of(Audiences.TRAINER)));
+            }
             resultsConfig.putAll(options.results());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),
                     portOrFree(ports.results()), resultsConfig, runDir);

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.bloodcells.http.Audiences;
 import org.bloodcells.http.Roles;
 import org.bloodcells.infra.LocalIdentity;
 
@@ -39,14 +40,21 @@ public final class PlatformClient {
     private final LocalIdentity identity;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    /** The people this client signs in as, one per role (a scanner signs in as its own scanner id). */
+    /**
+     * The people this client signs in as, one per role (a scanner signs in as its own scanner id), with the services
+     * their tokens are issued for: an analyst reads results; ops also promote on the trainer; the training pipeline
+     * calls the trainer only.
+     */
     public enum User {
-        ANALYST(Roles.ANALYST), OPS(Roles.OPS), TRAINER(Roles.TRAINER);
+        ANALYST(Roles.ANALYST, Audiences.RESULTS_SERVICE), OPS(Roles.OPS, Audiences.RESULTS_SERVICE, Audiences.TRAINER),
+        TRAINER(Roles.TRAINER, Audiences.TRAINER);
 
         public final String role;
+        private final List<String> audience;
 
-        User(String role) {
+        User(String role, String... audience) {
             this.role = role;
+            this.audience = List.of(audience);
         }
 
         /** The user's name, as tokens carry it and the audit trail records it: {@code local-<role>}. */
@@ -65,7 +73,7 @@ public final class PlatformClient {
 
     /** The user's token, signed by the platform's local identity (made once per client). */
     public String token(User user) {
-        return tokens.computeIfAbsent(user.username(), u -> identity.issue(u, List.of(user.role)));
+        return tokens.computeIfAbsent(user.username(), u -> identity.issue(u, List.of(user.role), user.audience));
     }
 
     /** A scanner's token, allowed to upload as {@code scannerId} only. */

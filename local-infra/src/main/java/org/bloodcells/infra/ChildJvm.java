@@ -137,6 +137,25 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code ready} holds or the child exits, whichever comes first (see {@link #exitCode()}): for a
+     * server whose start may end in a planned exit, as Keycloak's does after rebuilding itself.
+     */
+    public void awaitReadyOrExit(Duration timeout, BooleanSupplier ready) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.isAlive() && !ready.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw failure("was not ready after " + timeout.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(POLL_INTERVAL.toNanos());
+        }
+    }
+
+    /** The child's exit code; it must have exited. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     public static boolean acceptsConnections(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.bloodcells.http.Audiences;
 import org.bloodcells.http.Roles;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -23,8 +24,9 @@ import org.jose4j.lang.JoseException;
  * any server) and whose private half signs bearer tokens. Nothing of it is written to the repository;
  * a new run makes a new key, so a token outlives neither the run nor its lifetime.
  *
- * <p>Tokens carry what a hospital's OIDC provider is configured to put in them: the roles in
- * {@code groups}, the user in {@code upn}, and for a scanner its scanner id in {@link Roles#SCANNER_CLAIM}.
+ * <p>Tokens carry what a hospital's OIDC provider is configured to put in them: the services they are for in
+ * {@code aud} (their client ids, {@link Audiences}), the roles in {@code groups}, the user in {@code upn}, and for a
+ * scanner its scanner id in {@link Roles#SCANNER_CLAIM}.
  */
 public final class LocalIdentity {
 
@@ -63,15 +65,19 @@ public final class LocalIdentity {
         return properties;
     }
 
-    /** A token for a person or a service account with these roles, valid for {@link #DEFAULT_LIFETIME}. */
-    public String issue(String subject, Collection<String> roles) {
-        return issue(subject, roles, Map.of(), DEFAULT_LIFETIME);
+    /**
+     * A token for a person or a service account with these roles, valid for {@link #DEFAULT_LIFETIME}.
+     *
+     * @param audience the client ids of the services it may call: each refuses a token not meant for it
+     */
+    public String issue(String subject, Collection<String> roles, Collection<String> audience) {
+        return issue(subject, roles, audience, Map.of(), DEFAULT_LIFETIME);
     }
 
-    /** A scanner's token: role {@code scanner}, allowed to upload as {@code scannerId} only. */
+    /** A scanner's token for ingest-service: role {@code scanner}, allowed to upload as {@code scannerId} only. */
     public String issueScanner(String scannerId) {
-        return issue("scanner:" + scannerId, List.of(Roles.SCANNER), Map.of(Roles.SCANNER_CLAIM, scannerId),
-                DEFAULT_LIFETIME);
+        return issue("scanner:" + scannerId, List.of(Roles.SCANNER), List.of(Audiences.INGEST_SERVICE),
+                Map.of(Roles.SCANNER_CLAIM, scannerId), DEFAULT_LIFETIME);
     }
 
     /**
@@ -79,9 +85,11 @@ public final class LocalIdentity {
      *
      * @param lifetime negative for a token that has already expired, as tests need one
      */
-    public String issue(String subject, Collection<String> roles, Map<String, String> claims, Duration lifetime) {
+    public String issue(String subject, Collection<String> roles, Collection<String> audience,
+            Map<String, String> claims, Duration lifetime) {
         JwtClaims body = new JwtClaims();
         body.setIssuer(ISSUER);
+        body.setAudience(new ArrayList<>(audience));
         body.setSubject(subject);
         body.setClaim("upn", subject);
         body.setStringListClaim("groups", new ArrayList<>(roles));

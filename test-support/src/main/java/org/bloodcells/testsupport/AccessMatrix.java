@@ -21,19 +21,20 @@ import org.bloodcells.http.Roles;
 
 /**
  * Who may call what, checked on a running service with real tokens: every endpoint (a row) is called by every kind of
- * caller (a column): nobody, an expired token, a token signed by a key the service does not trust, and each role.
- * A caller whose role the row admits must get the row's status (2xx where the test can set the call up; the row says
- * when it cannot); the others 403, and the first three 401. {@link #assertCovers} fails when a resource has an
+ * caller (a column): nobody, an expired token, a token signed by a key the service does not trust, a token signed by
+ * the trusted key but issued for another service (its {@code aud}), and each role. A caller whose role the row admits
+ * must get the row's status (2xx where the test can set the call up; the row says when it cannot); the others 403,
+ * and the first four 401. {@link #assertCovers} fails when a resource has an
  * endpoint no row names, so a new endpoint cannot be added without deciding who may call it.
  */
 public final class AccessMatrix {
 
     /** The columns. */
     public enum Caller {
-        NOBODY(null), EXPIRED(null), STRANGER(null), SCANNER(Roles.SCANNER), ANALYST(Roles.ANALYST), OPS(Roles.OPS),
-        TRAINER(Roles.TRAINER);
+        NOBODY(null), EXPIRED(null), STRANGER(null), OTHER_AUDIENCE(null), SCANNER(Roles.SCANNER),
+        ANALYST(Roles.ANALYST), OPS(Roles.OPS), TRAINER(Roles.TRAINER);
 
-        /** The role the caller's token carries; null for the three without a valid one. */
+        /** The role the caller's token carries; null for the four without a valid one. */
         final String role;
 
         Caller(String role) {
@@ -51,6 +52,9 @@ public final class AccessMatrix {
             String contentType, byte[] body, String note) {
     }
 
+    /** The client id the other-audience column's token is issued for: a service no application under test is. */
+    static final String ANOTHER_AUDIENCE = "another-service";
+
     private final URI base;
     private final List<Row> rows = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -64,6 +68,8 @@ public final class AccessMatrix {
         this.base = base;
         tokens.put(Caller.EXPIRED, TestTokens.expired("matrix-expired", Caller.roles()));
         tokens.put(Caller.STRANGER, TestTokens.signedByStranger("matrix-stranger", Caller.roles()));
+        tokens.put(Caller.OTHER_AUDIENCE,
+                TestTokens.forAnotherAudience(ANOTHER_AUDIENCE, "matrix-other-audience", Caller.roles()));
         tokens.put(Caller.SCANNER, TestTokens.scanner(scannerId));
         for (Caller caller : List.of(Caller.ANALYST, Caller.OPS, Caller.TRAINER)) {
             tokens.put(caller, TestTokens.of("matrix-" + caller.role, caller.role));

@@ -41,15 +41,11 @@ final class SharedInfrastructure {
      * A token signed by the shared servers' identity (see {@link LocalIdentity#issue}), so that a test
      * signs in to the application its test resource configured.
      */
-    static String jvmWideToken(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
+    static String jvmWideToken(String subject, List<String> roles, List<String> audience, Map<String, String> claims,
+            long lifetimeSeconds) {
         return (String) onTheSystemLoader("token",
-                new Class<?>[] { String.class, List.class, Map.class, long.class }, subject, roles, claims,
-                lifetimeSeconds);
-    }
-
-    /** A scanner's token signed by the shared servers' identity (see {@link LocalIdentity#issueScanner}). */
-    static String jvmWideScannerToken(String scannerId) {
-        return (String) onTheSystemLoader("scannerToken", new Class<?>[] { String.class }, scannerId);
+                new Class<?>[] { String.class, List.class, List.class, Map.class, long.class }, subject, roles,
+                audience, claims, lifetimeSeconds);
     }
 
     /** What a Kafka client needs to connect to the shared broker as {@code user} (see {@link TestKafka}). */
@@ -85,9 +81,11 @@ final class SharedInfrastructure {
         }
     }
 
-    private static String token(String subject, List<String> roles, Map<String, String> claims, long lifetimeSeconds) {
+    private static String token(String subject, List<String> roles, List<String> audience, Map<String, String> claims,
+            long lifetimeSeconds) {
         properties();
-        return instance.identity().issue(subject, roles, claims, java.time.Duration.ofSeconds(lifetimeSeconds));
+        return instance.identity().issue(subject, roles, audience, claims,
+                java.time.Duration.ofSeconds(lifetimeSeconds));
     }
 
     private static Map<String, String> kafkaClient(String user) {
@@ -98,11 +96,6 @@ final class SharedInfrastructure {
     private static Map<String, String> promotionProperties(String application) {
         properties();
         return Map.copyOf(instance.promotionKeys().propertiesFor(application));
-    }
-
-    private static String scannerToken(String scannerId) {
-        properties();
-        return instance.identity().issueScanner(scannerId);
     }
 
     private static synchronized Map<String, String> properties() {

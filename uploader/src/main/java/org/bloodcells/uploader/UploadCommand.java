@@ -104,6 +104,20 @@ public class UploadCommand implements Callable<Integer> {
                     + " used (default: $BLOODCELLS_TOKEN_FILE; else the token itself in $BLOODCELLS_TOKEN)")
     Path tokenFile;
 
+    @Option(names = "--token-url", paramLabel = "URL", defaultValue = "${env:BLOODCELLS_TOKEN_URL}",
+            description = "the identity provider's token endpoint: with --client-id and --client-secret-file the"
+                    + " uploader gets the scanner's tokens itself by the client credentials grant, renewed before they"
+                    + " expire, instead of --token-file (default: $BLOODCELLS_TOKEN_URL)")
+    URI tokenUrl;
+
+    @Option(names = "--client-id", defaultValue = "${env:BLOODCELLS_CLIENT_ID}",
+            description = "the scanner's client id at the identity provider (default: $BLOODCELLS_CLIENT_ID)")
+    String clientId;
+
+    @Option(names = "--client-secret-file", paramLabel = "FILE", defaultValue = "${env:BLOODCELLS_CLIENT_SECRET_FILE}",
+            description = "the file holding that client's secret (default: $BLOODCELLS_CLIENT_SECRET_FILE)")
+    Path clientSecretFile;
+
     @Option(names = "--dry-run", description = "check the folder and every file locally, send nothing")
     boolean dryRun;
 
@@ -137,6 +151,12 @@ public class UploadCommand implements Callable<Integer> {
         OriginIds.problem("--batch", batch).ifPresent(this::usage);
         if (parallel < 1 || attempts < 1) {
             usage("--parallel and --attempts must be at least 1");
+        }
+        if (tokenUrl != null && (clientId == null || clientSecretFile == null)) {
+            usage("--token-url needs --client-id and --client-secret-file");
+        }
+        if (tokenUrl != null && tokenFile != null) {
+            usage("either --token-url (client credentials) or --token-file, not both");
         }
         Path manifestFile = manifestPath != null ? manifestPath : directory.resolve(Manifest.DEFAULT_NAME);
         UploadPlan plan;
@@ -213,7 +233,10 @@ public class UploadCommand implements Callable<Integer> {
         try (Progress progress = new Progress(spec.commandLine().getErr(), terminal, !noProgress, plan.files().size(),
                 plan.totalBytes())) {
             AtomicReference<String> accessRefused = new AtomicReference<>();
-            IngestClient client = new IngestClient(url, this::token, attempts, new Backoff(firstBackoff, mostBackoff), timeout,
+            IngestClient.TokenSource tokens = tokenUrl != null
+                    ? new ClientCredentials(tokenUrl, clientId, clientSecretFile, timeout, java.time.Clock.systemUTC())
+                    : this::token;
+            IngestClient client = new IngestClient(url, tokens, attempts, new Backoff(firstBackoff, mostBackoff), timeout,
                     (file, failure, wait) -> {
                         progress.retried();
                         progress.say(String.format(Locale.ROOT, "retrying %s in %.1f s: %s", file,
@@ -265,7 +288,7 @@ public class UploadCommand implements Callable<Integer> {
                     sentBytes.get() / 1e6 / seconds, skipped.get(), refused.size(), gaveUp.size(), attempts,
                     progress.retries());
             if (accessRefused.get() != null) {
-                out.println("ACCESS REFUSED " + accessRefused.get() + ": the token (--token-file or $BLOODCELLS_TOKEN)"
+                out.println("ACCESS REFUSED " + accessRefused.get() + ": the token (--token-url, --token-file or $BLOODCELLS_TOKEN)"
                         + " is missing, expired, not trusted by the service, or not scanner " + scanner + "'s. Nothing"
                         + " more was sent; the manifest " + manifest.path() + " keeps what was acknowledged.");
                 return ExitCodes.ACCESS_REFUSED;

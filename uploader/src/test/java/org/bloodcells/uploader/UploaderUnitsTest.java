@@ -91,4 +91,10 @@ class UploaderUnitsTest {
             assertEquals(1, again.size());
         }
     }
+
+    @Test
+    void aClientCredentialsTokenIsRenewedThirtySecondsBeforeItExpiresOrAtHalfALifetimeTooShortForThat() {
+        assertEquals(Duration.ofSeconds(270), ClientCredentials.renewal(Duration.ofMinutes(5)));
+        assertEquals(Duration.ofSeconds(20), ClientCredentials.renewal(Duration.ofSeconds(40)));
+    }
 }

@@ -10,12 +10,12 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The trainer's model registry, where a re-processing request learns which file a version is. The caller's token
- * goes along (org.eclipse.microprofile.rest.client.propagateHeaders): the trainer lets ops read its registry, so the
- * ops user who asked for the re-processing is who reads it, and results-service holds no credentials of its own.
+ * The trainer's model registry, where a re-processing request learns which file a version is. results-service signs
+ * in with credentials of its own ({@link TrainerCredentials}): a caller's token is issued for results-service and is
+ * not passed on to another service.
  */
 @RegisterRestClient(configKey = "trainer")
-@RegisterClientHeaders
+@RegisterClientHeaders(TrainerCredentials.class)
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 public interface TrainerRegistry {

@@ -36,6 +36,7 @@ import org.bloodcells.results.api.DatasetResource;
 import org.bloodcells.results.api.ImageResource;
 import org.bloodcells.results.api.ResultResource;
 import org.bloodcells.results.api.ReviewQueueResource;
+import org.bloodcells.results.api.SignInResource;
 import org.bloodcells.results.support.PipelineEvents;
 import org.bloodcells.testsupport.AccessMatrix;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
@@ -171,9 +172,11 @@ class AccessAndAuditTest {
                 .open("/q/metrics")
                 .open("/")
                 .open("/workspace.js")
+                .open("/sign-in")
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
-                ResultResource.class, ReviewQueueResource.class, CellReviewResource.class, DatasetResource.class);
+                ResultResource.class, ReviewQueueResource.class, CellReviewResource.class, DatasetResource.class,
+                SignInResource.class);
         List<String> failures = matrix.check();
         assertTrue(failures.isEmpty(), failures + "\n" + matrix.table());
         System.out.println("results-service access matrix:\n" + matrix.table());
