@@ -59,11 +59,13 @@ public class Reprocessing {
 
     private final AuditTrail audit;
     private final KnownVersions known;
+    private final HeldDetections held;
 
     public Reprocessing(@RestClient TrainerRegistry registry, @Channel(CHANNEL) MutinyEmitter<ImageUploaded> announcements,
-            AuditTrail audit, KnownVersions known) {
+            AuditTrail audit, KnownVersions known, HeldDetections held) {
         this.audit = audit;
         this.known = known;
+        this.held = held;
         this.registry = registry;
         this.announcements = announcements;
     }
@@ -92,6 +94,8 @@ public class Reprocessing {
         ModelRef model = new ModelRef(found.name(), found.version(), found.bucket(), found.objectKey(), found.sha256());
         // The registry knows it: its runs are stored (durable before the first announcement).
         known.learn(model, KnownVersions.Source.REPROCESSING, Instant.now());
+        // Runs of it that came before anyone vouched for it (held) are stored now, as a signed promotion would.
+        held.release(model);
         List<Uni<Void>> sent = new ArrayList<>();
         for (ImageUploaded image : images) {
             sent.add(announcements.sendMessage(Message.of(image.forModel(model)).addMetadata(OutgoingKafkaRecordMetadata
