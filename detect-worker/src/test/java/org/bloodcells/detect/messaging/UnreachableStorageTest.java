@@ -69,7 +69,8 @@ class UnreachableStorageTest {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(LocalKafkaAndS3.class,
-                    Map.of(LocalKafkaAndS3.STORAGE, LocalKafkaAndS3.UNREACHABLE)));
+                    Map.of(LocalKafkaAndS3.STORAGE, LocalKafkaAndS3.UNREACHABLE,
+                            LocalKafkaAndS3.OWN_TOPIC, TOPIC + "," + GROUP)));
         }
     }
 
