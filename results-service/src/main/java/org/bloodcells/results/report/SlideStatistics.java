@@ -35,9 +35,10 @@ public final class SlideStatistics {
     /**
      * One class's results.
      *
+     * @param meanPerField  null without any field
      * @param perMicrolitre null where some counted field's scale is unknown
      */
-    public record ClassResult(String cellClass, long total, double meanPerField, Interval meanInterval,
+    public record ClassResult(String cellClass, long total, Double meanPerField, Interval meanInterval,
             Double perMicrolitre, Interval perMicrolitreInterval) {
     }
 
@@ -85,7 +86,7 @@ public final class SlideStatistics {
         List<ClassResult> results = new ArrayList<>();
         for (int c = 0; c < classes.size(); c++) {
             long total = Arrays.stream(counts[c]).asLongStream().sum();
-            results.add(new ClassResult(classes.get(c), total, point[2 * c], interval(resampled[2 * c]),
+            results.add(new ClassResult(classes.get(c), total, n == 0 ? null : point[2 * c], interval(resampled[2 * c]),
                     scaleKnown ? point[2 * c + 1] : null, scaleKnown ? interval(resampled[2 * c + 1]) : null));
         }
         int ratio = 2 * classes.size();
