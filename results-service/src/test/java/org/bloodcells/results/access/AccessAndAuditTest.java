@@ -178,6 +178,8 @@ class AccessAndAuditTest {
                 .open("/q/metrics")
                 .open("/")
                 .open("/workspace.js")
+                .open("/report.html")
+                .open("/report.js")
                 .open("/sign-in")
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
