@@ -6,11 +6,14 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.bloodcells.http.Roles;
 import org.bloodcells.results.audit.PatientDataReads;
+import org.bloodcells.results.report.FhirReport;
 import org.bloodcells.results.report.SignOffRequest;
 import org.bloodcells.results.report.SlideReport;
 import org.bloodcells.results.report.SlideReports;
@@ -36,12 +39,26 @@ public class ReportResource {
     }
 
     @GET
-    @Operation(summary = "A slide's report", description = "Fields counted and left out, cells per class, mean per"
-            + " field with a 95 % bootstrap interval, platelets per 100 RBC, per-µL estimates where the scale is known,"
-            + " the models and review state behind them; its version, sign-off state and signatures.")
-    public SlideReport report(@RestPath String slideId) {
+    @Produces({ MediaType.APPLICATION_JSON, FhirReport.MEDIA_TYPE })
+    @Operation(summary = "A slide's report", description = "As JSON: fields counted and left out, cells per class,"
+            + " mean per field with a 95 % bootstrap interval, platelets per 100 RBC, per-µL estimates where the scale"
+            + " is known, the models and review state behind them; its version, sign-off state and signatures. With"
+            + " Accept: application/fhir+json, the last signed report in FHIR R4 (a collection Bundle: DiagnosticReport,"
+            + " one Observation per result, the slide as Specimen, the scanners as Devices, the signer as a"
+            + " Practitioner reference); 404 until it is signed.")
+    public Response report(@RestPath String slideId, @Context HttpHeaders headers) {
         reads.listed("slide " + slideId);
-        return reports.report(slideId).orElseThrow(() -> new NotFoundException("no image of slide " + slideId));
+        boolean fhir = headers.getAcceptableMediaTypes().stream().findFirst()
+                .filter(type -> type.isCompatible(MediaType.valueOf(FhirReport.MEDIA_TYPE)) && !type.isWildcardType())
+                .isPresent();
+        if (fhir) {
+            String bundle = reports.lastSignedAsFhir(slideId).map(FhirReport::json)
+                    .orElseThrow(() -> new NotFoundException("no signed report of slide " + slideId));
+            return Response.ok(bundle, FhirReport.MEDIA_TYPE).build();
+        }
+        SlideReport report = reports.report(slideId)
+                .orElseThrow(() -> new NotFoundException("no image of slide " + slideId));
+        return Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @POST

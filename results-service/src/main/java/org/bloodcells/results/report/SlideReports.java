@@ -152,12 +152,26 @@ public class SlideReports {
         return Optional.of(withSignatures(content, signed));
     }
 
+    /** The slide's last signed report in FHIR R4 (FhirReport); empty when it was never signed. */
+    @Transactional
+    public Optional<org.hl7.fhir.r4.model.Bundle> lastSignedAsFhir(String slideId) {
+        List<SignedReport> signed = SignedReport.ofSlide(slideId);
+        return signed.isEmpty() ? Optional.empty() : Optional.of(asFhir(signed.get(signed.size() - 1)));
+    }
+
+    /** A signature's report as signed, in FHIR R4: what the outbox delivers. */
+    public org.hl7.fhir.r4.model.Bundle asFhir(SignedReport signature) {
+        ReportContent content = json.convertValue(signature.report, ReportContent.class);
+        return FhirReport.of(content, signature.number, signature.signedBy, java.util.Date.from(signature.signedAt),
+                signature.reason);
+    }
+
     /**
      * outbox: h-outbox. Where the signed report is handed to the delivery outbox (issue 26, item 4), in the signing
      * transaction, so a signature is never stored without its delivery nor the other way round.
      */
     void deliver(SignedReport signature) {
-        // The outbox's enqueue goes here.
+        // The outbox's enqueue goes here, e.g. outbox.enqueue(signature, FhirReport.json(asFhir(signature))).
     }
 
     private SlideReport withSignatures(ReportContent content, List<SignedReport> signed) {

@@ -160,6 +160,14 @@ class SlideReportApiTest {
                 .body("signatures[1].number", equalTo(2))
                 .body("signatures[1].reason", equalTo("a lymphocyte missed"));
 
+        // The last signature in FHIR R4: the same report, amended.
+        as("ana", Roles.ANALYST).accept("application/fhir+json").when().get("/slides/{id}/report", slide).then()
+                .statusCode(200).contentType(containsString("application/fhir+json"))
+                .body("resourceType", equalTo("Bundle"))
+                .body("entry[0].resource.resourceType", equalTo("DiagnosticReport"))
+                .body("entry[0].resource.status", equalTo("amended"))
+                .body("entry[0].resource.resultsInterpreter[0].identifier.value", equalTo("ana"));
+
         as("olga", Roles.OPS).queryParam("action", "SIGN_OFF").queryParam("subject", "slide " + slide)
                 .when().get("/audit").then().statusCode(200).body("items", hasSize(2))
                 .body("items[0].actor", equalTo("ana"))
@@ -179,5 +187,7 @@ class SlideReportApiTest {
         sign(failedSlide, version, null, true, 422);
         sign("slide-nobody-" + batch, version, null, true, 404);
         as("ana", Roles.ANALYST).when().get("/slides/{id}/report", "slide-nobody-" + batch).then().statusCode(404);
+        as("ana", Roles.ANALYST).accept("application/fhir+json").when().get("/slides/{id}/report", failedSlide)
+                .then().statusCode(404);
     }
 }
