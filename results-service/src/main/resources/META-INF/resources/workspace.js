@@ -607,6 +607,7 @@ async function openViewer(id) {
   $('#viewer').hidden = false;
   $('#viewer-title').textContent = id;
   $('#viewer-title').title = `slide ${item.slideId} · batch ${item.batchId} · ${item.status} · review ${item.reviewStatus}`;
+  $('#viewer-report').href = `/report.html?slide=${enc(item.slideId || '')}`;
   for (const cb of $$('#viewer .class-toggle')) cb.checked = true;
   updateOverlay();
 

@@ -57,6 +57,16 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response signOffRefused(org.bloodcells.results.report.ReportRefusedException e) {
+        String title = switch (e.status()) {
+            case 409 -> "Report changed or already signed";
+            case 422 -> "Nothing to sign as it is";
+            default -> "Invalid sign-off";
+        };
+        return new Problem(e.status(), title, e.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
     public Response datasetRefused(DatasetRefusedException e) {
         String title = switch (e.status()) {
             case 409 -> "Dataset exists";

@@ -18,5 +18,7 @@ public enum AuditAction {
      */
     EXPORT,
     /** Patient data listed: images, aggregates, the review queue, a slide's counts or cells, a batch. */
-    LISTING
+    LISTING,
+    /** An analyst signed a slide's report (a first signature, or an amended report signed again with a reason). */
+    SIGN_OFF
 }

@@ -37,6 +37,7 @@ import org.bloodcells.results.api.ImageResource;
 import org.bloodcells.results.api.ResultResource;
 import org.bloodcells.results.api.ReviewQueueResource;
 import org.bloodcells.results.api.SignInResource;
+import org.bloodcells.results.api.ReportResource;
 import org.bloodcells.results.support.PipelineEvents;
 import org.bloodcells.testsupport.AccessMatrix;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
@@ -151,6 +152,11 @@ class AccessAndAuditTest {
                         "application/json", "{}".getBytes(StandardCharsets.UTF_8), null, Roles.ANALYST)
                 .row("GET", "/slides/{slideId}/counts", "/slides/" + slide + "/counts", 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/slides/{slideId}/cells", "/slides/" + slide + "/cells", 200, Roles.ANALYST, Roles.OPS)
+                .row("GET", "/slides/{slideId}/report", "/slides/" + slide + "/report", 200, Roles.ANALYST, Roles.OPS)
+                // Past access, a version nobody read is refused as stale (SlideReportApiTest signs real ones).
+                .row("POST", "/slides/{slideId}/report/sign-off", "/slides/" + slide + "/report/sign-off", 409,
+                        "application/json", "{\"version\":\"unread\"}".getBytes(StandardCharsets.UTF_8),
+                        "a version not read", Roles.ANALYST)
                 .row("GET", "/batches/{batchId}", "/batches/" + batch, 200, Roles.ANALYST, Roles.OPS)
                 .row("GET", "/batches/{batchId}/compare", "/batches/" + batch + "/compare?from=1.0.0&to=1.0.0", 200,
                         Roles.ANALYST, Roles.OPS)
@@ -172,11 +178,13 @@ class AccessAndAuditTest {
                 .open("/q/metrics")
                 .open("/")
                 .open("/workspace.js")
+                .open("/report.html")
+                .open("/report.js")
                 .open("/sign-in")
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
                 ResultResource.class, ReviewQueueResource.class, CellReviewResource.class, DatasetResource.class,
-                SignInResource.class);
+                SignInResource.class, ReportResource.class);
         List<String> failures = matrix.check();
         assertTrue(failures.isEmpty(), failures + "\n" + matrix.table());
         System.out.println("results-service access matrix:\n" + matrix.table());

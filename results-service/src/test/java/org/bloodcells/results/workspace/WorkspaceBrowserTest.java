@@ -354,6 +354,46 @@ class WorkspaceBrowserTest {
                 text(By.cssSelector("#images tr[data-image-id='" + other + "']"))));
     }
 
+    @Test
+    @Order(6)
+    void aSlideReportIsSignedShownAmendedAfterACorrectionAndSignedAgain() throws Exception {
+        String slide = "slide-b-" + batch;
+        browser.get(page + "report.html?slide=" + slide);
+        await().atMost(WAIT).ignoreExceptions()
+                .untilAsserted(() -> assertEquals("UNSIGNED", text(By.id("report-state"))));
+        int rbc = counts.get(ids.get(2)).get("RBC") + counts.get(ids.get(3)).get("RBC");
+        assertEquals(Integer.toString(rbc), text(By.cssSelector("#report-results tr[data-class='RBC'] td:nth-child(2)")),
+                "the slide's RBC");
+        assertFalse(browser.findElement(By.id("sign-reason")).isDisplayed(), "a first signature needs no reason");
+        if (browser.findElement(By.id("sign-ack")).isDisplayed()) {
+            browser.findElement(By.id("sign-ack")).click(); // flagged fields left unreviewed by an earlier journey
+        }
+        browser.findElement(By.id("sign-submit")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("SIGNED", text(By.id("report-state"))));
+        assertTrue(text(By.id("report-signatures")).contains("Signed by ana"), text(By.id("report-signatures")));
+        assertFalse(browser.findElement(By.id("sign-form")).isDisplayed(), "a signed report is final");
+        screenshot("8-report-signed");
+
+        // A correction of one of its fields amends the report: signed again, with a reason.
+        given().auth().oauth2(TestTokens.of("ana", Roles.ANALYST)).contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"action\":\"CORRECTED\",\"counts\":{\"RBC\":" + (counts.get(ids.get(2)).get("RBC") + 1)
+                        + "}}")
+                .when().post("/images/{id}/review", ids.get(2)).then().statusCode(200);
+        browser.navigate().refresh();
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("AMENDED", text(By.id("report-state"))));
+        assertEquals(Integer.toString(rbc + 1),
+                text(By.cssSelector("#report-results tr[data-class='RBC'] td:nth-child(2)")));
+        browser.findElement(By.id("sign-submit")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertTrue(text(By.id("sign-message")).contains("HTTP 400"),
+                text(By.id("sign-message"))));
+        browser.findElement(By.id("sign-reason")).sendKeys("one red cell missed at the field's edge");
+        browser.findElement(By.id("sign-submit")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("SIGNED", text(By.id("report-state"))));
+        assertEquals(2, browser.findElements(By.cssSelector("#report-signatures li")).size(), "the first one kept");
+        assertTrue(text(By.id("report-signatures")).contains("amended: one red cell missed at the field's edge"));
+        screenshot("9-report-amended-and-signed-again");
+    }
+
     /** The cells a click on the image reaches: no smaller box holds their centre (smaller boxes are drawn on top). */
     private static List<Map<String, Object>> clickable(List<Map<String, Object>> cells) {
         List<Map<String, Object>> reachable = new ArrayList<>();
