@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bloodcells.results.delivery.DeliveryState;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -22,13 +23,20 @@ public class ResultsMetrics {
 
     private final MeterRegistry registry;
 
+    private static final String OUTBOX = "bloodcells.results.fhir.outbox";
+
     private final Map<DeliveryState, AtomicLong> outbox = new EnumMap<>(DeliveryState.class);
 
     public ResultsMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // A gauge of an earlier start in this JVM (Quarkus tests restart the application on a registry that
+        // outlives it) would keep its stale value: this start's gauges replace it.
+        registry.find(OUTBOX).meters().forEach(registry::remove);
         for (DeliveryState state : DeliveryState.values()) {
-            outbox.put(state, registry.gauge("bloodcells.results.fhir.outbox", Tags.of("state", state.name()),
-                    new AtomicLong()));
+            AtomicLong count = new AtomicLong();
+            Gauge.builder(OUTBOX, count, AtomicLong::get).tags(Tags.of("state", state.name())).strongReference(true)
+                    .description("FHIR delivery outbox entries per state").register(registry);
+            outbox.put(state, count);
         }
     }
 

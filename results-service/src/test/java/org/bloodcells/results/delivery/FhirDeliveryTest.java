@@ -24,7 +24,7 @@ import jakarta.inject.Inject;
 
 import org.bloodcells.results.support.HospitalFhirServer;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -52,9 +52,6 @@ class FhirDeliveryTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    @ConfigProperty(name = "bloodcells.fhir-delivery.endpoint")
-    URI endpoint;
-
     @Inject
     FhirOutbox outbox;
 
@@ -63,6 +60,8 @@ class FhirDeliveryTest {
 
     @BeforeEach
     void hospitalUp() throws Exception {
+        // Read here, not injected: the other test classes run without it (an injected one would be required there).
+        URI endpoint = ConfigProvider.getConfig().getValue("bloodcells.fhir-delivery.endpoint", URI.class);
         hospital = new HospitalFhirServer(endpoint);
         hospital.start();
     }
@@ -117,7 +116,8 @@ class FhirDeliveryTest {
         String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^" + name + "\\{[^}]*state=\"" + state + "\"[^}]*} ([0-9.E+-]+)$",
                 Pattern.MULTILINE).matcher(text);
-        assertTrue(m.find(), name + " for " + state + " in /q/metrics");
+        assertTrue(m.find(), () -> name + " for " + state + " in /q/metrics: " + text.lines()
+                .filter(l -> l.contains("fhir")).toList());
         return Double.parseDouble(m.group(1));
     }
 
@@ -181,6 +181,27 @@ class FhirDeliveryTest {
         awaitDelivered(e);
         assertEquals(Map.of(e, "1"), atTheHospital());
         assertEquals(1, hospital.updates());
+    }
+
+    @Test
+    void aReportWhoseAnswerWasLostIsSentAgainAsANewVersionOfTheSameReport() throws Exception {
+        String h = run + "-h";
+        // Stored by the hospital, but its answer comes after the sender's read timeout (%test: 2 s): to the sender
+        // it failed, as when results-service stops between the PUT and marking the entry delivered.
+        hospital.answerAfter(Duration.ofSeconds(3));
+        sign(h, "h signed");
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("resourceId", h).when()
+                .get("/fhir-deliveries").then().body("items[0].state", equalTo("FAILED"))
+                .body("items[0].lastError", startsWith("no answer")));
+        assertEquals(java.util.Set.of(h), atTheHospital().keySet(), "the hospital has it, the outbox does not know");
+
+        hospital.answerAfter(Duration.ZERO);
+        awaitDelivered(h);
+        // Sent again as the same PUT: still one report, the resend a later version of it.
+        Map<String, String> stored = atTheHospital();
+        assertEquals(java.util.Set.of(h), stored.keySet());
+        assertTrue(Long.parseLong(stored.get(h)) >= 2, () -> "resent as a later version of " + h + ": " + stored);
+        assertEquals(0, hospital.creates());
     }
 
     @Test

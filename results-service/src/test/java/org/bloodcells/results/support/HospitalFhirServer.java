@@ -32,6 +32,7 @@ public final class HospitalFhirServer implements AutoCloseable {
             DiagnosticReport.class);
     private final int port;
     private volatile int refuseWith;
+    private volatile long answerAfterMillis;
     private Server jetty;
 
     /** Refuses every request while {@link #refuseWith} is set, as a server in trouble (500) or one that will not take
@@ -49,6 +50,16 @@ public final class HospitalFhirServer implements AutoCloseable {
         }
     }
 
+    /** Stores what it is sent, then holds the answer back while {@link #answerAfterMillis} is set: an answer the
+     *  sender stops waiting for, as when a connection breaks after the server committed. */
+    @Interceptor
+    public final class SlowAnswer {
+        @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+        public void holdBack(RequestDetails request) throws InterruptedException {
+            Thread.sleep(answerAfterMillis);
+        }
+    }
+
     public HospitalFhirServer(URI base) {
         this.port = base.getPort();
         if (!"/fhir".equals(base.getPath())) {
@@ -63,6 +74,7 @@ public final class HospitalFhirServer implements AutoCloseable {
         RestfulServer fhir = new RestfulServer(context);
         fhir.registerProvider(reports);
         fhir.registerInterceptor(new Refusal());
+        fhir.registerInterceptor(new SlowAnswer());
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -88,6 +100,11 @@ public final class HospitalFhirServer implements AutoCloseable {
     /** Every request answered with this status (422, or 500 for any other), until set back to 0. */
     public void refuseWith(int status) {
         refuseWith = status;
+    }
+
+    /** Every answer sent this long after the request was handled (stored); 0 for at once. */
+    public void answerAfter(java.time.Duration wait) {
+        answerAfterMillis = wait.toMillis();
     }
 
     /** The reports as stored now, each at its latest version. */
