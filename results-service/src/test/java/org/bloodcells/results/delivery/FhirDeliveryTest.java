@@ -150,7 +150,7 @@ class FhirDeliveryTest {
         awaitDelivered(a, b, c, d);
         // Once each: a's two amendments are versions 2 and 3 of the same report, in order; no report twice.
         assertEquals(Map.of(a, "3", b, "1", c, "1", d, "1"), atTheHospital());
-        assertEquals(6, hospital.updates(), "one PUT per signature");
+        assertEquals(6, hospital.versions(run), "one PUT per signature");
         assertEquals(0, hospital.creates());
         DiagnosticReport latest = hospital.reports().stream().filter(r -> r.getIdElement().getIdPart().equals(a))
                 .findFirst().orElseThrow();
@@ -180,7 +180,7 @@ class FhirDeliveryTest {
         hospital.refuseWith(0);
         awaitDelivered(e);
         assertEquals(Map.of(e, "1"), atTheHospital());
-        assertEquals(1, hospital.updates());
+        assertEquals(1, hospital.versions(run));
     }
 
     @Test

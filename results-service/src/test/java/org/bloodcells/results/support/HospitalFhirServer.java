@@ -112,9 +112,10 @@ public final class HospitalFhirServer implements AutoCloseable {
         return reports.getStoredResources();
     }
 
-    /** The PUTs the store took (refused ones never reach it). */
-    public long updates() {
-        return reports.getCountUpdate();
+    /** The versions stored of the reports whose id starts with {@code prefix}: one per PUT the store took (refused
+     *  ones never reach it). */
+    public long versions(String prefix) {
+        return reports.historyType().stream().filter(r -> r.getIdElement().getIdPart().startsWith(prefix)).count();
     }
 
     /** Creates by POST: a second report where an update was meant. */
