@@ -29,6 +29,7 @@ import org.bloodcells.ingest.config.IngestConfig;
 import org.bloodcells.images.ImageLimits;
 import org.bloodcells.launcher.RepositoryLayout;
 import org.bloodcells.storage.StorageConfig;
+import org.bloodcells.results.config.FhirDeliveryConfig;
 import org.bloodcells.results.config.PromotionConfig;
 import org.bloodcells.results.config.ReviewConfig;
 import org.bloodcells.results.config.SignInConfig;
@@ -50,7 +51,7 @@ class ConfigurationDocumentationTest {
     /** Every config mapping of the platform; {@link #noOtherConfigMappingExists()} keeps the list complete. */
     private static final List<Class<?>> MAPPINGS = List.of(StorageConfig.class, IngestConfig.class,
             DetectWorkerConfig.class, TrainerConfig.class, ReviewConfig.class, PromotionConfig.class,
-            SignInConfig.class);
+            SignInConfig.class, FhirDeliveryConfig.class);
 
     /** Rows for settings the services read through Quarkus itself, not through a mapping of ours. */
     private static final Set<String> FRAMEWORK_VARIABLES = Set.of("KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT",

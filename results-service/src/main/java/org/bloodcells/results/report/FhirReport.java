@@ -144,6 +144,8 @@ public final class FhirReport {
                 reason == null ? "" : " (amended: " + reason + ")"));
 
         Bundle bundle = new Bundle();
+        // One id per slide: each signature is delivered as an update of the same Bundle, never a second report.
+        bundle.setId(id(slide, "report"));
         bundle.setType(Bundle.BundleType.COLLECTION);
         List<Resource> all = new ArrayList<>();
         all.add(report);

@@ -19,6 +19,7 @@ import jakarta.transaction.Transactional;
 
 import org.bloodcells.results.audit.AuditAction;
 import org.bloodcells.results.audit.AuditTrail;
+import org.bloodcells.results.delivery.FhirOutbox;
 import org.bloodcells.results.persistence.DetectionRun;
 import org.bloodcells.results.persistence.Image;
 import org.bloodcells.results.persistence.ImageMembership;
@@ -63,14 +64,16 @@ public class SlideReports {
     private final ObjectMapper canonical;
     private final ObjectMapper json;
     private final Clock clock;
+    private final FhirOutbox outbox;
 
     @Inject
-    public SlideReports(AuditTrail audit, ObjectMapper json) {
-        this(audit, json, Clock.systemUTC());
+    public SlideReports(AuditTrail audit, ObjectMapper json, FhirOutbox outbox) {
+        this(audit, json, Clock.systemUTC(), outbox);
     }
 
-    SlideReports(AuditTrail audit, ObjectMapper json, Clock clock) {
+    SlideReports(AuditTrail audit, ObjectMapper json, Clock clock, FhirOutbox outbox) {
         this.audit = audit;
+        this.outbox = outbox;
         this.json = json;
         this.clock = clock;
         this.canonical = JsonMapper.builder().findAndAddModules()
@@ -167,11 +170,12 @@ public class SlideReports {
     }
 
     /**
-     * outbox: h-outbox. Where the signed report is handed to the delivery outbox (issue 26, item 4), in the signing
-     * transaction, so a signature is never stored without its delivery nor the other way round.
+     * Hands the signed report to the delivery outbox in the signing transaction, so a signature is never stored without
+     * its delivery nor the other way round; the Bundle's id is the slide's, so an amendment updates the same report.
      */
     void deliver(SignedReport signature) {
-        // The outbox's enqueue goes here, e.g. outbox.enqueue(signature, FhirReport.json(asFhir(signature))).
+        org.hl7.fhir.r4.model.Bundle bundle = asFhir(signature);
+        outbox.enqueue("Bundle", bundle.getIdElement().getIdPart(), FhirReport.json(bundle));
     }
 
     private SlideReport withSignatures(ReportContent content, List<SignedReport> signed) {

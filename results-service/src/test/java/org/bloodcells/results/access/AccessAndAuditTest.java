@@ -33,6 +33,7 @@ import org.bloodcells.results.api.AuditResource;
 import org.bloodcells.results.api.CellClassResource;
 import org.bloodcells.results.api.CellReviewResource;
 import org.bloodcells.results.api.DatasetResource;
+import org.bloodcells.results.api.FhirDeliveryResource;
 import org.bloodcells.results.api.ImageResource;
 import org.bloodcells.results.api.ResultResource;
 import org.bloodcells.results.api.ReviewQueueResource;
@@ -172,6 +173,7 @@ class AccessAndAuditTest {
                 .row("GET", "/datasets/{name}", "/datasets/no-such-dataset", 404, null, (byte[]) null,
                         "no dataset of that name", Roles.ANALYST, Roles.OPS)
                 .row("GET", "/audit", "/audit?subject=" + image, 200, Roles.OPS)
+                .row("GET", "/fhir-deliveries", "/fhir-deliveries?state=FAILED", 200, Roles.OPS)
                 .row("DELETE", "/images/{imageId}", "/images/" + deleted, 200, Roles.OPS)
                 .open("/q/health/live")
                 .open("/q/health/ready")
@@ -184,7 +186,8 @@ class AccessAndAuditTest {
                 .open("/q/openapi");
         matrix.assertCovers(AggregateResource.class, AuditResource.class, CellClassResource.class, ImageResource.class,
                 ResultResource.class, ReviewQueueResource.class, CellReviewResource.class, DatasetResource.class,
-                SignInResource.class, ReportResource.class);
+                SignInResource.class, ReportResource.class,
+                FhirDeliveryResource.class);
         List<String> failures = matrix.check();
         assertTrue(failures.isEmpty(), failures + "\n" + matrix.table());
         System.out.println("results-service access matrix:\n" + matrix.table());

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -168,6 +169,11 @@ class SlideReportApiTest {
                 .body("entry[0].resource.resourceType", equalTo("DiagnosticReport"))
                 .body("entry[0].resource.status", equalTo("amended"))
                 .body("entry[0].resource.resultsInterpreter[0].identifier.value", equalTo("ana"));
+        // Each signature went to the delivery outbox in its transaction, as the same Bundle: two versions of one report.
+        String bundleId = as("ana", Roles.ANALYST).accept("application/fhir+json").when()
+                .get("/slides/{id}/report", slide).then().statusCode(200).extract().path("id");
+        as("olga", Roles.OPS).queryParam("resourceId", bundleId).when().get("/fhir-deliveries").then().statusCode(200)
+                .body("items", hasSize(2)).body("items.resourceType", everyItem(equalTo("Bundle")));
 
         as("olga", Roles.OPS).queryParam("action", "SIGN_OFF").queryParam("subject", "slide " + slide)
                 .when().get("/audit").then().statusCode(200).body("items", hasSize(2))
