@@ -16,6 +16,12 @@ public final class Roles {
     public static final String OPS = "ops";
     /** The training pipeline: starts training runs that register candidate models. */
     public static final String TRAINER = "trainer";
+    /**
+     * Reads the trainer's model registry and nothing else: results-service's own identity for the trainer (it looks a
+     * version up to re-process a batch). Not {@link #OPS}, which may promote: a stolen results-service token must not
+     * promote a version the gate refused.
+     */
+    public static final String REGISTRY_READER = "registry-reader";
 
     /** The claim of a scanner's token that names the one scanner it may upload as. */
     public static final String SCANNER_CLAIM = "scanner_id";

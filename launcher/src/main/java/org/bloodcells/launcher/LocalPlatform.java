@@ -195,9 +195,10 @@ public final class LocalPlatform implements AutoCloseable {
             resultsConfig.put("quarkus.rest-client.trainer.url", trainer.baseUri().toString());
             resultsConfig.putAll(infrastructure.promotionKeys().propertiesFor("results-service"));
             if (options.identityProvider().isEmpty()) {
-                // No provider to ask: results-service's own token for the trainer, signed by the local key.
+                // No provider to ask: results-service's own token for the trainer, signed by the local key. It may
+                // read the registry only, never promote (a stolen one must not get round the promotion gate).
                 resultsConfig.put("bloodcells.sign-in.trainer-token", infrastructure.identity().issue(
-                        Audiences.RESULTS_SERVICE, List.of(Roles.OPS), List.of(Audiences.TRAINER)));
+                        Audiences.RESULTS_SERVICE, List.of(Roles.REGISTRY_READER), List.of(Audiences.TRAINER)));
             }
             resultsConfig.putAll(options.results());
             ServiceProcess results = ServiceProcess.start("results-service", layout.serviceJar("results-service"),

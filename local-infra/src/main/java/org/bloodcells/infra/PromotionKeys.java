@@ -1,17 +1,16 @@
 package org.bloodcells.infra;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.Map;
+
+import org.bloodcells.events.PromotionSignatures;
 
 /**
  * The registry's promotion key, stood in for on embedded defaults and in tests: an Ed25519 key pair made at start
  * and held in memory only. The trainer gets the private half ({@link #signingProperties()}), workers and
- * results-service the public half ({@link #verifyingProperties()}); deployments keep theirs in a Secret. Encoded
- * as events' PromotionSignatures reads them (Base64 of PKCS#8 and of X.509); this module keeps off the services'
- * libraries, since its jars are the broker's class path.
+ * results-service the public half ({@link #verifyingProperties()}); deployments keep theirs in a Secret. Made and
+ * encoded by events' {@link PromotionSignatures}, the code that reads them, so the two cannot drift apart. This runs
+ * in the caller's JVM only: {@code events} is kept off the broker's class path (see this module's pom).
  */
 public final class PromotionKeys {
 
@@ -27,11 +26,7 @@ public final class PromotionKeys {
     }
 
     public static PromotionKeys generate() {
-        try {
-            return new PromotionKeys(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("This JVM cannot make an Ed25519 key", e);
-        }
+        return new PromotionKeys(PromotionSignatures.generate());
     }
 
     /**
@@ -53,11 +48,11 @@ public final class PromotionKeys {
 
     /** What the trainer needs to sign promotions. */
     public Map<String, String> signingProperties() {
-        return Map.of(SIGNING_KEY, Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+        return Map.of(SIGNING_KEY, PromotionSignatures.encode(keys.getPrivate()));
     }
 
     /** What a reader of promotions needs to verify them. */
     public Map<String, String> verifyingProperties() {
-        return Map.of(PUBLIC_KEY, Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
+        return Map.of(PUBLIC_KEY, PromotionSignatures.encode(keys.getPublic()));
     }
 }

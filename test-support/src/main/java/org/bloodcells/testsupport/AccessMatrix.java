@@ -32,7 +32,8 @@ public final class AccessMatrix {
     /** The columns. */
     public enum Caller {
         NOBODY(null), EXPIRED(null), STRANGER(null), OTHER_AUDIENCE(null), SCANNER(Roles.SCANNER),
-        ANALYST(Roles.ANALYST), OPS(Roles.OPS), TRAINER(Roles.TRAINER);
+        ANALYST(Roles.ANALYST), OPS(Roles.OPS), TRAINER(Roles.TRAINER),
+        REGISTRY_READER(Roles.REGISTRY_READER);
 
         /** The role the caller's token carries; null for the four without a valid one. */
         final String role;
@@ -71,7 +72,7 @@ public final class AccessMatrix {
         tokens.put(Caller.OTHER_AUDIENCE,
                 TestTokens.forAnotherAudience(ANOTHER_AUDIENCE, "matrix-other-audience", Caller.roles()));
         tokens.put(Caller.SCANNER, TestTokens.scanner(scannerId));
-        for (Caller caller : List.of(Caller.ANALYST, Caller.OPS, Caller.TRAINER)) {
+        for (Caller caller : List.of(Caller.ANALYST, Caller.OPS, Caller.TRAINER, Caller.REGISTRY_READER)) {
             tokens.put(caller, TestTokens.of("matrix-" + caller.role, caller.role));
         }
     }

@@ -53,7 +53,8 @@ public interface DetectWorkerConfig {
 
         /**
          * How often the model file is checked for a new version, which is then swapped in
-         * without a restart (see DetectionModel).
+         * without a restart (see DetectionModel). With {@link #modelSha256()} pinned (required in
+         * production) a file with other bytes is refused and the running model stays.
          */
         @WithDefault("30s")
         Duration reloadEvery();

@@ -45,7 +45,9 @@ import io.quarkus.runtime.Startup;
  * An image being detected finishes on the session it started on, which is closed after it. A file
  * that does not load (half copied, not following the contract) leaves the old model running and is
  * logged once; it is tried again when it changes. Publish a new model by writing it next to the old
- * one and renaming it over it.
+ * one and renaming it over it. Where the file is pinned ({@code bloodcells.detector.model-sha256}, required in
+ * production) the watch refuses any file with other bytes: there a new version comes by promotion, or a new pin and a
+ * restart.
  *
  * <p>Where a trainer promotes versions through the registry ({@link ModelPromotions}), the promoted version rules:
  * a starting worker asks Kafka for the version in force before it runs any image, and every later promotion is

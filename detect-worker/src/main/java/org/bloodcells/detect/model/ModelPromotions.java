@@ -54,6 +54,11 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
  * <p>Only the registry's promotions count: each must carry the trainer's signature, verified with the registry's
  * public key ({@link PromotionSignatures}); any other record there is refused (reported as a version that fails its
  * checks) and the version in force stays the last one the registry signed.
+ *
+ * <p>A signature proves the registry once promoted a version, not that it still stands: an old signed record sent
+ * again would roll the fleet back. Per model name the last signed promotion read is kept, and one whose
+ * {@code promotedAt} is not after it is refused the same way (a replay). That very record read again (same version,
+ * same {@code promotedAt}) is no replay and changes nothing; rolling back is a new promotion of the earlier version.
  */
 @ApplicationScoped
 public class ModelPromotions {
@@ -77,6 +82,8 @@ public class ModelPromotions {
     private final TypedGuard<Void> rereading = rereading();
     private KafkaConsumer<String, String> consumer;
     private volatile String lastRejection;
+    /** Per model name, the last promotion the registry signed that was read; guarded by this. */
+    private final Map<String, ModelPromoted> lastSigned = new HashMap<>();
 
     @Inject
     public ModelPromotions(@Identifier("default-kafka-broker") Map<String, Object> kafka, ModelObjects files,
@@ -270,7 +277,27 @@ public class ModelPromotions {
             refused.accept(promotion.model(), forged.get() + " (" + record.topic() + " offset " + record.offset() + ")");
             return Optional.empty();
         }
+        Optional<String> replayed = replayed(promotion);
+        if (replayed.isPresent()) {
+            refused.accept(promotion.model(), replayed.get() + " (" + record.topic() + " offset " + record.offset()
+                    + ")");
+            return Optional.empty();
+        }
+        lastSigned.put(promotion.model().name(), promotion);
         return Optional.of(promotion);
+    }
+
+    /** Why a signed promotion is an old one sent again: its promotedAt is not after the last one read of its model. */
+    private Optional<String> replayed(ModelPromoted promotion) {
+        ModelPromoted last = lastSigned.get(promotion.model().name());
+        if (last == null || promotion.promotedAt().isAfter(last.promotedAt())) {
+            return Optional.empty();
+        }
+        if (promotion.promotedAt().equals(last.promotedAt()) && promotion.model().equals(last.model())) {
+            return Optional.empty(); // the same record read again
+        }
+        return Optional.of("replayed: promoted at " + promotion.promotedAt() + ", not after the promotion in force ("
+                + last.model().version() + ", promoted at " + last.promotedAt() + ")");
     }
 
     /** A record no replica can act on is logged and skipped: the version in force stays. */

@@ -69,6 +69,9 @@ class ModelHealthCheckTest {
 
     static final Path MODEL = Path.of("target/health-test/model.onnx").toAbsolutePath();
 
+    /** The registry's signed promotion of 7.8.0, as it went over Kafka (replayed later). */
+    private static ModelPromoted promoted780;
+
     public static class SyntheticModelWithOverride implements QuarkusTestProfile {
 
         @Override
@@ -168,7 +171,7 @@ class ModelHealthCheckTest {
         byte[] model = Files.readAllBytes(new SyntheticModel().metadata("model_name", "health-test-detector")
                 .metadata("model_version", "7.8.0").writeTo(MODEL.resolveSibling("7.8.0.onnx")));
         ModelRef version = store("health-test-detector", "7.8.0", model, null);
-        promote(version);
+        promoted780 = promote(version);
         await().atMost(Duration.ofSeconds(30)).until(() -> "7.8.0".equals(modelData().getString("version")));
         assertEquals(version.sha256(), modelData().getString("sha256"));
         assertTrue(modelData().getString("source").startsWith("registry models/health-test-detector/7.8.0/"),
@@ -214,6 +217,38 @@ class ModelHealthCheckTest {
                 metrics.lines().filter(l -> l.contains("rejected")).toList().toString());
     }
 
+    /**
+     * The registry's own signed promotion of 7.8.0, sent again after a later one, would roll the fleet back: it is
+     * refused as a replay and reported, and the version in force stays. The record in force read again is no replay,
+     * and a new promotion of 7.8.0 (a rollback the registry's way) is applied.
+     */
+    @Test
+    @Order(6)
+    void aReplayedOldSignedPromotionIsRefusedButARollbackByANewPromotionIsApplied() throws Exception {
+        byte[] model = Files.readAllBytes(new SyntheticModel().metadata("model_name", "health-test-detector")
+                .metadata("model_version", "7.8.1").writeTo(MODEL.resolveSibling("7.8.1.onnx")));
+        ModelPromoted latest = promote(store("health-test-detector", "7.8.1", model, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "7.8.1".equals(modelData().getString("version")));
+
+        send(promoted780);
+        await().atMost(Duration.ofSeconds(30)).until(() -> modelData().getString("rejected").contains("7.8.0"));
+        assertTrue(modelData().getString("rejected").contains("replayed"), modelData().getString("rejected"));
+        assertEquals("7.8.1", modelData().getString("version"), "the version in force stays");
+
+        send(latest); // the record in force, read again: nothing to refuse
+        promote(promoted780.model()); // rolling back: a new promotion of the earlier version
+        await().atMost(Duration.ofSeconds(30)).until(() -> "7.8.0".equals(modelData().getString("version")));
+        List<JsonNode> refused = readAll(Topics.MODELS_REJECTED).stream()
+                .filter(r -> r.path("model").path("version").asText().startsWith("7.8.")).toList();
+        assertEquals(List.of("7.8.0"), refused.stream().map(r -> r.path("model").path("version").asText()).toList(),
+                refused.toString());
+        assertTrue(refused.get(0).path("reason").asText().startsWith("promotion refused: replayed"), refused.toString());
+        assertTrue(refused.get(0).path("running").asText().equals("health-test-detector 7.8.1"), refused.toString());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("bloodcells_worker_model_rejected_total{name=\"health-test-detector\",version=\"7.8.0\"} 1.0"),
+                metrics.lines().filter(l -> l.contains("rejected")).toList().toString());
+    }
+
     /** Other test classes' workers must not find these promotions. */
     @AfterAll
     static void deleteModelTopics() throws Exception {
@@ -236,10 +271,12 @@ class ModelHealthCheckTest {
         return new ModelRef(name, version, "models", key, sha != null ? sha : actual);
     }
 
-    /** Promotes the version as the trainer does: signed with the registry's key. */
-    private static void promote(ModelRef model) throws Exception {
-        send(PromotionSignatures.signer(LocalInfrastructureTestResource.promotionSigningKey())
-                .sign(new ModelPromoted(model, null, "ops-test", null, Instant.now())));
+    /** Promotes the version as the trainer does: signed with the registry's key; returns the record sent. */
+    private static ModelPromoted promote(ModelRef model) throws Exception {
+        ModelPromoted signed = PromotionSignatures.signer(LocalInfrastructureTestResource.promotionSigningKey())
+                .sign(new ModelPromoted(model, null, "ops-test", null, Instant.now()));
+        send(signed);
+        return signed;
     }
 
     private static void send(ModelPromoted promotion) throws Exception {

@@ -123,16 +123,21 @@ public class PipelineEventConsumer {
 
     /**
      * Only the registry's promotions count: one whose signature the registry's public key does not verify is parked,
-     * not recorded. A recorded one makes its version known, which stores the runs of it held until then.
+     * not recorded; so is a signed one older than the one in force (a replay, ResultRecorder). A recorded one makes
+     * its version known, which stores the runs of it held until then.
      */
     @Incoming(Topics.MODELS_PROMOTED)
     @Blocking
     public void onModelPromoted(ConsumerRecord<String, String> record) {
         storeOr(record, ModelPromoted.class, p -> p.problem().or(() -> registry.problem(p).map(why -> "the promotion of "
                 + p.model().name() + " " + p.model().version() + " is not the registry's: " + why)), promotion -> {
-            boolean fresh = recorder.recordPromotion(promotion);
+            ResultRecorder.PromotionOutcome outcome = recorder.recordPromotion(promotion);
+            if (outcome.replay() != null) {
+                park(record, new DeadLetter(null, EventReader.STAGE, outcome.replay(), record.value(), Instant.now()));
+                return false;
+            }
             held.release(promotion.model());
-            return fresh;
+            return outcome.fresh();
         }, this::park);
     }
 

@@ -204,19 +204,39 @@ public class ResultRecorder {
     }
 
     /**
+     * What {@link #recordPromotion} did.
+     *
+     * @param fresh  whether it was new (false: a re-delivery of the one in force, or refused)
+     * @param replay why it was refused as a replay of an older promotion; null when it was not
+     */
+    public record PromotionOutcome(boolean fresh, String replay) {
+    }
+
+    /**
      * A promotion (its signature verified by the consumer): the version in force for its model, known from now on
      * (KnownVersions), and every image with a run of that version counts that run from now on.
      *
-     * @return whether the promotion was new (false: a re-delivery of the one in force)
+     * <p>A signature proves the registry once promoted it, not that it is the latest: a promotion whose
+     * {@code promotedAt} is not after the one in force is an old record sent again (a replay) and is refused, changing
+     * nothing. The very record in force (same version, same {@code promotedAt}) is a re-delivery and does nothing.
+     * Rolling back is a new promotion of the earlier version, with a later {@code promotedAt}.
      */
     @Transactional
-    public boolean recordPromotion(ModelPromoted event) {
+    public PromotionOutcome recordPromotion(ModelPromoted event) {
         ModelRef model = event.model();
-        known.learn(model, KnownVersions.Source.PROMOTION, event.promotedAt());
         PromotedModel promoted = PromotedModel.<PromotedModel>findByIdOptional(model.name(), LockModeType.PESSIMISTIC_WRITE)
                 .orElse(null);
-        if (promoted != null && promoted.modelVersion.equals(model.version()) && promoted.sha256.equals(model.sha256())) {
-            return false;
+        boolean sameVersion = promoted != null && promoted.modelVersion.equals(model.version())
+                && promoted.sha256.equals(model.sha256());
+        if (promoted != null && !micros(event.promotedAt()).isAfter(micros(promoted.promotedAt))
+                && !(sameVersion && micros(event.promotedAt()).equals(micros(promoted.promotedAt)))) {
+            return new PromotionOutcome(false, "a replayed promotion of " + model.name() + " " + model.version()
+                    + ": promoted at " + event.promotedAt() + ", not after the one in force (" + promoted.modelVersion
+                    + ", promoted at " + promoted.promotedAt + ")");
+        }
+        known.learn(model, KnownVersions.Source.PROMOTION, event.promotedAt());
+        if (sameVersion) {
+            return new PromotionOutcome(false, null);
         }
         boolean first = promoted == null;
         if (first) {
@@ -236,7 +256,7 @@ public class ResultRecorder {
                         + (event.reason() == null ? "" : "; gate overridden: " + event.reason()));
         int moved = repoint(model);
         LOG.infof("Model %s %s promoted: %d images now count its runs", model.name(), model.version(), moved);
-        return true;
+        return new PromotionOutcome(true, null);
     }
 
     /**

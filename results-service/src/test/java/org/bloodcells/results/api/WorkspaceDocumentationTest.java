@@ -56,7 +56,8 @@ class WorkspaceDocumentationTest {
     void theAuditTrailsActionsAreTheCodes() {
         says("`action` (" + Arrays.stream(AuditAction.values()).map(action -> "`" + action + "`")
                 .collect(Collectors.joining(", ")) + ")");
-        says("The same request by the same user again within "
-                + PatientDataReads.SAME_REQUEST_WINDOW.toMinutes() + " minutes adds no entry");
+        // PatientDataReads.sourceKey numbers fixed windows from the epoch: not "within N minutes" of the last entry.
+        says("The same request by the same user makes at most one entry per fixed "
+                + PatientDataReads.SAME_REQUEST_WINDOW.toMinutes() + "-minute window");
     }
 }

@@ -49,7 +49,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Records written straight to Kafka by a producer of the test's own, as anyone on the broker's network could: a
  * promotion nobody signed, one signed with another key, and detections naming a version the registry never knew,
- * with a later time. None changes a count or the version in force; each is parked with its reason and counted.
+ * with a later time. None changes a count or the version in force; each is parked with its reason and counted. So is
+ * an old promotion the registry did sign, sent again after a later one (a replay).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfrastructureTestResource.class, restrictToAnnotatedClass = false)
@@ -127,6 +128,45 @@ class ForgedRecordsTest {
         assertEquals(1, reasons.stream().filter(r -> r.contains("does not verify")).count(), reasons.toString());
         assertEquals(1, reasons.stream().filter(r -> r.contains(model + " 6.6.8 is not a version the registry vouched"))
                 .count(), reasons.toString());
+    }
+
+    /**
+     * A signed promotion older than the one in force, sent again, would roll the version back: it is parked as a replay
+     * and counted, and the version in force stays. The record in force delivered again is no replay (nothing parked),
+     * and rolling back the registry's way, a new promotion of the earlier version, still works.
+     */
+    @Test
+    void aReplayedOldSignedPromotionIsParkedAndAReDeliveryOrANewRollbackIsNot() throws Exception {
+        // a batch counted by the model, whose versions in force /batches then names
+        String image = newImageId();
+        events.publish(uploaded(image, slide, batch));
+        events.publish(run(image, "1.0.0", 5, T1));
+        ModelPromoted first = new ModelPromoted(ref("1.0.0"), null, "olga", null, T1);
+        ModelPromoted second = new ModelPromoted(ref("2.0.0"), "1.0.0", "olga", null, T1.plusSeconds(3600));
+        events.publish(first);
+        events.publish(second);
+        events.awaitConsumed(Topics.MODELS_PROMOTED);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch).then()
+                .statusCode(200).body("promoted.find { it.name == '" + model + "' }.version", equalTo("2.0.0")));
+        double parkedBefore = metric(PARKED.formatted(Topics.MODELS_PROMOTED));
+        long deadLettersBefore = deadLetters().size();
+
+        events.publish(first); // the registry's own signature, replayed
+        events.publish(second); // the record in force, delivered again
+        events.awaitConsumed(Topics.MODELS_PROMOTED);
+        when().get("/batches/{batch}", batch).then().statusCode(200)
+                .body("promoted.find { it.name == '" + model + "' }.version", equalTo("2.0.0"));
+        assertEquals(parkedBefore + 1, metric(PARKED.formatted(Topics.MODELS_PROMOTED)));
+        List<String> reasons = deadLetters().stream().skip(deadLettersBefore).map(d -> d.path("reason").asText())
+                .filter(r -> r.contains(model)).toList();
+        assertEquals(1, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).startsWith("a replayed promotion of " + model + " 1.0.0")
+                && reasons.get(0).contains("not after the one in force (2.0.0"), reasons.toString());
+
+        events.publish(new ModelPromoted(ref("1.0.0"), "2.0.0", "olga", "rolled back", T1.plusSeconds(7200)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> when().get("/batches/{batch}", batch).then()
+                .statusCode(200).body("promoted.find { it.name == '" + model + "' }.version", equalTo("1.0.0")));
+        assertEquals(parkedBefore + 1, metric(PARKED.formatted(Topics.MODELS_PROMOTED)));
     }
 
     /**

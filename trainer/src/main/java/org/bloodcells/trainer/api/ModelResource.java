@@ -24,7 +24,10 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The model registry: its versions, their figures and history, and promotion through the gate. */
+/**
+ * The model registry: its versions, their figures and history, and promotion through the gate. Reading it is also
+ * open to {@link Roles#REGISTRY_READER} (results-service's own identity); promoting only to ops.
+ */
 @Path("/models")
 @RolesAllowed({ Roles.OPS, Roles.TRAINER })
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,18 +62,21 @@ public class ModelResource {
 
     /** Every version of every model, from the registry (no model file is opened to answer). */
     @GET
+    @RolesAllowed({ Roles.OPS, Roles.TRAINER, Roles.REGISTRY_READER })
     public List<ModelView> list() {
         return registry.list().stream().map(this::view).toList();
     }
 
     @GET
     @Path("{name}/{version}")
+    @RolesAllowed({ Roles.OPS, Roles.TRAINER, Roles.REGISTRY_READER })
     public ModelView get(@RestPath String name, @RestPath String version) {
         return view(registry.get(name, version));
     }
 
     @GET
     @Path("{name}/{version}/history")
+    @RolesAllowed({ Roles.OPS, Roles.TRAINER, Roles.REGISTRY_READER })
     public List<ChangeView> history(@RestPath String name, @RestPath String version) {
         return registry.history(registry.get(name, version)).stream().map(ModelResource::view).toList();
     }
