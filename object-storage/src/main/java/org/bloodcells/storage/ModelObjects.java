@@ -172,6 +172,17 @@ public final class ModelObjects {
         }
     }
 
+    /**
+     * Copies {@code source} to {@code target} and returns the SHA-256 of the bytes copied, in one read: what is checked
+     * is what the copy holds, whatever happens to {@code source} meanwhile (a rename over it, say).
+     */
+    public static String copyHashing(Path source, Path target) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(source), sha256())) {
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        }
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -135,11 +135,13 @@ public class DetectionModel implements ModelLease.Source {
         }
         try {
             this.loaded = FileStamp.of(modelFile);
-            this.runningSha = ModelObjects.sha256(modelFile);
-            pinProblem(runningSha).ifPresent(problem -> {
-                throw new IllegalStateException("Model file " + modelFile + " " + problem);
-            });
-            this.detector = CellDetector.load(modelFile, runtime, overrides);
+            try (CheckedCopy checked = CheckedCopy.of(modelFile)) {
+                this.runningSha = checked.sha256();
+                pinProblem(runningSha).ifPresent(problem -> {
+                    throw new IllegalStateException("Model file " + modelFile + " " + problem);
+                });
+                this.detector = CellDetector.load(checked.file(), runtime, overrides);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read model file " + modelFile + ": " + e.getMessage(), e);
         } catch (ModelContractException e) {
@@ -253,14 +255,14 @@ public class DetectionModel implements ModelLease.Source {
         }
         CellDetector fresh;
         String sha;
-        try {
-            sha = ModelObjects.sha256(modelFile);
+        try (CheckedCopy checked = CheckedCopy.of(modelFile)) {
+            sha = checked.sha256();
             Optional<String> problem = pinProblem(sha);
             if (problem.isPresent()) {
                 logRejected(stamp, problem.get());
                 return false;
             }
-            fresh = CellDetector.load(modelFile, runtime, overrides);
+            fresh = CellDetector.load(checked.file(), runtime, overrides);
         } catch (RuntimeException | IOException e) {
             logRejected(stamp, "does not load: " + e.getMessage());
             return false;
@@ -299,6 +301,28 @@ public class DetectionModel implements ModelLease.Source {
     }
 
     /** Why the model file's bytes may not run here: they are not the pinned ones. */
+    /**
+     * The model file as one read saw it: a private copy and its SHA-256, so the bytes checked against the pin are the
+     * bytes ONNX Runtime loads, even when the file is renamed over between the two. Deleted once loaded.
+     */
+    private record CheckedCopy(Path file, String sha256) implements AutoCloseable {
+
+        static CheckedCopy of(Path source) throws IOException {
+            Path copy = Files.createTempFile("bloodcells-model-", ".onnx");
+            try {
+                return new CheckedCopy(copy, ModelObjects.copyHashing(source, copy));
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(copy);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(file);
+        }
+    }
+
     private Optional<String> pinProblem(String sha256) {
         return pinnedSha256.filter(pinned -> !pinned.strip().equalsIgnoreCase(sha256)).map(pinned -> "has SHA-256 "
                 + sha256 + ", not the one bloodcells.detector.model-sha256 pins (" + pinned.strip() + ")");
