@@ -141,6 +141,8 @@ public final class DemoRun implements Callable<Integer> {
                 + "&format=csv'");
         out.println("  curl " + analyst + platform.resultsUri() + "/batches/" + origin.batchId());
         out.println("  curl " + analyst + platform.resultsUri() + "/slides/" + origin.slideId() + "/counts");
+        out.println("  curl " + analyst + platform.resultsUri() + "/slides/" + origin.slideId() + "/report"
+                + "   (its printable page: " + platform.resultsUri() + "/report.html?slide=" + origin.slideId() + ")");
         out.println("  audit trail (ops): curl -H \"Authorization: Bearer $(cat " + tokens.resolve("ops.jwt") + ")\" "
                 + platform.resultsUri() + "/audit");
         out.println("  upload a folder (one sub-folder per slide): java -jar uploader/target/bloodcells-upload.jar"
