@@ -78,8 +78,9 @@ public final class FhirReport {
         }
         CodeableConcept method = new CodeableConcept().setText(content.models().isEmpty() ? "no model"
                 : String.join("; ", content.models().stream().map(m -> "cell detection " + m.name() + " "
-                        + m.version() + (m.scoreThreshold() == null ? "" : ", score > " + m.scoreThreshold())
-                        + (m.postProcessing() == null ? "" : ", " + m.postProcessing())).toList()));
+                        // the post-processing's description names the score threshold itself
+                        + m.version() + (m.postProcessing() != null ? ", " + m.postProcessing()
+                                : m.scoreThreshold() == null ? "" : ", score > " + m.scoreThreshold())).toList()));
 
         List<Observation> observations = new ArrayList<>();
         for (SlideStatistics.ClassResult result : content.results()) {
