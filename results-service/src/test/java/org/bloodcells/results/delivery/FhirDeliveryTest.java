@@ -23,6 +23,15 @@ import java.util.regex.Pattern;
 import jakarta.inject.Inject;
 
 import org.bloodcells.results.support.HospitalFhirServer;
+import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.http.Roles;
+import org.bloodcells.results.support.PipelineEvents;
+import org.bloodcells.testsupport.TestTokens;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.http.ContentType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.time.Instant;
 import org.bloodcells.testsupport.LocalInfrastructureTestResource;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -119,6 +128,63 @@ class FhirDeliveryTest {
         assertTrue(m.find(), () -> name + " for " + state + " in /q/metrics: " + text.lines()
                 .filter(l -> l.contains("fhir")).toList());
         return Double.parseDouble(m.group(1));
+    }
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafkaBootstrapServers;
+
+    private static io.restassured.specification.RequestSpecification asAnalyst() {
+        return given().auth().oauth2(TestTokens.of("ana", Roles.ANALYST));
+    }
+
+    private static String signOff(String slide, String version, String reason) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("version", version);
+        body.put("reason", reason);
+        body.put("acknowledgeUnreviewed", true);
+        return asAnalyst().contentType(ContentType.JSON).body(body).when()
+                .post("/slides/{id}/report/sign-off", slide).then().statusCode(201).extract().asString();
+    }
+
+    /** The DiagnosticReport of the Bundle the hospital holds now under {@code id}. */
+    private DiagnosticReport receivedReport(String id) {
+        Bundle bundle = hospital.bundles().stream().filter(b -> b.getIdElement().getIdPart().equals(id)).findFirst()
+                .orElseThrow();
+        return (DiagnosticReport) bundle.getEntryFirstRep().getResource();
+    }
+
+    @Test
+    void aSignedSlideReportArrivesAsOneBundleAndItsAmendmentAsANewVersionOfIt() throws Exception {
+        String slide = "slide-" + run, image = PipelineEvents.newImageId();
+        Instant at = Instant.now().minus(Duration.ofHours(1));
+        try (PipelineEvents events = new PipelineEvents(kafkaBootstrapServers, json)) {
+            events.publish(ImageUploaded.builder().imageId(image).bucket("images").objectKey("sha256/" + image + ".jpg")
+                    .contentType("image/jpeg").sizeBytes(1000).scannerId("scanner-7").slideId(slide)
+                    .batchId("batch-" + run).uploadedAt(at).build());
+            events.publish(PipelineEvents.detections(image, "1.0.0", 20, 1, 2, at.plusSeconds(30)));
+        }
+        String version = await().atMost(PATIENCE).until(() -> asAnalyst().when().get("/slides/{id}/report", slide)
+                .then().extract().jsonPath(), r -> Integer.valueOf(1).equals(r.get("report.fields.counted")))
+                .getString("version");
+        signOff(slide, version, null);
+        String bundleId = asAnalyst().accept("application/fhir+json").when().get("/slides/{id}/report", slide)
+                .then().statusCode(200).extract().path("id");
+        await().atMost(PATIENCE).until(() -> hospital.bundleVersions(bundleId) == 1);
+        assertEquals(DiagnosticReport.DiagnosticReportStatus.FINAL, receivedReport(bundleId).getStatus());
+
+        // A correction amends the report; signed again, it reaches the hospital as the same Bundle's next version.
+        asAnalyst().contentType(ContentType.JSON).body("{\"action\":\"CORRECTED\",\"counts\":{\"WBC\":2}}")
+                .when().post("/images/{id}/review", image).then().statusCode(200);
+        String amended = asAnalyst().when().get("/slides/{id}/report", slide).then().statusCode(200)
+                .body("state", equalTo("AMENDED")).extract().path("version");
+        signOff(slide, amended, "a second white cell");
+        await().atMost(PATIENCE).until(() -> hospital.bundleVersions(bundleId) == 2);
+        assertEquals(DiagnosticReport.DiagnosticReportStatus.AMENDED, receivedReport(bundleId).getStatus());
+        assertEquals(1, hospital.bundles().stream().filter(b -> b.getIdElement().getIdPart().equals(bundleId))
+                .count(), "one report for the slide, never a second");
     }
 
     @Test

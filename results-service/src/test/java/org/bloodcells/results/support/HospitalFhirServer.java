@@ -30,6 +30,9 @@ public final class HospitalFhirServer implements AutoCloseable {
     private final FhirContext context = FhirContext.forR4Cached();
     private final HashMapResourceProvider<DiagnosticReport> reports = new HashMapResourceProvider<>(context,
             DiagnosticReport.class);
+    /** Signed slide reports arrive as one Bundle each (SlideReports.deliver). */
+    private final HashMapResourceProvider<org.hl7.fhir.r4.model.Bundle> bundles = new HashMapResourceProvider<>(
+            context, org.hl7.fhir.r4.model.Bundle.class);
     private final int port;
     private volatile int refuseWith;
     private volatile long answerAfterMillis;
@@ -73,6 +76,7 @@ public final class HospitalFhirServer implements AutoCloseable {
         }
         RestfulServer fhir = new RestfulServer(context);
         fhir.registerProvider(reports);
+        fhir.registerProvider(bundles);
         fhir.registerInterceptor(new Refusal());
         fhir.registerInterceptor(new SlowAnswer());
         Server server = new Server();
@@ -116,6 +120,16 @@ public final class HospitalFhirServer implements AutoCloseable {
      *  ones never reach it). */
     public long versions(String prefix) {
         return reports.historyType().stream().filter(r -> r.getIdElement().getIdPart().startsWith(prefix)).count();
+    }
+
+    /** The Bundles as stored now, each at its latest version. */
+    public List<org.hl7.fhir.r4.model.Bundle> bundles() {
+        return bundles.getStoredResources();
+    }
+
+    /** The versions stored of the Bundle {@code id}: one per PUT the store took. */
+    public long bundleVersions(String id) {
+        return bundles.historyType().stream().filter(r -> r.getIdElement().getIdPart().equals(id)).count();
     }
 
     /** Creates by POST: a second report where an update was meant. */
