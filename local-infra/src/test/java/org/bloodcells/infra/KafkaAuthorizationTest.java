@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.bloodcells.events.TopicAccess;
 import org.bloodcells.events.Topics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,40 @@ class KafkaAuthorizationTest {
     @Test
     void aWorkerMayWriteDetectionsButNotPromoteAModel() throws Exception {
         assertWorkerRights(broker);
+    }
+
+    /** Every platform topic, as {@link KafkaBroker#createPlatformTopics} makes them. */
+    private static final List<String> PLATFORM_TOPICS = List.of(Topics.IMAGES_UPLOADED, Topics.CELL_DETECTIONS,
+            Topics.DEAD_LETTERS, Topics.IMAGE_MEMBERSHIPS, Topics.BUCKET_NOTIFICATIONS, Topics.MODELS_PROMOTED,
+            Topics.MODELS_REJECTED);
+
+    @Test
+    void everyUserWritesExactlyTheTopicsTheTableGivesIt() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (TopicAccess access : TopicAccess.ALL) {
+            // the allowed writes first: a refusal does not close the producer, but keeps its sends apart
+            List<String> topics = new ArrayList<>(PLATFORM_TOPICS);
+            topics.sort((a, b) -> Boolean.compare(!access.writes().contains(a), !access.writes().contains(b)));
+            try (var producer = producer(KafkaBrokerTest.as(broker.clientProperties(access.user())))) {
+                for (String topic : topics) {
+                    boolean allowed = access.writes().contains(topic);
+                    long before = endOffset(topic);
+                    try {
+                        producer.send(new ProducerRecord<>(topic, "access-test", "{}")).get(30, TimeUnit.SECONDS);
+                        if (!allowed) {
+                            wrong.add(access.user() + " wrote " + topic);
+                        }
+                    } catch (ExecutionException e) {
+                        if (allowed || !(e.getCause() instanceof TopicAuthorizationException)) {
+                            wrong.add(access.user() + " on " + topic + ": " + e.getCause());
+                        } else if (endOffset(topic) != before) {
+                            wrong.add(access.user() + " was refused " + topic + " yet a record arrived");
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "README's least-privilege table (TopicAccess) and the broker disagree");
     }
 
     /** The detect-worker's user writes {@code cell-detections} and is refused {@code models-promoted}. */
