@@ -126,6 +126,19 @@ public final class PromotionSignatures {
         }
     }
 
+    /**
+     * The verifier of a service's {@code bloodcells.promotion.public-key} setting.
+     *
+     * @throws IllegalStateException when the setting is not a public key, saying why: the service must not start
+     */
+    public static Verifier configuredVerifier(String publicKey) {
+        try {
+            return verifier(publicKey);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("bloodcells.promotion.public-key is " + e.getMessage(), e);
+        }
+    }
+
     /** Signs promotions with the registry's private key. */
     public static final class Signer {
 

@@ -1,18 +1,17 @@
 package org.bloodcells.launcher;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.bloodcells.events.ImageId;
 import org.bloodcells.http.Audiences;
 import org.bloodcells.http.Roles;
 import org.bloodcells.infra.ChildJvm;
@@ -176,7 +175,7 @@ public final class LocalPlatform implements AutoCloseable {
             List<ServiceProcess> workers = new ArrayList<>();
             // The workers start with the release of this checkout and accept no other file there: its hash is taken
             // here, where Helm and compose take the model card's.
-            String releasedSha256 = sha256(layout.releasedModel());
+            String releasedSha256 = ImageId.of(layout.releasedModel());
             for (int i = 1; i <= options.workers(); i++) {
                 Map<String, String> workerConfig = serviceConfig(infrastructure, options, "detect-worker");
                 workerConfig.put("bloodcells.detector.model-path", layout.releasedModel().toString());
@@ -218,16 +217,6 @@ public final class LocalPlatform implements AutoCloseable {
             }
             infrastructure.close();
             throw e;
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
-            in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), digest));
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

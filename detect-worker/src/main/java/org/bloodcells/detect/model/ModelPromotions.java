@@ -90,7 +90,7 @@ public class ModelPromotions {
             DetectWorkerConfig config, WorkerMetrics metrics,
             @Channel(Topics.MODELS_REJECTED) MutinyEmitter<ModelRejected> rejections, ObjectMapper json) {
         this(kafka, files, config.detector().modelCacheDir(), config.worker().id().orElse("detect-worker"),
-                metrics, rejections, json, verifier(config.promotion().publicKey()));
+                metrics, rejections, json, PromotionSignatures.configuredVerifier(config.promotion().publicKey()));
     }
 
     /** @param kafka the client settings of every {@code kafka.*} property: the brokers and this worker's login */
@@ -104,14 +104,6 @@ public class ModelPromotions {
         this.metrics = metrics;
         this.rejections = rejections;
         this.json = json;
-    }
-
-    private static PromotionSignatures.Verifier verifier(String publicKey) {
-        try {
-            return PromotionSignatures.verifier(publicKey);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("bloodcells.promotion.public-key is " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -88,11 +88,7 @@ public class PipelineEventConsumer {
         this.parked = parked;
         this.metrics = metrics;
         this.held = held;
-        try {
-            this.registry = PromotionSignatures.verifier(promotions.publicKey());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("bloodcells.promotion.public-key is " + e.getMessage(), e);
-        }
+        this.registry = PromotionSignatures.configuredVerifier(promotions.publicKey());
     }
 
     @Incoming(Topics.IMAGES_UPLOADED)
