@@ -42,14 +42,9 @@ public final class FhirReport {
     private FhirReport() {
     }
 
-    /** FHIR R4's context: made once (it reads every resource type's structure), thread-safe after. */
-    private static final class Context {
-        static final ca.uhn.fhir.context.FhirContext R4 = ca.uhn.fhir.context.FhirContext.forR4();
-    }
-
     /** The bundle as FHIR JSON. */
     public static String json(Bundle bundle) {
-        return Context.R4.newJsonParser().encodeResourceToString(bundle);
+        return ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(bundle);
     }
 
     /**
