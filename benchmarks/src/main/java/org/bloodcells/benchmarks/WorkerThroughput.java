@@ -1,5 +1,6 @@
 package org.bloodcells.benchmarks;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -36,11 +37,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bloodcells.detection.CellDetector;
+import org.bloodcells.detection.DetectionResult;
+import org.bloodcells.detection.DetectionStep;
 import org.bloodcells.detection.ExecutionProvider;
+import org.bloodcells.detection.ImageScale;
 import org.bloodcells.detection.PreparedImage;
+import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.detection.SessionSettings;
+import org.bloodcells.eval.LabelledScale;
+import org.bloodcells.eval.OtherLabDataset;
+import org.bloodcells.eval.VocDataset;
 import org.bloodcells.events.ImageId;
 import org.bloodcells.events.ImageUploaded;
+import org.bloodcells.events.Scale;
 import org.bloodcells.events.Topics;
 import org.bloodcells.images.ImageDecoder;
 import org.bloodcells.images.ImageLimits;
@@ -61,9 +70,9 @@ import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * How many images per second one packaged detect worker takes from Kafka to Kafka, beside the floor measured in the
@@ -93,6 +102,16 @@ public final class WorkerThroughput implements Callable<Integer> {
             description = "model runs at once, for the worker and the floor alike (default: ${DEFAULT-VALUE})")
     int parallelRuns = 2;
 
+    @Option(names = "--images-from", paramLabel = "SET", description = "bccd: BCCD's images, then re-encoded variants; "
+            + "draaslan: another lab's microscope (datasets/draaslan-bcd, 256 × 256 crops, then mirror images, at most "
+            + "400); fields: 1 280 × 960 fields of 2 × 2 BCCD images, cut into tiles (default: ${DEFAULT-VALUE})")
+    String source = "bccd";
+
+    @Option(names = "--scale", paramLabel = "unknown|declared", description = "unknown: sent without a scale, the worker "
+            + "estimates it (reusing a scanner's once its images agree); declared: each image sent with its set's scale,"
+            + " from its labelled red cells (default: ${DEFAULT-VALUE})")
+    String scale = "unknown";
+
     @Option(names = "--worker", paramLabel = "KEY=VALUE",
             description = "another setting for the worker, as a property (e.g. bloodcells.detector.batch-size=4)")
     Map<String, String> workerSettings = new LinkedHashMap<>();
@@ -108,16 +127,34 @@ public final class WorkerThroughput implements Callable<Integer> {
     public Integer call() throws Exception {
         RepositoryLayout layout = RepositoryLayout.locate();
         Path model = layout.releasedModel();
-        List<byte[]> images = BenchmarkImages.load(layout.root().resolve("datasets/bccd"), count);
-        log("%d images, %d model runs at once of %d intra-op threads, %d cores, worker settings %s", count,
-                parallelRuns, threads, Runtime.getRuntime().availableProcessors(), workerSettings);
+        Path bccd = layout.root().resolve("datasets/bccd");
+        Path draaslan = layout.root().resolve("datasets/draaslan-bcd");
+        List<byte[]> images = switch (source) {
+            case "bccd" -> BenchmarkImages.load(bccd, count);
+            case "draaslan" -> BenchmarkImages.draaslan(draaslan, count);
+            case "fields" -> BenchmarkImages.fields(bccd, count);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--images-from is bccd, "
+                    + "draaslan or fields, was " + source);
+        };
+        ImageScale given = switch (scale) {
+            case "unknown" -> ImageScale.unknown();
+            case "declared" -> new ImageScale(LabelledScale.micronsPerPixel(source.equals("draaslan")
+                    ? OtherLabDataset.read(draaslan) : VocDataset.open(bccd).split("train")), ImageScale.Source.DECLARED);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--scale is unknown or declared, "
+                    + "was " + scale);
+        };
+        log("%d images from %s, scale %s, %d model runs at once of %d intra-op threads, %d cores, worker settings %s",
+                count, source, given.known() ? String.format(Locale.ROOT, "declared %.4f µm/px",
+                        given.micronsPerPixel()) : "unknown", parallelRuns, threads,
+                Runtime.getRuntime().availableProcessors(), workerSettings);
         try (LocalInfrastructure infra = LocalInfrastructure.start(layout.runDirectory().resolve("worker-benchmark"))) {
             infra.kafka().createPlatformTopics(LocalPlatform.Options.DEFAULT_PARTITIONS);
-            List<ImageUploaded> events = store(infra, images);
+            List<ImageUploaded> events = store(infra, images, given);
 
-            double floorBefore = floor(model, images);
+            double floorBefore = floor(model, images, given);
             log("floor before: %.2f images/s", floorBefore);
             Map<String, String> properties = new LinkedHashMap<>(infra.quarkusProperties("detect-worker"));
+            properties.putAll(infra.promotionKeys().propertiesFor("detect-worker"));
             properties.put("bloodcells.detector.model-path", model.toString());
             properties.put("bloodcells.detector.intra-op-threads", String.valueOf(threads));
             properties.put("bloodcells.detector.parallel-runs", String.valueOf(parallelRuns));
@@ -131,7 +168,7 @@ public final class WorkerThroughput implements Callable<Integer> {
                 stages(process);
             }
             log("worker: %.2f images/s", worker);
-            double floorAfter = floor(model, images);
+            double floorAfter = floor(model, images, given);
             log("floor after: %.2f images/s", floorAfter);
 
             double floorMean = (floorBefore + floorAfter) / 2;
@@ -147,7 +184,8 @@ public final class WorkerThroughput implements Callable<Integer> {
     }
 
     /** Puts every image into the bucket the worker reads, as ingest would, and returns the events announcing them. */
-    private static List<ImageUploaded> store(LocalInfrastructure infra, List<byte[]> images) throws Exception {
+    private static List<ImageUploaded> store(LocalInfrastructure infra, List<byte[]> images, ImageScale given)
+            throws Exception {
         MinioClient minio = MinioClient.builder().endpoint(infra.s3().endpoint())
                 .credentials(infra.s3().accessKey(), infra.s3().secretKey()).build();
         String bucket = "images";
@@ -157,10 +195,12 @@ public final class WorkerThroughput implements Callable<Integer> {
         List<ImageUploaded> events = new ArrayList<>();
         for (byte[] image : images) {
             String id = ImageId.of(image);
+            String type = ImageDecoder.inspect(image, ImageLimits.PLATFORM).format().mediaType();
             minio.putObject(PutObjectArgs.builder().bucket(bucket).object(id)
-                    .stream(new ByteArrayInputStream(image), image.length, -1).contentType("image/jpeg").build());
-            events.add(ImageUploaded.builder().imageId(id).bucket(bucket).objectKey(id).contentType("image/jpeg")
-                    .sizeBytes(image.length).scannerId("benchmark").slideId("benchmark").batchId("benchmark")
+                    .stream(new ByteArrayInputStream(image), image.length, -1).contentType(type).build());
+            events.add(ImageUploaded.builder().imageId(id).bucket(bucket).objectKey(id).contentType(type)
+                    .sizeBytes(image.length).scannerId(SCANNER).slideId("benchmark").batchId("benchmark")
+                    .scale(given.known() ? new Scale(given.micronsPerPixel(), given.source().name()) : null)
                     .uploadedAt(Instant.now()).build());
         }
         return events;
@@ -203,34 +243,49 @@ public final class WorkerThroughput implements Callable<Integer> {
         }
     }
 
+    /** The one scanner every image of a run comes from, as a scanner's images would. */
+    private static final String SCANNER = "benchmark";
+
     /**
-     * Images per second of raw session.run on each image's prepared input, its views in one run as the worker does,
-     * {@code parallelRuns} runs at once on one session. Images are decoded and prepared a chunk at a time before the
-     * chunk's runs, untimed; the floor is the images over the summed wall time of the chunks' runs.
+     * Images per second of raw session.run on the model runs the worker makes of the images: each look at each image
+     * (the scale search's further looks included, a scanner's scale reused once its images agree, as the worker
+     * does), its tiles and views in one run of at most {@link CellDetector#MAX_BLOCKS_PER_RUN} blocks, as the worker
+     * does; {@code parallelRuns} runs at once on one session. The looks are found by the detection core itself, a
+     * chunk of images at a time before the chunk's runs, untimed; the floor is the images over the summed wall time
+     * of the chunks' runs.
      */
-    private double floor(Path model, List<byte[]> images) throws Exception {
+    private double floor(Path model, List<byte[]> images, ImageScale given) throws Exception {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         ExecutorService runners = Executors.newFixedThreadPool(parallelRuns);
+        ScannerScales scannerScales = new ScannerScales();
         try (CellDetector detector = CellDetector.load(model, threads);
                 OrtSession.SessionOptions options = CellDetector.sessionOptions(
                         new SessionSettings(threads, ExecutionProvider.CPU));
                 OrtSession session = environment.createSession(model.toString(), options)) {
             String input = session.getInputNames().iterator().next();
-            long[] shape = {detector.settings().testTimeFlips(), 3, detector.model().inputSize(),
-                    detector.model().inputSize()};
-            List<FloatBuffer> warmUp = prepare(detector, images.subList(0, 1));
-            run(environment, session, input, shape, warmUp.get(0));    // ONNX Runtime's lazy initialisation
+            int size = detector.model().inputSize();
+            List<FloatBuffer> warmUp = looks(detector, scannerScales, images.get(0), given);
+            run(environment, session, input, size, warmUp.get(0));    // ONNX Runtime's lazy initialisation
+            scannerScales = new ScannerScales();
             long runNanos = 0;
-            for (int start = 0; start < images.size(); start += CHUNK) {
-                List<FloatBuffer> inputs = prepare(detector, images.subList(start, Math.min(images.size(),
-                        start + CHUNK)));
+            int runs = 0;
+            for (int start = 0; start < images.size();) {
+                List<FloatBuffer> inputs = new ArrayList<>();
+                long blocks = 0;
+                while (start < images.size() && blocks < CHUNK_BLOCKS) {
+                    for (FloatBuffer look : looks(detector, scannerScales, images.get(start++), given)) {
+                        inputs.add(look);
+                        blocks += look.capacity() / (3L * size * size);
+                    }
+                }
+                runs += inputs.size();
                 AtomicInteger next = new AtomicInteger();
                 List<Future<?>> lanes = new ArrayList<>();
                 long began = System.nanoTime();
                 for (int lane = 0; lane < parallelRuns; lane++) {
                     lanes.add(runners.submit(() -> {
                         for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
-                            run(environment, session, input, shape, inputs.get(i));
+                            run(environment, session, input, size, inputs.get(i));
                         }
                         return null;
                     }));
@@ -240,49 +295,87 @@ public final class WorkerThroughput implements Callable<Integer> {
                 }
                 runNanos += System.nanoTime() - began;
             }
+            log("floor: %.2f looks per image", (double) runs / images.size());
             return images.size() / (runNanos / 1e9);
         } finally {
             runners.shutdown();
         }
     }
 
-    /** Images per chunk of the floor: their prepared inputs (8 MB each at two views) are held until they have run. */
-    private static final int CHUNK = 48;
+    /** Most input blocks a chunk of the floor holds (4 MB each) until they have run. */
+    private static final int CHUNK_BLOCKS = 96;
 
-    private static List<FloatBuffer> prepare(CellDetector detector, List<byte[]> images) throws Exception {
+    /**
+     * The inputs of every look the detection core takes at an image, copied before each runs, as the worker would
+     * prepare them (the scanner's scale reused once its earlier images agree).
+     */
+    private static List<FloatBuffer> looks(CellDetector detector, ScannerScales scannerScales, byte[] bytes,
+            ImageScale given) throws Exception {
+        BufferedImage image = ImageDecoder.decode(bytes, ImageLimits.PLATFORM);
+        PreparedImage look = given.known() ? detector.prepare(image, given)
+                : detector.prepare(image, given, scannerScales.likely(SCANNER).orElse(Double.NaN));
         List<FloatBuffer> inputs = new ArrayList<>();
-        for (byte[] image : images) {
-            PreparedImage prepared = detector.prepare(ImageDecoder.decode(image, ImageLimits.PLATFORM));
-            FloatBuffer direct = ByteBuffer.allocateDirect(prepared.input().remaining() * Float.BYTES)
+        while (true) {
+            FloatBuffer prepared = look.input();
+            FloatBuffer direct = ByteBuffer.allocateDirect(prepared.remaining() * Float.BYTES)
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
-            direct.put(prepared.input()).rewind();
+            direct.put(prepared).rewind();
             inputs.add(direct);
+            DetectionStep step = detector.finish(look, detector.infer(List.of(look)).get(0));
+            if (step instanceof DetectionStep.RunAgain again) {
+                look = again.image();
+            } else {
+                DetectionResult result = ((DetectionStep.Done) step).result();
+                scannerScales.observed(SCANNER, result.scale().scale(), !result.outOfDistribution().isEmpty());
+                return inputs;
+            }
         }
-        return inputs;
     }
 
-    private static void run(OrtEnvironment environment, OrtSession session, String input, long[] shape,
+    private static void run(OrtEnvironment environment, OrtSession session, String input, int size,
             FloatBuffer prepared) throws Exception {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, prepared.duplicate(), shape);
-                OrtSession.Result ignored = session.run(Map.of(input, tensor))) {
-            // only the run is measured; its outputs are the worker's business
+        int blockLength = 3 * size * size;
+        int blocks = prepared.capacity() / blockLength;
+        for (int first = 0; first < blocks; first += CellDetector.MAX_BLOCKS_PER_RUN) {
+            int count = Math.min(CellDetector.MAX_BLOCKS_PER_RUN, blocks - first);
+            FloatBuffer slice = prepared.duplicate().position(first * blockLength).limit((first + count) * blockLength)
+                    .slice();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, slice, new long[] {count, 3, size, size});
+                    OrtSession.Result ignored = session.run(Map.of(input, tensor))) {
+                // only the run is measured; its outputs are the worker's business
+            }
         }
     }
 
-    /** Where the worker's time went: its own stage timers, mean milliseconds per image. */
+    /**
+     * Where the worker's time went: its own stage timers, mean milliseconds per image, wall time and the CPU time of
+     * the worker's thread (none for the model run, whose threads are ONNX Runtime's).
+     */
     private static void stages(ServiceProcess worker) throws Exception {
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 worker.baseUri().resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, double[]> stages = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("^bloodcells_worker_stage_seconds_(count|sum)\\{stage=\"([a-z]+)\"} (\\S+)$",
+        Map<String, double[]> wall = new LinkedHashMap<>();
+        Map<String, double[]> cpu = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("^bloodcells_worker_stage_(cpu_)?seconds_(count|sum)\\{stage=\"([a-z]+)\"} (\\S+)$",
                 Pattern.MULTILINE).matcher(metrics.body());
         while (m.find()) {
-            stages.computeIfAbsent(m.group(2), k -> new double[2])[m.group(1).equals("count") ? 0 : 1] =
-                    Double.parseDouble(m.group(3));
+            (m.group(1) == null ? wall : cpu).computeIfAbsent(m.group(3), k -> new double[2])
+                    [m.group(2).equals("count") ? 0 : 1] = Double.parseDouble(m.group(4));
         }
-        StringBuilder line = new StringBuilder("worker stages, mean ms per image:");
-        stages.forEach((stage, v) -> line.append(String.format(Locale.ROOT, " %s %.1f", stage, 1000 * v[1] / v[0])));
-        log("%s", line);
+        System.out.printf(Locale.ROOT, "%n| worker stage | wall ms per image | CPU ms per image |%n| --- | ---: | ---: |%n");
+        double cpuOutside = 0;
+        for (String stage : List.of("fetch", "decode", "prepare", "inference", "postprocess", "publish")) {
+            double[] w = wall.get(stage);
+            double[] c = cpu.get(stage);
+            double cpuMs = c == null || c[0] == 0 ? Double.NaN : 1000 * c[1] / c[0];
+            if (!stage.equals("inference") && !Double.isNaN(cpuMs)) {
+                cpuOutside += cpuMs;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %s |%n", stage, w == null ? Double.NaN : 1000 * w[1] / w[0],
+                    stage.equals("inference") ? "(ONNX Runtime)" : String.format(Locale.ROOT, "%.1f", cpuMs));
+        }
+        System.out.printf(Locale.ROOT, "| **outside the model** | | **%.1f** (%.0f images/s per core) |%n", cpuOutside,
+                1000 / cpuOutside);
     }
 
     private static int freePort() throws Exception {

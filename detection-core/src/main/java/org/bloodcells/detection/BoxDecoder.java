@@ -22,7 +22,11 @@ final class BoxDecoder {
      * @return whether the clipped box still has an area (a box wholly on the padding has none)
      */
     boolean decode(float[] regression, int offset, int anchor, Letterbox letterbox, Flip flip, float[] out) {
-        int r = offset + anchor * 4;
+        return decodeAt(regression, offset + anchor * 4, anchor, letterbox, flip, out);
+    }
+
+    /** {@link #decode} of the anchor's regression found at {@code regression[r..r + 3]}. */
+    boolean decodeAt(float[] regression, int r, int anchor, Letterbox letterbox, Flip flip, float[] out) {
         float h = anchors.height(anchor);
         float w = anchors.width(anchor);
         float cy = anchors.centreY(anchor) + regression[r] * h;

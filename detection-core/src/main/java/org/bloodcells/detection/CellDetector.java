@@ -1,9 +1,9 @@
 package org.bloodcells.detection;
 
 import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -30,10 +30,14 @@ import ai.onnxruntime.OrtSession;
  */
 public final class CellDetector implements AutoCloseable {
 
+    /** Most input blocks (images × tiles × views) one model run takes; more run as several. */
+    public static final int MAX_BLOCKS_PER_RUN = ModelSession.MAX_BLOCKS_PER_RUN;
+
     private final ModelSession session;
     private final ModelMetadata metadata;
     private final DetectorSettings settings;
     private final InputPlanner planner;
+    private final PostProcessor postProcessor;
     private final TileMerge merge;
     private final CountThresholds countThresholds;
 
@@ -42,10 +46,11 @@ public final class CellDetector implements AutoCloseable {
         this.metadata = session.metadata();
         this.settings = settings;
         List<Flip> views = Flip.first(settings.testTimeFlips());
+        int block = 3 * metadata.inputSize() * metadata.inputSize();
         this.planner = new InputPlanner(new Preprocessor(metadata.inputSize(), metadata.mean(), metadata.std()), views,
-                metadata.domain());
-        this.merge = new TileMerge(new PostProcessor(session.anchors(), metadata.classes(), settings), views,
-                metadata.classes());
+                metadata.domain(), new InputBuffers(block * views.size()));
+        this.postProcessor = new PostProcessor(session.anchors(), metadata.classes(), settings);
+        this.merge = new TileMerge(postProcessor, views, metadata.classes());
         this.countThresholds = new CountThresholds(metadata.classes(), metadata.domain());
     }
 
@@ -174,7 +179,19 @@ public final class CellDetector implements AutoCloseable {
      * scale from the cells found and, where that takes another look ({@link ScaleSearch}), asks for it to be run.
      */
     public PreparedImage prepare(BufferedImage image, ImageScale scale) {
-        return planner.prepare(this, image, scale);
+        return planner.prepare(this, image, scale, Double.NaN);
+    }
+
+    /**
+     * {@link #prepare(BufferedImage, ImageScale)} for an image of unknown scale whose scale is likely
+     * {@code likelyMicronsPerPixel} (what its scanner's earlier images measured): where that is not about the
+     * whole-image fit's scale, the first look runs at it instead of the fit, so that an image like its scanner's
+     * others takes one model run rather than two. The scale found on it is checked as any estimate is: cells that
+     * tell another scale have the image run at that one, cells that tell none start the usual search. The likely
+     * scale is ignored for an image of known scale and by a model without a physical scale.
+     */
+    public PreparedImage prepare(BufferedImage image, ImageScale scale, double likelyMicronsPerPixel) {
+        return planner.prepare(this, image, scale, likelyMicronsPerPixel);
     }
 
     /**
@@ -194,21 +211,33 @@ public final class CellDetector implements AutoCloseable {
                         + " " + metadata.version());
             }
         }
-        long started = System.nanoTime();
-        ModelSession.Outputs run = session.run(images.stream().map(image -> image.input).toList());
-        int n = images.size();
-        long share = (System.nanoTime() - started) / n;
-        if (n == 1) {
-            return List.of(new ModelOutputs(this, run.scores(), run.boxes(), share, 1));
+        List<FloatBuffer> inputs = new ArrayList<>(images.size());
+        try {
+            for (PreparedImage image : images) {
+                inputs.add(image.take());
+            }
+        } catch (IllegalStateException e) {
+            for (int i = 0; i < inputs.size(); i++) {
+                images.get(i).release(inputs.get(i));
+            }
+            throw new IllegalArgumentException("an image's input can run once: " + e.getMessage(), e);
         }
-        int scoresPerBlock = session.anchors().size() * metadata.classes().size();
-        int boxesPerBlock = session.anchors().size() * 4;
+        int views = Flip.first(settings.testTimeFlips()).size();
+        ModelSession.Outputs run;
+        try {
+            run = session.run(inputs, (scores, boxes, block) -> postProcessor.candidates(scores, boxes, block, views));
+        } finally {
+            for (int i = 0; i < inputs.size(); i++) {
+                images.get(i).release(inputs.get(i));
+            }
+        }
+        int n = images.size();
+        long modelShare = run.modelNanos() / n;
+        long readShare = run.readNanos() / n;
         List<ModelOutputs> outputs = new ArrayList<>(n);
         int at = 0;
         for (PreparedImage image : images) {
-            outputs.add(new ModelOutputs(this,
-                    Arrays.copyOfRange(run.scores(), at * scoresPerBlock, (at + image.blocks) * scoresPerBlock),
-                    Arrays.copyOfRange(run.boxes(), at * boxesPerBlock, (at + image.blocks) * boxesPerBlock), share,
+            outputs.add(new ModelOutputs(this, run.blocks().subList(at, at + image.blocks), modelShare, readShare,
                     n));
             at += image.blocks;
         }
@@ -227,8 +256,8 @@ public final class CellDetector implements AutoCloseable {
                     + metadata.name() + " " + metadata.version());
         }
         long started = System.nanoTime();
-        long earlier = image.earlierNanos + image.prepareNanos + outputs.inferenceNanos;
-        List<Detection> found = merge.detections(image.tiles, outputs.scores, outputs.boxes);
+        long earlier = image.earlierNanos + image.prepareNanos + outputs.inferenceNanos + outputs.readNanos;
+        List<Detection> found = merge.detections(image.tiles, outputs.blocks);
         ScaleSearch.Next next = image.search == null
                 ? new ScaleSearch.Settled(found, new ScaleReport(image.scale, image.factor, image.tiles.size()),
                         image.notes)

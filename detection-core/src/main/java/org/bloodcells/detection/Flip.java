@@ -60,6 +60,14 @@ enum Flip {
         }
     }
 
+    boolean mirrorsX() {
+        return mirrorX;
+    }
+
+    boolean mirrorsY() {
+        return mirrorY;
+    }
+
     /** A continuous x seen through this view, mapped back, for an image {@code width} wide (its own inverse). */
     float x(float x, int width) {
         return mirrorX ? width - x : x;

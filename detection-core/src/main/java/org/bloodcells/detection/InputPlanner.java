@@ -28,15 +28,21 @@ final class InputPlanner {
     private final Preprocessor preprocessor;
     private final List<Flip> views;
     private final ModelDomain domain;
+    private final InputBuffers buffers;
 
-    InputPlanner(Preprocessor preprocessor, List<Flip> views, ModelDomain domain) {
+    InputPlanner(Preprocessor preprocessor, List<Flip> views, ModelDomain domain, InputBuffers buffers) {
         this.preprocessor = preprocessor;
         this.views = List.copyOf(views);
         this.domain = domain;
+        this.buffers = buffers;
     }
 
-    /** The image's first input, for the detector {@code owner}: at its scale where known, else fitted whole. */
-    PreparedImage prepare(CellDetector owner, BufferedImage image, ImageScale scale) {
+    /**
+     * The image's first input, for the detector {@code owner}: at its scale where known; else at the likely scale
+     * where one is given ({@code likelyMicronsPerPixel}, NaN for none) and it is not about the whole-image fit's;
+     * else fitted whole.
+     */
+    PreparedImage prepare(CellDetector owner, BufferedImage image, ImageScale scale, double likelyMicronsPerPixel) {
         long started = System.nanoTime();
         RgbImage rgb = RgbImage.of(image);
         if (domain.hasScale() && scale.known()) {
@@ -44,6 +50,14 @@ final class InputPlanner {
                     started);
         }
         double fit = Letterbox.of(rgb.width(), rgb.height(), preprocessor.inputSize()).scale();
+        if (domain.hasScale() && likelyMicronsPerPixel > 0) {
+            double likely = likelyMicronsPerPixel / domain.inputMicronsPerPixel();
+            // About the fit's scale, the fit runs as it would without a likely scale: the same input, the same cells.
+            if (Math.abs(likely / fit - 1) > ScaleSearch.ESTIMATE_TOLERANCE) {
+                return prepareAt(owner, rgb, likely, scale, false,
+                        ScaleSearch.startAtLikely(domain, rgb.width(), rgb.height(), scale, fit), started);
+            }
+        }
         ScaleSearch search = domain.hasScale()
                 ? ScaleSearch.start(domain, rgb.width(), rgb.height(), scale, fit)
                 : null;
@@ -52,7 +66,7 @@ final class InputPlanner {
 
     /** The input of the look a scale search asks for, on the image whose scale is searched. */
     PreparedImage prepare(CellDetector owner, RgbImage rgb, ScaleSearch.Look look) {
-        return prepareAt(owner, rgb, look.factor(), look.scale(), false, look.search(), System.nanoTime());
+        return prepareAt(owner, rgb, look.factor(), look.scale(), look.whole(), look.search(), System.nanoTime());
     }
 
     private PreparedImage prepareAt(CellDetector owner, RgbImage rgb, double factor, ImageScale scale,
@@ -76,25 +90,27 @@ final class InputPlanner {
         }
         int length = preprocessor.tensorLength();
         int blocks = plan.size() * views.size();
-        float[] chw = new float[Math.multiplyExact(length, blocks)];
+        FloatBuffer input = buffers.take(Math.multiplyExact(length, blocks));
         // Bilinear resampling reads 2 source pixels per output pixel: at the model's scale, shrink by whole blocks
         // first, so that no more than half the pixels are skipped. (The whole-image fit resamples as the contract
         // and the trainer do, without it.)
         int shrink = !fitWhole && factor < 0.5 ? (int) Math.floor(1 / factor) : 1;
         List<PreparedImage.Placed> placed = new ArrayList<>(plan.size());
         int offset = 0;
-        for (TilePlan.Tile tile : plan) {
-            Letterbox box = fitWhole ? Letterbox.of(w, h, s) : Letterbox.at(tile.width(), tile.height(), factor, s);
-            preprocessor.write(rgb.crop(tile.x(), tile.y(), tile.width(), tile.height()).shrink(shrink), box,
-                    FloatBuffer.wrap(chw, offset, length));
-            for (int v = 1; v < views.size(); v++) {
-                views.get(v).applyInto(chw, offset, chw, offset + v * length, 3, s, box.resizedWidth(),
-                        box.resizedHeight());
+        try {
+            for (TilePlan.Tile tile : plan) {
+                Letterbox box = fitWhole ? Letterbox.of(w, h, s)
+                        : Letterbox.at(tile.width(), tile.height(), factor, s);
+                preprocessor.write(rgb.crop(tile.x(), tile.y(), tile.width(), tile.height()).shrink(shrink), box,
+                        views, input, offset);
+                placed.add(new PreparedImage.Placed(tile, box));
+                offset += views.size() * length;
             }
-            placed.add(new PreparedImage.Placed(tile, box));
-            offset += views.size() * length;
+        } catch (RuntimeException e) {
+            buffers.release(input);
+            throw e;
         }
-        return new PreparedImage(owner, chw, placed, blocks, w, h, scale, factor, search == null ? null : rgb,
+        return new PreparedImage(owner, buffers, input, placed, blocks, w, h, scale, factor, search == null ? null : rgb,
                 search, rgb.meanColour(), System.nanoTime() - started);
     }
 }

@@ -34,6 +34,8 @@ final class ModelSession implements AutoCloseable {
     static final int MAX_BLOCKS_PER_RUN = 64;
 
     private static final ThreadLocal<FloatBuffer> INPUT_BUFFERS = new ThreadLocal<>();
+    /** The outputs ONNX Runtime writes into (pinned), per thread: [scores, boxes]. */
+    private static final ThreadLocal<FloatBuffer[]> OUTPUT_BUFFERS = new ThreadLocal<>();
 
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
@@ -46,9 +48,21 @@ final class ModelSession implements AutoCloseable {
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    /** One run's raw outputs for all its blocks: {@code scores [N, A, C]} and {@code boxes [N, A, 4]}, flattened. */
-    record Outputs(float[] scores, float[] boxes) {
+    /**
+     * What post-processing keeps of one run's outputs, per block in order, with the time the model took and the time
+     * reading its outputs took.
+     */
+    record Outputs(List<Candidates> blocks, long modelNanos, long readNanos) {
     }
+
+    /** Reads one output block, {@code scores [N, A, C]} and {@code boxes [N, A, 4]} flattened, as it is needed. */
+    @FunctionalInterface
+    interface BlockReader {
+        Candidates read(FloatBuffer scores, FloatBuffer boxes, int block);
+    }
+
+    /** Set once a run's output shapes were checked against the contract; later runs write into pinned buffers. */
+    private volatile boolean shapesChecked;
 
     private ModelSession(OrtSession session, OrtSession.SessionOptions options, ModelMetadata metadata,
             ModelSignature signature, AnchorGrid anchors, ExecutionProvider.Selection provider) {
@@ -200,42 +214,57 @@ final class ModelSession implements AutoCloseable {
     }
 
     /**
-     * The model run on {@code inputs}, each one or more {@code 3 × S × S} blocks, in order: one run for all of them
-     * (at most {@link #MAX_BLOCKS_PER_RUN} blocks each), or one per block where the model's batch axis is fixed at 1.
+     * The model run on {@code inputs}, each one or more {@code 3 × S × S} blocks in native memory (position 0 to
+     * limit), in order: one run for all of them (at most {@link #MAX_BLOCKS_PER_RUN} blocks each), or one per block
+     * where the model's batch axis is fixed at 1. Each block's outputs are read by {@code reader} as soon as its run
+     * returns, from buffers ONNX Runtime wrote them into; nothing else of them is kept.
      *
      * @throws IllegalStateException if the session is closed
      * @throws InferenceException    if ONNX Runtime fails
      */
-    Outputs run(List<float[]> inputs) {
+    Outputs run(List<FloatBuffer> inputs, BlockReader reader) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("Detector for model " + metadata.name() + " " + metadata.version()
                         + " is closed");
             }
-            return runOpen(inputs);
+            return runOpen(inputs, reader);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private Outputs runOpen(List<float[]> inputs) {
-        int blocks = inputs.stream().mapToInt(input -> input.length).sum() / blockLength;
-        FloatBuffer input = inputBuffer(blocks * blockLength);
-        for (float[] image : inputs) {
-            input.put(image);
+    private Outputs runOpen(List<FloatBuffer> inputs, BlockReader reader) {
+        int floats = inputs.stream().mapToInt(FloatBuffer::limit).sum();
+        int blocks = floats / blockLength;
+        FloatBuffer input;
+        if (inputs.size() == 1) {
+            // The image's own buffer: prepared where the model reads it.
+            input = inputs.get(0).duplicate().clear().limit(floats);
+        } else {
+            input = inputBuffer(floats);
+            for (FloatBuffer image : inputs) {
+                input.put(image.duplicate().rewind());
+            }
         }
-        int anchorCount = anchors.size();
-        int classCount = metadata.classes().size();
-        float[] scores = new float[blocks * anchorCount * classCount];
-        float[] boxes = new float[blocks * anchorCount * 4];
         int perRun = signature.batchable() ? Math.min(blocks, MAX_BLOCKS_PER_RUN) : 1;
+        List<Candidates> candidates = new java.util.ArrayList<>(blocks);
+        long modelNanos = 0;
+        long readNanos = 0;
         for (int first = 0; first < blocks; first += perRun) {
             int count = Math.min(perRun, blocks - first);
             input.position(first * blockLength).limit((first + count) * blockLength);
-            run(input.slice(), count, scores, first * anchorCount * classCount, boxes, first * anchorCount * 4);
+            long began = System.nanoTime();
+            FloatBuffer[] outputs = run(input.slice(), count);
+            long ran = System.nanoTime();
+            for (int b = 0; b < count; b++) {
+                candidates.add(reader.read(outputs[0], outputs[1], b));
+            }
+            modelNanos += ran - began;
+            readNanos += System.nanoTime() - ran;
         }
-        return new Outputs(scores, boxes);
+        return new Outputs(candidates, modelNanos, readNanos);
     }
 
     /**
@@ -246,30 +275,64 @@ final class ModelSession implements AutoCloseable {
     private static FloatBuffer inputBuffer(int floats) {
         FloatBuffer buffer = INPUT_BUFFERS.get();
         if (buffer == null || buffer.capacity() < floats) {
-            buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            buffer = direct(floats);
             INPUT_BUFFERS.set(buffer);
         }
         buffer.clear();
         return buffer.limit(floats);
     }
 
-    /** One model run on {@code count} inputs; its outputs are copied into the arrays at the given offsets. */
-    private void run(FloatBuffer input, int count, float[] scores, int scoresAt, float[] boxes, int boxesAt) {
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+    }
+
+    /**
+     * One model run on {@code count} inputs; its outputs {@code [scores, boxes]}, valid until this thread's next run.
+     * The first run of a session checks the output shapes against the contract; later ones have ONNX Runtime write the
+     * outputs straight into native buffers kept per thread, instead of allocating them and copying them out.
+     */
+    private FloatBuffer[] run(FloatBuffer input, int count) {
         int s = metadata.inputSize();
         int anchorCount = anchors.size();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), input,
-                new long[] {count, 3, s, s});
-                OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor),
+        int scoreFloats = count * anchorCount * metadata.classes().size();
+        int boxFloats = count * anchorCount * 4;
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, new long[] {count, 3, s, s})) {
+            if (!shapesChecked) {
+                try (OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor),
                         Set.of(ModelSignature.SCORES, ModelSignature.BOXES))) {
-            OnnxTensor scoresTensor = tensor(result, ModelSignature.SCORES);
-            OnnxTensor boxesTensor = tensor(result, ModelSignature.BOXES);
-            ModelSignature.checkShapes(scoresTensor.getInfo().getShape(), boxesTensor.getInfo().getShape(), count,
-                    anchorCount, metadata);
-            scoresTensor.getFloatBuffer().get(scores, scoresAt, count * anchorCount * metadata.classes().size());
-            boxesTensor.getFloatBuffer().get(boxes, boxesAt, count * anchorCount * 4);
+                    OnnxTensor scoresTensor = tensor(result, ModelSignature.SCORES);
+                    OnnxTensor boxesTensor = tensor(result, ModelSignature.BOXES);
+                    ModelSignature.checkShapes(scoresTensor.getInfo().getShape(), boxesTensor.getInfo().getShape(),
+                            count, anchorCount, metadata);
+                    shapesChecked = true;
+                    return new FloatBuffer[] {scoresTensor.getFloatBuffer(), boxesTensor.getFloatBuffer()};
+                }
+            }
+            FloatBuffer[] pinned = outputBuffers(scoreFloats, boxFloats);
+            try (OnnxTensor scores = OnnxTensor.createTensor(environment, pinned[0],
+                    new long[] {count, anchorCount, metadata.classes().size()});
+                    OnnxTensor boxes = OnnxTensor.createTensor(environment, pinned[1],
+                            new long[] {count, anchorCount, 4});
+                    OrtSession.Result ignored = session.run(Map.of(signature.inputName(), tensor),
+                            Map.of(ModelSignature.SCORES, scores, ModelSignature.BOXES, boxes))) {
+                return pinned;
+            }
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed on a batch of " + count + ": " + e.getMessage(), e);
         }
+    }
+
+    /** This thread's output buffers, grown as needed, limited to the floats of this run. */
+    private static FloatBuffer[] outputBuffers(int scoreFloats, int boxFloats) {
+        FloatBuffer[] buffers = OUTPUT_BUFFERS.get();
+        if (buffers == null || buffers[0].capacity() < scoreFloats || buffers[1].capacity() < boxFloats) {
+            buffers = new FloatBuffer[] {direct(scoreFloats), direct(boxFloats)};
+            OUTPUT_BUFFERS.set(buffers);
+        }
+        return new FloatBuffer[] {buffers[0].duplicate().clear().limit(scoreFloats),
+                buffers[1].duplicate().clear().limit(boxFloats)};
     }
 
     private static OnnxTensor tensor(OrtSession.Result result, String name) {

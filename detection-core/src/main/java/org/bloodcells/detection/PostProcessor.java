@@ -1,7 +1,7 @@
 package org.bloodcells.detection;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,38 +46,54 @@ final class PostProcessor {
      */
     List<Detection> detections(float[] scores, float[] regression, int firstBlock, List<Flip> views,
             Letterbox letterbox) {
-        int classCount = classes.size();
-        int pairs = anchors.size() * classCount;
-        float threshold = (float) settings.scoreThreshold();
-        long[] ranked = new long[pairs * views.size()];
-        int candidates = 0;
+        List<Candidates> blocks = new ArrayList<>(views.size());
         for (int v = 0; v < views.size(); v++) {
-            int scoreOffset = (firstBlock + v) * pairs;
-            for (int p = 0; p < pairs; p++) {
-                float score = scores[scoreOffset + p];
-                if (score > threshold) {
-                    // Positive floats order like their bit patterns; on equal scores the lower index wins.
-                    ranked[candidates++] = ((long) Float.floatToIntBits(score) << 32)
-                            | (Integer.MAX_VALUE - (v * pairs + p));
-                }
-            }
+            blocks.add(candidates(FloatBuffer.wrap(scores), FloatBuffer.wrap(regression), firstBlock + v,
+                    views.size()));
         }
-        Arrays.sort(ranked, 0, candidates);
+        return detections(blocks, views, letterbox);
+    }
+
+    /** One output block's candidates, as many as {@link #detections(List, List, Letterbox)} may use of it. */
+    Candidates candidates(FloatBuffer scores, FloatBuffer regression, int block, int views) {
+        return Candidates.of(scores, regression, block, anchors.size(), classes.size(),
+                (float) settings.scoreThreshold(), PRE_NMS_TOP_K * views);
+    }
+
+    /**
+     * @param blocks the candidates of each view's output block, in the order of {@code views}
+     * @param views  the view each block was computed on
+     */
+    List<Detection> detections(List<Candidates> blocks, List<Flip> views, Letterbox letterbox) {
+        int classCount = classes.size();
+        int candidates = 0;
+        for (Candidates block : blocks) {
+            candidates += block.size();
+        }
         int kept = Math.min(candidates, PRE_NMS_TOP_K * views.size());
         // Per class, in descending score order: boxes (4 floats each) and scores.
         float[][] boxes = new float[classCount][kept * 4];
         float[][] boxScores = new float[classCount][kept];
         int[] valid = new int[classCount];
         float[] box = new float[4];
-        for (int r = candidates - 1; r >= candidates - kept; r--) {
-            int index = Integer.MAX_VALUE - (int) ranked[r];
-            int v = index / pairs;
-            int anchor = index % pairs / classCount;
-            int c = index % classCount;
-            if (decoder.decode(regression, (firstBlock + v) * anchors.size() * 4, anchor, letterbox, views.get(v),
-                    box)) {
+        // The views' candidates merged best first: score descending, then view, anchor and class ascending.
+        int[] next = new int[blocks.size()];
+        for (int r = 0; r < kept; r++) {
+            int v = -1;
+            for (int u = 0; u < blocks.size(); u++) {
+                if (next[u] < blocks.get(u).size() && (v < 0
+                        || blocks.get(u).score(next[u]) > blocks.get(v).score(next[v]))) {
+                    v = u;
+                }
+            }
+            Candidates block = blocks.get(v);
+            int k = next[v]++;
+            int pair = block.pair(k);
+            int anchor = pair / classCount;
+            int c = pair % classCount;
+            if (decoder.decodeAt(block.regression(), k * 4, anchor, letterbox, views.get(v), box)) {
                 System.arraycopy(box, 0, boxes[c], valid[c] * 4, 4);
-                boxScores[c][valid[c]++] = Float.intBitsToFloat((int) (ranked[r] >>> 32));
+                boxScores[c][valid[c]++] = block.score(k);
             }
         }
         List<Detection> all = new ArrayList<>();

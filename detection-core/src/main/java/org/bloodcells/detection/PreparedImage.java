@@ -16,7 +16,9 @@ public final class PreparedImage {
     }
 
     final CellDetector owner;
-    final float[] input;
+    private final InputBuffers buffers;
+    /** The model input in native memory; null once it has run (or was discarded) and went back for reuse. */
+    private FloatBuffer input;
     final List<Placed> tiles;
     final int blocks;
     final int imageWidth;
@@ -34,17 +36,18 @@ public final class PreparedImage {
     /** Why the image is not run as its scale asks (it would take too many tiles); empty when it is. */
     final List<String> notes;
 
-    PreparedImage(CellDetector owner, float[] input, List<Placed> tiles, int blocks, int imageWidth, int imageHeight,
+    PreparedImage(CellDetector owner, InputBuffers buffers, FloatBuffer input, List<Placed> tiles, int blocks, int imageWidth, int imageHeight,
             ImageScale scale, double factor, RgbImage pending, ScaleSearch search, float[] colour,
             long prepareNanos) {
-        this(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search, colour,
+        this(owner, buffers, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search, colour,
                 prepareNanos, 0, List.of());
     }
 
-    private PreparedImage(CellDetector owner, float[] input, List<Placed> tiles, int blocks, int imageWidth,
+    private PreparedImage(CellDetector owner, InputBuffers buffers, FloatBuffer input, List<Placed> tiles, int blocks, int imageWidth,
             int imageHeight, ImageScale scale, double factor, RgbImage pending, ScaleSearch search, float[] colour,
             long prepareNanos, long earlierNanos, List<String> notes) {
         this.owner = owner;
+        this.buffers = buffers;
         this.input = input;
         this.tiles = List.copyOf(tiles);
         this.blocks = blocks;
@@ -63,14 +66,14 @@ public final class PreparedImage {
     PreparedImage withNote(String note) {
         List<String> more = new java.util.ArrayList<>(notes);
         more.add(note);
-        return new PreparedImage(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search,
-                colour, prepareNanos, earlierNanos, more);
+        return new PreparedImage(owner, buffers, take(), tiles, blocks, imageWidth, imageHeight, scale, factor,
+                pending, search, colour, prepareNanos, earlierNanos, more);
     }
 
     /** This look, after earlier looks of the same image that took {@code nanos}. */
     PreparedImage after(long nanos) {
-        return new PreparedImage(owner, input, tiles, blocks, imageWidth, imageHeight, scale, factor, pending, search,
-                colour, prepareNanos, nanos, notes);
+        return new PreparedImage(owner, buffers, take(), tiles, blocks, imageWidth, imageHeight, scale, factor,
+                pending, search, colour, prepareNanos, nanos, notes);
     }
 
     public int imageWidth() {
@@ -90,8 +93,41 @@ public final class PreparedImage {
      * The model input, read-only: one {@code 3 × S × S} block per view of each tile, in the order the model runs
      * them. For benchmarks that time ONNX Runtime on the very inputs a worker runs.
      */
-    public FloatBuffer input() {
-        return FloatBuffer.wrap(input).asReadOnlyBuffer();
+    public synchronized FloatBuffer input() {
+        if (input == null) {
+            throw new IllegalStateException("the image's input has already run");
+        }
+        return input.duplicate().rewind().asReadOnlyBuffer();
+    }
+
+    /**
+     * The input, handed over to the one model run it is for; this image no longer holds it.
+     *
+     * @throws IllegalStateException if it has already run or been discarded
+     */
+    synchronized FloatBuffer take() {
+        if (input == null) {
+            throw new IllegalStateException("the image's input has already run");
+        }
+        FloatBuffer taken = input;
+        input = null;
+        return taken;
+    }
+
+    /** Gives an input back for reuse once its model run is over. */
+    void release(FloatBuffer used) {
+        buffers.release(used);
+    }
+
+    /**
+     * Gives the input's native memory back for the next image without running it (an image prepared for nothing
+     * but its input, as a benchmark does). Does nothing once it has run.
+     */
+    public synchronized void discard() {
+        if (input != null) {
+            buffers.release(input);
+            input = null;
+        }
     }
 
     /** Time spent making the input (RGB, resampling, tiles, views). */

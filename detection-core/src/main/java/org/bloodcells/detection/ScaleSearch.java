@@ -34,8 +34,15 @@ final class ScaleSearch {
     record Settled(List<Detection> detections, ScaleReport scale, List<String> notes) implements Next {
     }
 
-    /** The image to be run again at {@code factor} input pixels per image pixel, its scale taken as {@code scale}. */
-    record Look(ScaleSearch search, double factor, ImageScale scale) implements Next {
+    /**
+     * The image to be run again at {@code factor} input pixels per image pixel, its scale taken as {@code scale};
+     * {@code whole}: fitted whole to the input, as an image of unknown scale first is.
+     */
+    record Look(ScaleSearch search, double factor, ImageScale scale, boolean whole) implements Next {
+
+        Look(ScaleSearch search, double factor, ImageScale scale) {
+            this(search, factor, scale, false);
+        }
     }
 
     private final ModelDomain domain;
@@ -43,7 +50,7 @@ final class ScaleSearch {
     private final int height;
     private final ImageScale given;
     private final double fit;
-    /** The index in {@link #SEARCH} of the look after this one. */
+    /** The index in {@link #SEARCH} of the look after this one; {@link #LIKELY} on a look at a likely scale. */
     private final int next;
     /** The whole-image fit's detections, kept while other magnifications are tried; null on the fit itself. */
     private final List<Detection> fitted;
@@ -72,6 +79,19 @@ final class ScaleSearch {
         return new ScaleSearch(domain, width, height, given, fit, 0, null, null);
     }
 
+    /** {@link #next} of a first look run at a likely scale rather than the whole-image fit. */
+    private static final int LIKELY = -1;
+
+    /**
+     * The search for the scale of an image whose scale is likely known (its scanner's earlier images measured it),
+     * starting with a look at that scale: where the cells found there confirm it (within
+     * {@value #ESTIMATE_TOLERANCE}), one model run settles the image; where they tell another, the image runs at that
+     * one; where they tell none, the search starts over from the whole-image fit, as for any image.
+     */
+    static ScaleSearch startAtLikely(ModelDomain domain, int width, int height, ImageScale given, double fit) {
+        return new ScaleSearch(domain, width, height, given, fit, LIKELY, null, null);
+    }
+
     /**
      * What this look's cells lead to.
      *
@@ -87,6 +107,10 @@ final class ScaleSearch {
         List<Detection> whole = fitted == null ? found : fitted;
         double mpp = ScaleEstimate.micronsPerPixel(found, domain, width, height);
         if (Double.isNaN(mpp)) {
+            if (next == LIKELY) {
+                // The likely scale told nothing: this image is not like its scanner's others.
+                return new Look(start(domain, width, height, given, fit), fit, given, true);
+            }
             // Cells far from the model's size are seldom found confidently: look again at other magnifications.
             if (next < SEARCH.length) {
                 return new Look(new ScaleSearch(domain, width, height, given, fit, next + 1, whole, null),

@@ -28,19 +28,18 @@ final class TileMerge {
 
     /**
      * @param tiles  the image's tiles in the order they ran, each run as one block per view
-     * @param scores the image's {@code scores} output, {@code [tiles × views, A, C]} flattened
-     * @param boxes  the image's {@code boxes} output, {@code [tiles × views, A, 4]} flattened
+     * @param blocks the candidates of each output block, {@code tiles × views} of them in that order
      */
-    List<Detection> detections(List<PreparedImage.Placed> tiles, float[] scores, float[] boxes) {
+    List<Detection> detections(List<PreparedImage.Placed> tiles, List<Candidates> blocks) {
         if (tiles.size() == 1) {
-            return postProcessor.detections(scores, boxes, 0, views, tiles.get(0).letterbox());
+            return postProcessor.detections(blocks, views, tiles.get(0).letterbox());
         }
         List<Detection> all = new ArrayList<>();
         for (int t = 0; t < tiles.size(); t++) {
             PreparedImage.Placed placed = tiles.get(t);
             TilePlan.Tile tile = placed.tile();
-            for (Detection d : postProcessor.detections(scores, boxes, t * views.size(), views,
-                    placed.letterbox())) {
+            for (Detection d : postProcessor.detections(blocks.subList(t * views.size(), (t + 1) * views.size()),
+                    views, placed.letterbox())) {
                 Detection moved = new Detection(d.cellClass(), d.score(), d.x1() + tile.x(), d.y1() + tile.y(),
                         d.x2() + tile.x(), d.y2() + tile.y());
                 if (tile.holds(moved)) {

@@ -2,6 +2,7 @@ package org.bloodcells.detection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Graphics2D;
@@ -118,12 +119,7 @@ class PhysicalScaleTest {
         assertClose(original, zoomed.counts(), 0.1, "the image at twice the magnification");
     }
 
-    /**
-     * The detector runs the model only when asked to: an image to be run again at its measured scale comes back from
-     * {@code finish} as a look to run, and running and finishing it gives what one call finds.
-     */
-    @Test
-    void finishingAnImageToRunAgainHandsBackTheLookAndRunsNoModel() throws Exception {
+    private static BufferedImage field() throws Exception {
         BufferedImage field = new BufferedImage(1280, 960, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = field.createGraphics();
         String[] ids = {"BloodImage_00031", "BloodImage_00065", "BloodImage_00068", "BloodImage_00007"};
@@ -131,6 +127,65 @@ class PhysicalScaleTest {
             g.drawImage(bccd(ids[i]), (i % 2) * 640, (i / 2) * 480, null);
         }
         g.dispose();
+        return field;
+    }
+
+    @Test
+    void aFieldOfUnknownScaleFirstLookedAtItsScannersLikelyScaleSettlesInOneLook() throws Exception {
+        BufferedImage field = field();
+        DetectionResult searched = detector.detect(field);
+
+        PreparedImage first = detector.prepare(field, ImageScale.unknown(), BCCD_MPP);
+        assertTrue(first.tiles() > 1, "the likely scale takes tiles at once: " + first.tiles());
+        DetectionResult once = assertInstanceOf(DetectionStep.Done.class,
+                detector.finish(first, detector.infer(java.util.List.of(first)).get(0)),
+                "its cells confirm the likely scale: no second look").result();
+        assertEquals(ImageScale.Source.ESTIMATED, once.scale().scale().source(), "still measured on the image");
+        assertEquals(BCCD_MPP, once.scale().scale().micronsPerPixel(), 0.15 * BCCD_MPP);
+        assertEquals(576.0 / 640, once.scale().inputPixelsPerImagePixel(), 1e-9, "run at the likely scale");
+        assertEquals(searched.scale().tiles(), once.scale().tiles());
+        assertClose(searched.counts(), once.counts(), 0.05, "one look at the likely scale against the search's two");
+    }
+
+    @Test
+    void aLikelyScaleAboutTheWholeImageFitsRunsTheFitAsWithoutOne() throws Exception {
+        BufferedImage image = bccd("BloodImage_00031");
+        DetectionResult plain = detector.detect(image);
+        PreparedImage hinted = detector.prepare(image, ImageScale.unknown(), BCCD_MPP * 1.05);
+        DetectionResult result = assertInstanceOf(DetectionStep.Done.class,
+                detector.finish(hinted, detector.infer(java.util.List.of(hinted)).get(0))).result();
+        assertEquals(plain.detections(), result.detections());
+        assertEquals(plain.scale(), result.scale());
+    }
+
+    @Test
+    void aLikelyScaleTheCellsDisagreeWithRunsTheImageAgainAtTheirs() throws Exception {
+        BufferedImage field = field();
+        PreparedImage wrong = detector.prepare(field, ImageScale.unknown(), BCCD_MPP / 2);
+        assertEquals(1, wrong.tiles(), "at half the microns per pixel the field is what one input holds");
+        PreparedImage again = assertInstanceOf(DetectionStep.RunAgain.class,
+                detector.finish(wrong, detector.infer(java.util.List.of(wrong)).get(0))).image();
+        DetectionResult result = assertInstanceOf(DetectionStep.Done.class,
+                detector.finish(again, detector.infer(java.util.List.of(again)).get(0))).result();
+        assertEquals(BCCD_MPP, result.scale().scale().micronsPerPixel(), 0.15 * BCCD_MPP);
+        assertTrue(result.scale().tiles() > 1, "run at the cells' scale, in tiles");
+    }
+
+    @Test
+    void aPreparedInputRunsOnceAndGoesBackForTheNextImage() throws Exception {
+        PreparedImage image = detector.prepare(bccd("BloodImage_00031"));
+        detector.infer(java.util.List.of(image));
+        assertThrows(IllegalArgumentException.class, () -> detector.infer(java.util.List.of(image)));
+        assertThrows(IllegalStateException.class, image::input);
+    }
+
+    /**
+     * The detector runs the model only when asked to: an image to be run again at its measured scale comes back from
+     * {@code finish} as a look to run, and running and finishing it gives what one call finds.
+     */
+    @Test
+    void finishingAnImageToRunAgainHandsBackTheLookAndRunsNoModel() throws Exception {
+        BufferedImage field = field();
         PreparedImage whole = detector.prepare(field);
 
         DetectionStep first = detector.finish(whole, detector.infer(java.util.List.of(whole)).get(0));

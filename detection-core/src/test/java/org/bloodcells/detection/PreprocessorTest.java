@@ -1,5 +1,6 @@
 package org.bloodcells.detection;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,32 @@ class PreprocessorTest {
         assertEquals(new Letterbox(2, 1, 1.0, 2, 1), second);
         assertEquals(normalised(0, 0), batch.get(0), 1e-6f);
         assertEquals(normalised(255, 0), batch.get(pre.tensorLength()), 1e-6f);
+    }
+
+    @Test
+    void writesEveryViewMirroredWithinTheImageStraightIntoAReusedNativeBuffer() {
+        Preprocessor pre = new Preprocessor(8, MEAN, STD);
+        byte[] px = new byte[7 * 5 * 3];
+        new java.util.Random(7).nextBytes(px);
+        RgbImage image = new RgbImage(7, 5, px);
+        Letterbox box = pre.letterbox(image);
+        int length = pre.tensorLength();
+        FloatBuffer target = java.nio.ByteBuffer.allocateDirect((3 + 4 * length) * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < target.capacity(); i++) {
+            target.put(i, Float.NaN);    // what an earlier image left there
+        }
+        pre.write(image, box, List.of(Flip.values()), target, 3);
+
+        assertTrue(Float.isNaN(target.get(2)), "nothing before the given index is written");
+        float[] first = new float[length];
+        target.get(3, first);
+        assertArrayEquals(pre.toTensor(image), first, "the first view as the single-view writer makes it");
+        for (Flip view : Flip.values()) {
+            float[] written = new float[length];
+            target.get(3 + view.ordinal() * length, written);
+            assertArrayEquals(view.apply(first, 8, box.resizedWidth(), box.resizedHeight()), written, view.name());
+        }
     }
 
     /**

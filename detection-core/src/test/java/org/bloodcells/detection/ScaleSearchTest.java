@@ -2,6 +2,7 @@ package org.bloodcells.detection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -77,5 +78,29 @@ class ScaleSearchTest {
         assertEquals(found, settled.detections());
         assertEquals(half.factor(), settled.scale().inputPixelsPerImagePixel());
         assertEquals(ImageScale.Source.ESTIMATED, settled.scale().scale().source());
+    }
+
+    @Test
+    void aLookAtALikelyScaleThatTheCellsConfirmSettlesThere() {
+        double likely = 7.5 / 40 / 0.08;
+        List<Detection> found = redCells(40);
+        ScaleSearch.Settled settled = assertInstanceOf(ScaleSearch.Settled.class,
+                ScaleSearch.startAtLikely(DOMAIN, 640, 480, ImageScale.unknown(), FIT).after(found, likely, 6,
+                        List.of()));
+        assertEquals(found, settled.detections());
+        assertEquals(new ScaleReport(new ImageScale(7.5 / 40, ImageScale.Source.ESTIMATED), likely, 6),
+                settled.scale());
+    }
+
+    @Test
+    void aLookAtALikelyScaleThatFindsTooFewCellsStartsTheSearchFromTheWholeImageFit() {
+        ScaleSearch.Look fit = assertInstanceOf(ScaleSearch.Look.class,
+                ScaleSearch.startAtLikely(DOMAIN, 640, 480, ImageScale.unknown(), FIT).after(List.of(), 2.0, 6,
+                        List.of()));
+        assertEquals(FIT, fit.factor());
+        assertTrue(fit.whole(), "fitted whole, as an image of unknown scale first is");
+        List<Detection> found = redCells(180);
+        assertEquals(new ScaleReport(new ImageScale(7.5 / 180, ImageScale.Source.ESTIMATED), FIT, 1),
+                assertInstanceOf(ScaleSearch.Settled.class, fit.search().after(found, FIT, 1, List.of())).scale());
     }
 }

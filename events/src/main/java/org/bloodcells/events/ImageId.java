@@ -22,23 +22,45 @@ public final class ImageId {
     }
 
     public static String of(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
     /** The id of a file's bytes, read from disk in one pass (the file is never held in memory). */
     public static String of(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha256 = sha256();
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 sha256.update(buffer, 0, n);
             }
             return HexFormat.of().formatHex(sha256.digest());
+        }
+    }
+
+    /** Bytes read whole, and their id. */
+    public record Identified(byte[] bytes, String id) {
+    }
+
+    /**
+     * Reads a stream to its end and hashes the bytes as they arrive, rather than in a second pass over them: a reader
+     * that must check what it read against an id gets both at once.
+     */
+    public static Identified readAll(InputStream in) throws IOException {
+        MessageDigest sha256 = sha256();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            sha256.update(buffer, 0, n);
+            bytes.write(buffer, 0, n);
+        }
+        return new Identified(bytes.toByteArray(), HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

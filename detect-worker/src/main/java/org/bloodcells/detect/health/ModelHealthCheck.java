@@ -1,8 +1,13 @@
 package org.bloodcells.detect.health;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bloodcells.detect.model.DetectionModel;
+import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.detect.model.ModelPromotions;
 import org.bloodcells.detection.ModelInfo;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,10 +24,12 @@ public class ModelHealthCheck implements HealthCheck {
 
     private final DetectionModel model;
     private final ModelPromotions promotions;
+    private final ScannerScales scannerScales;
 
-    public ModelHealthCheck(DetectionModel model, ModelPromotions promotions) {
+    public ModelHealthCheck(DetectionModel model, ModelPromotions promotions, ScannerScales scannerScales) {
         this.model = model;
         this.promotions = promotions;
+        this.scannerScales = scannerScales;
     }
 
     @Override
@@ -34,6 +41,13 @@ public class ModelHealthCheck implements HealthCheck {
         if (rejected != null) {
             // still up: the running version serves; ops see which version was refused, and why
             response = response.withData("rejected", rejected);
+        }
+        Map<String, Double> learned = scannerScales.learned();
+        if (!learned.isEmpty()) {
+            // what ops may declare in ingest instead (bloodcells.upload.scanner-microns-per-pixel)
+            response = response.withData("scannerMicronsPerPixel", learned.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.5f", e.getValue()))
+                    .collect(Collectors.joining(",")));
         }
         return response
                 .withData("name", info.name())

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.bloodcells.detect.config.DetectWorkerConfig;
+import org.bloodcells.detect.metrics.StageClock;
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.metrics.WorkerMetrics.Stage;
 import org.bloodcells.detect.service.DetectionOutcome;
@@ -137,7 +138,7 @@ public class ImageUploadedConsumer {
         List<KafkaRecord<String, String>> batch = records.getRecords();
         List<DetectionOutcome> outcomes = detection.process(batch.stream().map(KafkaRecord::getPayload).toList());
 
-        long publishing = System.nanoTime();
+        StageClock publishing = StageClock.start();
         List<Uni<Void>> sent = new ArrayList<>(outcomes.size());
         if (outcomes.size() != batch.size() || outcomes.stream().anyMatch(Objects::isNull)) {
             // Acknowledging the batch would lose the images without an outcome.
@@ -157,11 +158,10 @@ public class ImageUploadedConsumer {
         if (!sent.isEmpty()) {
             Uni.join().all(sent).andFailFast().await().atMost(publishTimeout);
         }
-        long publishNanos = System.nanoTime() - publishing;
+        publishing.lapShared(metrics, Stage.PUBLISH, outcomes.size());
 
         for (int i = 0; i < outcomes.size(); i++) {
             String record = where(batch.get(i));
-            metrics.time(Stage.PUBLISH, publishNanos / outcomes.size());
             if (outcomes.get(i) instanceof DetectionOutcome.Detected detected) {
                 CellDetections cells = detected.detections();
                 metrics.detected(cells.scale() == null ? "UNKNOWN" : cells.scale().source(),

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.bloodcells.detection.ModelInfo;
+import org.bloodcells.detection.ScannerScales;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -32,9 +33,11 @@ public class WorkerMetrics {
     private final Counter detected;
     private final Counter deadLettered;
     private final Timer[] stages = new Timer[Stage.values().length];
+    private final Timer[] stagesCpu = new Timer[Stage.values().length];
     private final DistributionSummary kafkaBatch;
     private final DistributionSummary modelBatch;
     private final MultiGauge model;
+    private final MultiGauge scannerScales;
     private final MeterRegistry registry;
     private final Counter flaggedImages;
 
@@ -50,11 +53,19 @@ public class WorkerMetrics {
             stages[stage.ordinal()] = Timer.builder("bloodcells.worker.stage").tag("stage", stage.label())
                     .description("time one image spends in a stage (a model run's time is shared by its images)")
                     .publishPercentileHistogram().register(registry);
+            stagesCpu[stage.ordinal()] = Timer.builder("bloodcells.worker.stage.cpu").tag("stage", stage.label())
+                    .description("CPU time the worker's thread spent on one image in a stage (not kept for the model "
+                            + "run, whose threads are ONNX Runtime's)")
+                    .register(registry);
         }
         kafkaBatch = DistributionSummary.builder("bloodcells.worker.batch.records")
                 .description("records per batch taken from images-uploaded").register(registry);
         modelBatch = DistributionSummary.builder("bloodcells.worker.inference.batch.images")
                 .description("images per model run").register(registry);
+        scannerScales = MultiGauge.builder("bloodcells.worker.scanner.microns.per.pixel")
+                .description("each scanner's scale as this worker measured it on its images of unknown scale, "
+                        + "reused as their first look (declare it in ingest to skip the estimate)")
+                .register(registry);
         model = MultiGauge.builder("bloodcells.worker.model")
                 .description("1 for the model this worker runs, tagged with its name, version and execution provider")
                 .register(registry);
@@ -85,6 +96,14 @@ public class WorkerMetrics {
         stages[stage.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** A stage's wall time and its thread's CPU time for one image; a negative CPU time is not recorded. */
+    public void time(Stage stage, long nanos, long cpuNanos) {
+        time(stage, nanos);
+        if (cpuNanos >= 0) {
+            stagesCpu[stage.ordinal()].record(cpuNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     public void kafkaBatch(int records) {
         kafkaBatch.record(records);
     }
@@ -98,6 +117,14 @@ public class WorkerMetrics {
         Counter.builder("bloodcells.worker.model.rejected").tag("name", name).tag("version", version)
                 .description("model versions this worker refused to run (checksum, contract, storage)")
                 .register(registry).increment();
+    }
+
+    /** The scanners whose measured scale is reused now, by scanner id, read when scraped; those no longer go. */
+    public void scannerScales(ScannerScales scales) {
+        scannerScales.register(scales.learned().keySet().stream()
+                .map(scanner -> MultiGauge.Row.of(Tags.of("scanner", scanner), scales,
+                        s -> s.likely(scanner).orElse(Double.NaN)))
+                .toList(), true);
     }
 
     /** The model now running; the previous one's gauge goes. */

@@ -1,5 +1,6 @@
 package org.bloodcells.detect.service;
 
+import org.bloodcells.detection.ScannerScales;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.bloodcells.detect.metrics.StageClock;
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.metrics.WorkerMetrics.Stage;
 import org.bloodcells.detect.storage.ImageMissingException;
@@ -92,7 +94,8 @@ public class ImageDetectionService {
     private final Executor modelPool;
     private final Pipeline pipeline;
     private final WorkerMetrics metrics;
-    private final TypedGuard<byte[]> fetching;
+    private final TypedGuard<ImageId.Identified> fetching;
+    private final ScannerScales scannerScales;
 
     /**
      * @param maxBatch      most images per model run
@@ -120,7 +123,8 @@ public class ImageDetectionService {
     }
 
     public ImageDetectionService(ImageStore store, ModelLease.Source models, ObjectMapper json, String defaultBucket,
-            String workerId, Clock clock, Executor pool, Executor modelPool, Pipeline pipeline, WorkerMetrics metrics) {
+            String workerId, Clock clock, Executor pool, Executor modelPool, Pipeline pipeline, WorkerMetrics metrics,
+            ScannerScales scannerScales) {
         this.store = store;
         this.models = models;
         this.json = json;
@@ -131,6 +135,7 @@ public class ImageDetectionService {
         this.modelPool = modelPool;
         this.pipeline = pipeline;
         this.metrics = metrics;
+        this.scannerScales = scannerScales;
         this.fetching = fetching(pipeline);
     }
 
@@ -184,6 +189,7 @@ public class ImageDetectionService {
                 throw new IllegalStateException("no outcome for record " + i + " of the batch");
             }
         }
+        metrics.scannerScales(scannerScales);
         return Collections.unmodifiableList(Arrays.asList(outcomes));
     }
 
@@ -324,6 +330,8 @@ public class ImageDetectionService {
                     if (step instanceof DetectionStep.Done done) {
                         outcomes[prepared.index()] = new DetectionOutcome.Detected(
                                 toEvent(prepared.event().imageId(), done.result(), detector));
+                        scannerScales.observed(prepared.event().scannerId(), done.result().scale().scale(),
+                                !done.result().outOfDistribution().isEmpty());
                     }
                     if (!(step instanceof DetectionStep.RunAgain again)) {
                         return CompletableFuture.completedFuture(null);
@@ -340,12 +348,10 @@ public class ImageDetectionService {
 
     /** One model run on a micro-batch, its time shared by its images. */
     private List<ModelOutputs> run(List<PreparedImage> images, CellDetector detector) {
-        long began = System.nanoTime();
         List<ModelOutputs> outputs = detector.infer(images);
         metrics.modelBatch(images.size());
-        long share = (System.nanoTime() - began) / images.size();
-        for (int i = 0; i < images.size(); i++) {
-            metrics.time(Stage.INFERENCE, share);
+        for (ModelOutputs output : outputs) {
+            metrics.time(Stage.INFERENCE, output.inferenceNanos());
         }
         return outputs;
     }
@@ -380,29 +386,30 @@ public class ImageDetectionService {
 
     private Prepared prepare(int index, ImageUploaded event, String raw, CellDetector detector, long fetchDeadline) {
         String bucket = event.bucket() == null || event.bucket().isBlank() ? defaultBucket : event.bucket();
-        byte[] bytes;
-        long began = System.nanoTime();
+        ImageId.Identified read;
+        StageClock clock = StageClock.start();
         try {
-            bytes = fetch(bucket, event.objectKey(), fetchDeadline);
+            read = fetch(bucket, event.objectKey(), fetchDeadline);
         } catch (ImageMissingException e) {
             return parked(index, event, raw, e.getMessage());
         }
-        metrics.time(Stage.FETCH, System.nanoTime() - began);
-        String actualId = ImageId.of(bytes);
-        if (!actualId.equals(event.imageId())) {
+        clock.lap(metrics, Stage.FETCH);
+        if (!read.id().equals(event.imageId())) {
             // Counts stored under the wrong id would be attributed to another image.
-            return parked(index, event, raw, "Stored bytes have SHA-256 " + actualId + ", not the event's imageId");
+            return parked(index, event, raw, "Stored bytes have SHA-256 " + read.id() + ", not the event's imageId");
         }
         BufferedImage image;
-        began = System.nanoTime();
         try {
-            image = ImageDecoder.decode(bytes, ImageLimits.PLATFORM);
+            image = ImageDecoder.decode(read.bytes(), ImageLimits.PLATFORM);
         } catch (UnusableImageException e) {
             return parked(index, event, raw, "Unusable image (" + e.reason() + "): " + e.getMessage());
         }
-        metrics.time(Stage.DECODE, System.nanoTime() - began);
-        PreparedImage prepared = detector.prepare(image, scaleOf(event));
-        metrics.time(Stage.PREPARE, prepared.prepareNanos());
+        clock.lap(metrics, Stage.DECODE);
+        ImageScale given = scaleOf(event);
+        // An image of unknown scale is first looked at where its scanner's earlier images were measured, if they agree.
+        PreparedImage prepared = given.known() ? detector.prepare(image, given)
+                : detector.prepare(image, given, scannerScales.likely(event.scannerId()).orElse(Double.NaN));
+        clock.lap(metrics, Stage.PREPARE);
         return new Prepared(index, event, raw, prepared, null, null);
     }
 
@@ -410,7 +417,7 @@ public class ImageDetectionService {
      * Reads the image through {@link #fetching}, as long as the batch's fetch budget allows: no read starts past the
      * batch's deadline, and a read whose wait before the next attempt would end past it is not retried.
      */
-    private byte[] fetch(String bucket, String objectKey, long deadline) throws ImageMissingException {
+    private ImageId.Identified fetch(String bucket, String objectKey, long deadline) throws ImageMissingException {
         AtomicInteger attempts = new AtomicInteger();
         try {
             return fetching.call(() -> {
@@ -452,8 +459,8 @@ public class ImageDetectionService {
      * attempts' own check, since Fault Tolerance's maxDuration counts from each read, not from the batch: a failed read
      * whose wait would end past the deadline is not retried, so no wait and no read runs past it.
      */
-    private static TypedGuard<byte[]> fetching(Pipeline pipeline) {
-        return TypedGuard.create(byte[].class)
+    private static TypedGuard<ImageId.Identified> fetching(Pipeline pipeline) {
+        return TypedGuard.create(ImageId.Identified.class)
                 .withDescription(FETCH)
                 .withRetry()
                 .maxRetries(pipeline.fetchAttempts() - 1)
@@ -475,9 +482,10 @@ public class ImageDetectionService {
     }
 
     private DetectionStep finish(PreparedImage image, ModelOutputs outputs, CellDetector detector) {
-        long began = System.nanoTime();
+        StageClock clock = StageClock.start();
         DetectionStep step = detector.finish(image, outputs);
-        metrics.time(Stage.POSTPROCESS, System.nanoTime() - began);
+        // Reading the candidates off the run's outputs is post-processing done on the model's thread, one pass.
+        clock.lap(metrics, Stage.POSTPROCESS, outputs.readNanos());
         return step;
     }
 

@@ -1,5 +1,6 @@
 package org.bloodcells.detect.service;
 
+import org.bloodcells.detection.ScannerScales;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -77,9 +78,15 @@ public class ImageDetectionServiceProducer {
 
     @Produces
     @Singleton
+    ScannerScales scannerScales() {
+        return new ScannerScales();
+    }
+
+    @Produces
+    @Singleton
     ImageDetectionService imageDetectionService(ImageStore store, DetectionModel model, ObjectMapper json,
             DetectWorkerConfig config, StorageConfig storage, @Named(PREPARE_POOL) ExecutorService pool,
-            @Named(MODEL_POOL) ExecutorService modelPool, WorkerMetrics metrics,
+            @Named(MODEL_POOL) ExecutorService modelPool, WorkerMetrics metrics, ScannerScales scannerScales,
             @ConfigProperty(name = "mp.messaging.incoming.images-uploaded.throttled.unprocessed-record-max-age.ms")
             long maxRecordAgeMillis) {
         StorageBudget budget = new StorageBudget(Duration.ofMillis(maxRecordAgeMillis), storage.connectTimeout(),
@@ -95,7 +102,7 @@ public class ImageDetectionServiceProducer {
         }
         return new ImageDetectionService(store, model, json, storage.bucket(),
                 config.worker().id().orElseGet(ImageDetectionServiceProducer::hostName), Clock.systemUTC(), pool,
-                modelPool, pipeline, metrics);
+                modelPool, pipeline, metrics, scannerScales);
     }
 
     private static String hostName() {

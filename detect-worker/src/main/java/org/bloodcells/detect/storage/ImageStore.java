@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Set;
 
+import org.bloodcells.events.ImageId;
 import org.bloodcells.storage.StorageUnavailableException;
 
 import io.minio.GetObjectArgs;
@@ -29,11 +30,12 @@ public class ImageStore {
     }
 
     /**
+     * @return the object's bytes and their SHA-256, hashed as they were read
      * @throws ImageMissingException       the bucket or object does not exist, or cannot be named
      * @throws StorageUnavailableException the store did not answer or refused for a reason that
      *                                     is not the image's fault (network, 5xx, credentials)
      */
-    public byte[] fetch(String bucket, String objectKey) throws ImageMissingException {
+    public ImageId.Identified fetch(String bucket, String objectKey) throws ImageMissingException {
         GetObjectArgs args;
         try {
             args = GetObjectArgs.builder().bucket(bucket).object(objectKey).build();
@@ -41,7 +43,7 @@ public class ImageStore {
             throw new ImageMissingException("Invalid object address " + bucket + "/" + objectKey + ": " + e.getMessage());
         }
         try (GetObjectResponse object = minio.getObject(args)) {
-            return object.readAllBytes();
+            return ImageId.readAll(object);
         } catch (ErrorResponseException e) {
             String code = e.errorResponse().code();
             if (MISSING.contains(code)) {

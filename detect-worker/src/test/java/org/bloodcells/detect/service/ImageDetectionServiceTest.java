@@ -1,5 +1,6 @@
 package org.bloodcells.detect.service;
 
+import org.bloodcells.detection.ScannerScales;
 import static org.bloodcells.detect.StoredImages.bccd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -76,6 +77,7 @@ class ImageDetectionServiceTest {
     private static StoredImages images;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ScannerScales scannerScales = new ScannerScales();
 
     @BeforeAll
     static void start() {
@@ -105,7 +107,8 @@ class ImageDetectionServiceTest {
     private ImageDetectionService service(MinioClient storage, ModelLease.Source models,
             ImageDetectionService.Pipeline pipeline) {
         return new ImageDetectionService(new ImageStore(storage), models, JSON, "service-test", "worker-7",
-                Clock.fixed(NOW, ZoneOffset.UTC), pool, modelPool, pipeline, new WorkerMetrics(registry));
+                Clock.fixed(NOW, ZoneOffset.UTC), pool, modelPool, pipeline, new WorkerMetrics(registry),
+                scannerScales);
     }
 
     private ImageDetectionService service() {
@@ -160,19 +163,25 @@ class ImageDetectionServiceTest {
      * scale, so the image is run again at the measured scale, in tiles. That second run is a model run of its own,
      * through the lanes, and the worker's outcome is what one call to the detector finds.
      */
-    @Test
-    void anImageRunAgainAtItsMeasuredScaleGetsASecondModelRunAndTheDetectorsAnswer() throws Exception {
+    /** Four BCCD images side by side, 2 × 2, as a PNG; {@code shift} rotates which goes where. */
+    private static byte[] field(int shift) throws Exception {
         BufferedImage field = new BufferedImage(1280, 960, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = field.createGraphics();
         String[] parts = {"BloodImage_00031.jpg", "BloodImage_00065.jpg", "BloodImage_00068.jpg",
             "BloodImage_00007.jpg"};
         for (int i = 0; i < parts.length; i++) {
-            g.drawImage(ImageIO.read(new ByteArrayInputStream(bccd(parts[i]))), (i % 2) * 640, (i / 2) * 480, null);
+            g.drawImage(ImageIO.read(new ByteArrayInputStream(bccd(parts[(i + shift) % parts.length]))),
+                    (i % 2) * 640, (i / 2) * 480, null);
         }
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(field, "png", png);
-        byte[] bytes = png.toByteArray();
+        return png.toByteArray();
+    }
+
+    @Test
+    void anImageRunAgainAtItsMeasuredScaleGetsASecondModelRunAndTheDetectorsAnswer() throws Exception {
+        byte[] bytes = field(0);
 
         List<DetectionOutcome> outcomes = service().process(List.of(raw(images.put(bytes, "image/png"))));
 
@@ -187,6 +196,37 @@ class ImageDetectionServiceTest {
         assertEquals(2, registry.get("bloodcells.worker.inference.batch.images").summary().count(),
                 "the whole-image fit and the run at the measured scale");
         assertEquals(2, registry.get("bloodcells.worker.stage").tag("stage", "postprocess").timer().count());
+    }
+
+    /**
+     * A scanner whose fields of unknown scale all measure alike: once three agree, its next field is first looked at
+     * that scale, in tiles, and settles there: one model run instead of the whole-image fit and a second run. Ops see
+     * the scanner's figure.
+     */
+    @Test
+    void aScannersImagesOfUnknownScaleTakeOneModelRunEachOnceItsScaleIsKnown() throws Exception {
+        List<String> first = new ArrayList<>();
+        for (int shift = 0; shift < 3; shift++) {
+            first.add(raw(images.put(field(shift), "image/png")));
+        }
+        service().process(first);
+        // looks run, each image of a micro-batch one
+        assertEquals(6, registry.get("bloodcells.worker.inference.batch.images").summary().totalAmount(),
+                "each of the first fields: the whole-image fit, then a run at its measured scale");
+        assertTrue(scannerScales.likely("scanner-test").isPresent(), "three fields that agree: " + scannerScales
+                .learned());
+
+        List<DetectionOutcome> later = service().process(List.of(raw(images.put(field(3), "image/png"))));
+
+        assertEquals(7, registry.get("bloodcells.worker.inference.batch.images").summary().totalAmount(),
+                "the next field: one look, at the scanner's scale");
+        CellDetections detections = assertInstanceOf(DetectionOutcome.Detected.class, later.get(0)).detections();
+        assertEquals("ESTIMATED", detections.scale().source(), "still measured on the image itself");
+        assertTrue(detections.tiles() > 1, "in tiles at once: " + detections.tiles());
+        assertEquals(1.0, registry.get("bloodcells.worker.scanner.microns.per.pixel").tag("scanner", "scanner-test")
+                .gauge().value() / scannerScales.likely("scanner-test").getAsDouble(), 1e-12);
+        assertEquals(4, registry.get("bloodcells.worker.stage.cpu").tag("stage", "prepare").timer().count(),
+                "each stage's CPU time is kept beside its wall time");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.bloodcells.detect.service;
 
+import org.bloodcells.detection.ScannerScales;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,7 +105,7 @@ class StorageBudgetTest {
                             Duration.ofMillis(1000)))),
                     ModelLease.of(detector), JSON, "images", "worker-budget", Clock.systemUTC(), onePrepareThread,
                     modelPool, new ImageDetectionService.Pipeline(1, Duration.ZERO, 1, 100, fetchBudget),
-                    new WorkerMetrics(new SimpleMeterRegistry()));
+                    new WorkerMetrics(new SimpleMeterRegistry()), new ScannerScales());
             List<String> batch = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 batch.add(JSON.writeValueAsString(ImageUploaded.builder().imageId("%064d".formatted(i))

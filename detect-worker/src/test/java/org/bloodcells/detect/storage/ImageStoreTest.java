@@ -1,7 +1,10 @@
 package org.bloodcells.detect.storage;
 
+import org.bloodcells.events.ImageId;
+
 import static org.bloodcells.detect.StoredImages.bccd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +37,9 @@ class ImageStoreTest {
         byte[] bytes = bccd("BloodImage_00011.jpg");
         ImageUploaded event = new StoredImages(minio, storage.bucket()).put(bytes, "image/jpeg");
 
-        assertArrayEquals(bytes, store.fetch(event.bucket(), event.objectKey()));
+        ImageId.Identified read = store.fetch(event.bucket(), event.objectKey());
+        assertArrayEquals(bytes, read.bytes());
+        assertEquals(ImageId.of(bytes), read.id(), "hashed while read, as the bytes would hash afterwards");
     }
 
     @Test
