@@ -164,7 +164,16 @@ public final class WorkerThroughput implements Callable<Integer> {
             try (ServiceProcess process = ServiceProcess.start("detect-worker-benchmark",
                     layout.serviceJar("detect-worker"), freePort(), properties, layout.runDirectory())) {
                 process.awaitReady(Duration.ofSeconds(120));
+                Duration workerCpu = process.cpuTime();
+                long benchmarkCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
+                long began = System.nanoTime();
                 worker = throughKafka(infra.kafka().adminClientProperties(), events);
+                double seconds = (System.nanoTime() - began) / 1e9;
+                double workerCores = process.cpuTime().minus(workerCpu).toNanos() / 1e9 / seconds;
+                double serverCores = (ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO)
+                        .toNanos() - benchmarkCpu) / 1e9 / seconds;
+                log("cores busy while the worker ran: worker %.2f, Kafka broker, S3 server and this load generator "
+                        + "(one JVM) %.2f, of %d", workerCores, serverCores, Runtime.getRuntime().availableProcessors());
                 stages(process);
             }
             log("worker: %.2f images/s", worker);

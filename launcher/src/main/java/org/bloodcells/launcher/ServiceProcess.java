@@ -89,6 +89,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Whether its JVM is running. */
+    /** CPU time the service's JVM has used so far, all its threads (for benchmarks). */
+    public Duration cpuTime() {
+        return jvm.cpuTime();
+    }
+
     public boolean isAlive() {
         return jvm.isAlive();
     }

@@ -107,6 +107,11 @@ public final class ChildJvm implements AutoCloseable {
         return launch(name, workDir, command);
     }
 
+    /** CPU time the JVM has used so far, all its threads; zero where the platform does not tell. */
+    public java.time.Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,8 +51,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * holds the partitions. {@code ignore} would lose the images, and {@code dead-letter-queue} or
  * {@code delayed-retry-topic} would end with perfectly fine images parked during an outage.
  *
- * <p>Shutdown (SIGTERM, as Kubernetes scales the workers down): the batch in flight is finished, published and then
- * committed by the connector as it closes; a batch that arrives after the shutdown began is refused without being
+ * <p>Shutdown (SIGTERM, as Kubernetes scales the workers down): the batches in flight (two at most: the next is taken
+ * while one ends) are finished, published and then committed by the connector as it closes; a batch that arrives after the shutdown began is refused without being
  * processed, so its records stay uncommitted and go to the replica that takes the partitions over.
  */
 @ApplicationScoped
@@ -58,7 +60,7 @@ public class ImageUploadedConsumer {
 
     private static final Logger LOG = Logger.getLogger(ImageUploadedConsumer.class);
 
-    /** Longest shutdown waits for the batch in flight: its record age limit (StorageBudget) bounds it anyway. */
+    /** Longest shutdown waits for the batches in flight: their record age limit (StorageBudget) bounds it anyway. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
 
     private final ImageDetectionService detection;
@@ -66,10 +68,21 @@ public class ImageUploadedConsumer {
     private final MutinyEmitter<DeadLetter> deadLetters;
     private final WorkerMetrics metrics;
     private final Duration publishTimeout;
-    private final ExecutorService batchThread = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "detect-batch");
-        thread.setDaemon(true);
-        return thread;
+    /**
+     * Two: the next batch is fetched and prepared while the one before ends (its last model runs, post-processing and
+     * publishing), so that the model's lanes do not idle between batches. No more than that: a batch is handed over
+     * (and the next one asked for) only once all its images are in model runs, and each batch has at most
+     * {@code parallel-runs} of them at once.
+     */
+    private final ExecutorService batchThreads = Executors.newFixedThreadPool(2, new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "detect-batch-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
     });
     private final Object inFlightLock = new Object();
     private int inFlight;
@@ -87,8 +100,10 @@ public class ImageUploadedConsumer {
     }
 
     /**
-     * One batch at a time: the next is handed over when this one's stage completes. The work runs on the worker's
-     * own batch thread, and the batch is acknowledged (or nacked) only once it is done.
+     * The connector hands over the next batch when this one's stage completes: once every image of this one is in a
+     * model run, so that the next one is fetched and prepared while this one ends. The work runs on the worker's own
+     * batch threads, and each batch is acknowledged (or nacked) only once it is done, whatever the order they end in
+     * (the throttled committer commits an offset once every record before it is acknowledged).
      */
     @Incoming(Topics.IMAGES_UPLOADED)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {
@@ -102,7 +117,8 @@ public class ImageUploadedConsumer {
             }
             inFlight++;
         }
-        return CompletableFuture.runAsync(() -> process(batch), batchThread)
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
+        CompletableFuture.runAsync(() -> process(batch, () -> handedOver.complete(null)), batchThreads)
                 .handle((done, failure) -> failure)
                 .thenCompose(failure -> failure == null ? batch.ack()
                         : batch.nack(failure instanceof CompletionException && failure.getCause() != null
@@ -113,16 +129,18 @@ public class ImageUploadedConsumer {
                         inFlight--;
                         inFlightLock.notifyAll();
                     }
+                    handedOver.complete(null);
                 });
+        return handedOver;
     }
 
-    /** Runs before the connector closes: lets the batch in flight finish, so that its offsets are committed. */
+    /** Runs before the connector closes: lets the batches in flight finish, so that their offsets are committed. */
     void finishInFlightBatch(@Observes ShutdownEvent shutdown) throws InterruptedException {
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
         synchronized (inFlightLock) {
             stopping = true;
             while (inFlight > 0 && System.nanoTime() < deadline) {
-                LOG.infof("Shutting down: waiting for the batch in flight");
+                LOG.infof("Shutting down: waiting for %d batches in flight", inFlight);
                 inFlightLock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             }
         }
@@ -130,13 +148,14 @@ public class ImageUploadedConsumer {
 
     @PreDestroy
     void stopBatchThread() {
-        batchThread.shutdown();
+        batchThreads.shutdown();
     }
 
-    private void process(KafkaRecordBatch<String, String> records) {
+    private void process(KafkaRecordBatch<String, String> records, Runnable handedOver) {
         long started = System.nanoTime();
         List<KafkaRecord<String, String>> batch = records.getRecords();
-        List<DetectionOutcome> outcomes = detection.process(batch.stream().map(KafkaRecord::getPayload).toList());
+        List<DetectionOutcome> outcomes = detection.process(batch.stream().map(KafkaRecord::getPayload).toList(),
+                handedOver);
 
         StageClock publishing = StageClock.start();
         List<Uni<Void>> sent = new ArrayList<>(outcomes.size());

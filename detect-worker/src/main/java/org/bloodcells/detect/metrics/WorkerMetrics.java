@@ -53,10 +53,12 @@ public class WorkerMetrics {
             stages[stage.ordinal()] = Timer.builder("bloodcells.worker.stage").tag("stage", stage.label())
                     .description("time one image spends in a stage (a model run's time is shared by its images)")
                     .publishPercentileHistogram().register(registry);
-            stagesCpu[stage.ordinal()] = Timer.builder("bloodcells.worker.stage.cpu").tag("stage", stage.label())
-                    .description("CPU time the worker's thread spent on one image in a stage (not kept for the model "
-                            + "run, whose threads are ONNX Runtime's)")
-                    .register(registry);
+            if (stage != Stage.INFERENCE) {
+                // the model run's threads are ONNX Runtime's: its CPU is not the worker's to tell
+                stagesCpu[stage.ordinal()] = Timer.builder("bloodcells.worker.stage.cpu").tag("stage", stage.label())
+                        .description("CPU time the worker's own thread spent on one image in a stage")
+                        .register(registry);
+            }
         }
         kafkaBatch = DistributionSummary.builder("bloodcells.worker.batch.records")
                 .description("records per batch taken from images-uploaded").register(registry);
@@ -99,7 +101,7 @@ public class WorkerMetrics {
     /** A stage's wall time and its thread's CPU time for one image; a negative CPU time is not recorded. */
     public void time(Stage stage, long nanos, long cpuNanos) {
         time(stage, nanos);
-        if (cpuNanos >= 0) {
+        if (cpuNanos >= 0 && stagesCpu[stage.ordinal()] != null) {
             stagesCpu[stage.ordinal()].record(cpuNanos, TimeUnit.NANOSECONDS);
         }
     }

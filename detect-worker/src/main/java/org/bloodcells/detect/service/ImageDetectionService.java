@@ -152,6 +152,35 @@ public class ImageDetectionService {
      * @throws IllegalStateException       when the worker failed for reasons that are not the image's (a bug)
      */
     public List<DetectionOutcome> process(List<String> rawEvents) {
+        return process(rawEvents, () -> { });
+    }
+
+    /**
+     * {@link #process(List)}, telling {@code handedOver} once every image of the batch has been handed to a model
+     * run: what is left of the batch (its last runs, post-processing, further looks) no longer needs new images, so
+     * the caller may start the next batch's fetching and preparing while it ends, and the model's lanes stay busy
+     * from one batch to the next. Runs on the calling thread, once, at the latest when this returns or throws.
+     */
+    public List<DetectionOutcome> process(List<String> rawEvents, Runnable handedOver) {
+        Runnable once = new Runnable() {
+            private boolean told;
+
+            @Override
+            public synchronized void run() {
+                if (!told) {
+                    told = true;
+                    handedOver.run();
+                }
+            }
+        };
+        try {
+            return processBatch(rawEvents, once);
+        } finally {
+            once.run();
+        }
+    }
+
+    private List<DetectionOutcome> processBatch(List<String> rawEvents, Runnable handedOver) {
         metrics.kafkaBatch(rawEvents.size());
         DetectionOutcome[] outcomes = new DetectionOutcome[rawEvents.size()];
         long fetchDeadline = System.nanoTime() + pipeline.fetchBudget().toNanos();
@@ -161,7 +190,9 @@ public class ImageDetectionService {
         for (int i = 0; i < rawEvents.size(); i++) {
             groups.computeIfAbsent(requestedModel(rawEvents.get(i)), k -> new ArrayList<>()).add(i);
         }
+        int remaining = groups.size();
         for (Map.Entry<ModelRef, List<Integer>> group : groups.entrySet()) {
+            Runnable dispatched = --remaining == 0 ? handedOver : () -> { };
             List<Integer> indices = group.getValue();
             List<String> raws = indices.stream().map(rawEvents::get).toList();
             DetectionOutcome[] groupOutcomes = new DetectionOutcome[raws.size()];
@@ -180,7 +211,7 @@ public class ImageDetectionService {
                     ModelInfo info = lease.detector().model();
                     LOG.infof("Re-processing %d images with %s %s", raws.size(), info.name(), info.version());
                 }
-                detectGroup(raws, groupOutcomes, lease.detector(), fetchDeadline);
+                detectGroup(raws, groupOutcomes, lease.detector(), fetchDeadline, dispatched);
             }
             copy(groupOutcomes, indices, outcomes);
         }
@@ -194,12 +225,12 @@ public class ImageDetectionService {
     }
 
     private void detectGroup(List<String> rawEvents, DetectionOutcome[] outcomes, CellDetector detector,
-            long fetchDeadline) {
+            long fetchDeadline, Runnable dispatched) {
         AtomicBoolean abandoned = new AtomicBoolean();
         List<CompletableFuture<Void>> started = new ArrayList<>();
         RunLanes lanes = new RunLanes(pipeline.parallelRuns());
         try {
-            detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started, lanes);
+            detectAll(rawEvents, outcomes, detector, fetchDeadline, abandoned, started, lanes, dispatched);
         } catch (RuntimeException | Error e) {
             // What is still queued is skipped, what is running ends before the model's lease does.
             abandoned.set(true);
@@ -239,7 +270,7 @@ public class ImageDetectionService {
     }
 
     private void detectAll(List<String> rawEvents, DetectionOutcome[] outcomes, CellDetector detector, long fetchDeadline,
-            AtomicBoolean abandoned, List<CompletableFuture<Void>> started, RunLanes lanes)
+            AtomicBoolean abandoned, List<CompletableFuture<Void>> started, RunLanes lanes, Runnable dispatched)
             throws InterruptedException {
         BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>();
         int pending = 0;
@@ -299,6 +330,7 @@ public class ImageDetectionService {
             runs.add(modelRun);
             started.add(modelRun);
         }
+        dispatched.run();
         for (CompletableFuture<Void> run : runs) {
             try {
                 run.join();

@@ -186,6 +186,9 @@ class DetectionPipelineTest {
             for (String stage : List.of("fetch", "decode", "prepare", "inference", "postprocess", "publish")) {
                 assertTrue(metrics.contains("bloodcells_worker_stage_seconds_count{stage=\"" + stage + "\"}"),
                         stage);
+                // the CPU the worker's own threads spent, beside the wall time; the model's run is ONNX Runtime's
+                assertTrue(metrics.contains("bloodcells_worker_stage_cpu_seconds_count{stage=\"" + stage + "\"}")
+                        == !stage.equals("inference"), stage);
             }
             assertTrue(metrics.contains("bloodcells_worker_batch_records_count"), metrics);
             assertTrue(metrics.contains("bloodcells_worker_inference_batch_images_count"), metrics);
