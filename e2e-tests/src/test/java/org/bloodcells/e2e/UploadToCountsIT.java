@@ -305,7 +305,7 @@ class UploadToCountsIT {
         ServiceProcess second = platform.workers().get(1);
         // SIGTERM, with as long to finish as the chart gives a worker pod (terminationGracePeriodSeconds)
         assertTrue(second.stop(Duration.ofSeconds(150)), "worker 2 did not stop by itself within its grace period");
-        assertTrue(Files.readString(second.log()).contains("Shutting down: waiting for the batch in flight"),
+        assertTrue(Files.readString(second.log()).contains("Shutting down: waiting for the batches in flight"),
                 "worker 2 was not stopped mid-batch, so this test proves nothing about its in-flight batch");
 
         Map<String, JsonNode> stored = awaitDone(ids);

@@ -140,7 +140,7 @@ public class ImageUploadedConsumer {
         synchronized (inFlightLock) {
             stopping = true;
             while (inFlight > 0 && System.nanoTime() < deadline) {
-                LOG.infof("Shutting down: waiting for %d batches in flight", inFlight);
+                LOG.infof("Shutting down: waiting for the batches in flight (%d)", inFlight);
                 inFlightLock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             }
         }
