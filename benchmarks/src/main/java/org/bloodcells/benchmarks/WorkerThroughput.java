@@ -112,6 +112,10 @@ public final class WorkerThroughput implements Callable<Integer> {
             + " from its labelled red cells (default: ${DEFAULT-VALUE})")
     String scale = "unknown";
 
+    @Option(names = "--warm-up", paramLabel = "N", description = "images of the set the worker takes first, untimed, "
+            + "as another scanner's (default: ${DEFAULT-VALUE})")
+    int warmUpImages = 32;
+
     @Option(names = "--worker", paramLabel = "KEY=VALUE",
             description = "another setting for the worker, as a property (e.g. bloodcells.detector.batch-size=4)")
     Map<String, String> workerSettings = new LinkedHashMap<>();
@@ -164,6 +168,19 @@ public final class WorkerThroughput implements Callable<Integer> {
             try (ServiceProcess process = ServiceProcess.start("detect-worker-benchmark",
                     layout.serviceJar("detect-worker"), freePort(), properties, layout.runDirectory())) {
                 process.awaitReady(Duration.ofSeconds(120));
+                // Untimed: the worker's code compiled by the JIT and ONNX Runtime's first runs over, as the floor's
+                // are; another scanner, so that the timed images learn their scanner's scale as the floor's do.
+                List<ImageUploaded> warmUp = events.subList(0, Math.min(warmUpImages, events.size())).stream()
+                        .map(e -> ImageUploaded.builder().imageId(e.imageId()).bucket(e.bucket())
+                                .objectKey(e.objectKey()).contentType(e.contentType()).sizeBytes(e.sizeBytes())
+                                .scannerId("warm-up").slideId(e.slideId()).batchId(e.batchId()).scale(e.scale())
+                                .uploadedAt(e.uploadedAt()).build())
+                        .toList();
+                if (!warmUp.isEmpty()) {
+                    log("warming the worker up with %d images", warmUp.size());
+                    throughKafka(infra.kafka().adminClientProperties(), warmUp);
+                }
+                Map<String, Double> before = metrics(process);
                 Duration workerCpu = process.cpuTime();
                 long benchmarkCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
                 long began = System.nanoTime();
@@ -174,7 +191,7 @@ public final class WorkerThroughput implements Callable<Integer> {
                         .toNanos() - benchmarkCpu) / 1e9 / seconds;
                 log("cores busy while the worker ran: worker %.2f, Kafka broker, S3 server and this load generator "
                         + "(one JVM) %.2f, of %d", workerCores, serverCores, Runtime.getRuntime().availableProcessors());
-                stages(process);
+                stages(before, metrics(process));
             }
             log("worker: %.2f images/s", worker);
             double floorAfter = floor(model, images, given);
@@ -257,32 +274,34 @@ public final class WorkerThroughput implements Callable<Integer> {
 
     /**
      * Images per second of raw session.run on the model runs the worker makes of the images: each look at each image
-     * (the scale search's further looks included, a scanner's scale reused once its images agree, as the worker
-     * does), its tiles and views in one run of at most {@link CellDetector#MAX_BLOCKS_PER_RUN} blocks, as the worker
-     * does; {@code parallelRuns} runs at once on one session. The looks are found by the detection core itself, a
-     * chunk of images at a time before the chunk's runs, untimed; the floor is the images over the summed wall time
-     * of the chunks' runs.
+     * (the scale search's further looks included), its tiles and views in one run of at most
+     * {@link CellDetector#MAX_BLOCKS_PER_RUN} blocks, as the worker does; {@code parallelRuns} runs at once on one
+     * session. The looks are found by the detection core itself, a chunk of images at a time before the chunk's runs,
+     * untimed, with a scanner's scale reused as the worker reuses it: from its Kafka batch after the one whose
+     * images measured it ({@code max.poll.records} images each). The floor is the images over the summed wall time of
+     * the chunks' runs.
      */
     private double floor(Path model, List<byte[]> images, ImageScale given) throws Exception {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         ExecutorService runners = Executors.newFixedThreadPool(parallelRuns);
-        ScannerScales scannerScales = new ScannerScales();
+        int kafkaBatch = Integer.parseInt(workerSettings.getOrDefault(MAX_POLL_RECORDS,
+                RepositoryLayout.locate().serviceProperty("detect-worker", MAX_POLL_RECORDS)));
         try (CellDetector detector = CellDetector.load(model, threads);
                 OrtSession.SessionOptions options = CellDetector.sessionOptions(
                         new SessionSettings(threads, ExecutionProvider.CPU));
                 OrtSession session = environment.createSession(model.toString(), options)) {
             String input = session.getInputNames().iterator().next();
             int size = detector.model().inputSize();
-            List<FloatBuffer> warmUp = looks(detector, scannerScales, images.get(0), given);
-            run(environment, session, input, size, warmUp.get(0));    // ONNX Runtime's lazy initialisation
-            scannerScales = new ScannerScales();
+            Learning warmUpOnly = new Learning(kafkaBatch);
+            run(environment, session, input, size, looks(detector, warmUpOnly, images.get(0), given).get(0));
+            Learning learning = new Learning(kafkaBatch);
             long runNanos = 0;
             int runs = 0;
             for (int start = 0; start < images.size();) {
                 List<FloatBuffer> inputs = new ArrayList<>();
                 long blocks = 0;
                 while (start < images.size() && blocks < CHUNK_BLOCKS) {
-                    for (FloatBuffer look : looks(detector, scannerScales, images.get(start++), given)) {
+                    for (FloatBuffer look : looks(detector, learning, images.get(start++), given)) {
                         inputs.add(look);
                         blocks += look.capacity() / (3L * size * size);
                     }
@@ -311,18 +330,47 @@ public final class WorkerThroughput implements Callable<Integer> {
         }
     }
 
+    private static final String MAX_POLL_RECORDS = "mp.messaging.incoming.images-uploaded.max.poll.records";
+
     /** Most input blocks a chunk of the floor holds (4 MB each) until they have run. */
     private static final int CHUNK_BLOCKS = 96;
 
     /**
-     * The inputs of every look the detection core takes at an image, copied before each runs, as the worker would
-     * prepare them (the scanner's scale reused once its earlier images agree).
+     * The scanner's scale as the worker learns it: what a Kafka batch's images measure counts from the next batch on
+     * (the worker takes a batch's images into its pipeline together).
      */
-    private static List<FloatBuffer> looks(CellDetector detector, ScannerScales scannerScales, byte[] bytes,
-            ImageScale given) throws Exception {
+    private static final class Learning {
+        private final ScannerScales scales = new ScannerScales();
+        private final List<DetectionResult> pending = new ArrayList<>();
+        private final int batch;
+        private int seen;
+
+        Learning(int batch) {
+            this.batch = batch;
+        }
+
+        double likely() {
+            return scales.likely(SCANNER).orElse(Double.NaN);
+        }
+
+        void done(DetectionResult result) {
+            pending.add(result);
+            if (++seen % batch == 0) {
+                pending.forEach(r -> scales.observed(SCANNER, r.scale().scale(), !r.outOfDistribution().isEmpty()));
+                pending.clear();
+            }
+        }
+    }
+
+    /**
+     * The inputs of every look the detection core takes at an image, copied before each runs, as the worker would
+     * prepare them.
+     */
+    private static List<FloatBuffer> looks(CellDetector detector, Learning learning, byte[] bytes, ImageScale given)
+            throws Exception {
         BufferedImage image = ImageDecoder.decode(bytes, ImageLimits.PLATFORM);
         PreparedImage look = given.known() ? detector.prepare(image, given)
-                : detector.prepare(image, given, scannerScales.likely(SCANNER).orElse(Double.NaN));
+                : detector.prepare(image, given, learning.likely());
         List<FloatBuffer> inputs = new ArrayList<>();
         while (true) {
             FloatBuffer prepared = look.input();
@@ -334,8 +382,7 @@ public final class WorkerThroughput implements Callable<Integer> {
             if (step instanceof DetectionStep.RunAgain again) {
                 look = again.image();
             } else {
-                DetectionResult result = ((DetectionStep.Done) step).result();
-                scannerScales.observed(SCANNER, result.scale().scale(), !result.outOfDistribution().isEmpty());
+                learning.done(((DetectionStep.Done) step).result());
                 return inputs;
             }
         }
@@ -356,35 +403,50 @@ public final class WorkerThroughput implements Callable<Integer> {
         }
     }
 
-    /**
-     * Where the worker's time went: its own stage timers, mean milliseconds per image, wall time and the CPU time of
-     * the worker's thread (none for the model run, whose threads are ONNX Runtime's).
-     */
-    private static void stages(ServiceProcess worker) throws Exception {
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    /** The worker's counters and timers as Prometheus shows them: every sample by its name and labels. */
+    private static Map<String, Double> metrics(ServiceProcess worker) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 worker.baseUri().resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, double[]> wall = new LinkedHashMap<>();
-        Map<String, double[]> cpu = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("^bloodcells_worker_stage_(cpu_)?seconds_(count|sum)\\{stage=\"([a-z]+)\"} (\\S+)$",
-                Pattern.MULTILINE).matcher(metrics.body());
+        Map<String, Double> samples = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("^(bloodcells_worker_\\S+) (\\S+)$", Pattern.MULTILINE).matcher(response.body());
         while (m.find()) {
-            (m.group(1) == null ? wall : cpu).computeIfAbsent(m.group(3), k -> new double[2])
-                    [m.group(2).equals("count") ? 0 : 1] = Double.parseDouble(m.group(4));
+            samples.put(m.group(1), Double.parseDouble(m.group(2)));
         }
+        return samples;
+    }
+
+    /**
+     * Where the worker's time went over the timed images (the samples after less those before): its own stage
+     * timers, mean milliseconds per image, wall time and the CPU time of the worker's thread (none for the model run,
+     * whose threads are ONNX Runtime's), and the looks it took per image.
+     */
+    private static void stages(Map<String, Double> before, Map<String, Double> after) {
         System.out.printf(Locale.ROOT, "%n| worker stage | wall ms per image | CPU ms per image |%n| --- | ---: | ---: |%n");
         double cpuOutside = 0;
         for (String stage : List.of("fetch", "decode", "prepare", "inference", "postprocess", "publish")) {
-            double[] w = wall.get(stage);
-            double[] c = cpu.get(stage);
-            double cpuMs = c == null || c[0] == 0 ? Double.NaN : 1000 * c[1] / c[0];
+            double wallMs = meanMillis(before, after, "bloodcells_worker_stage_seconds", stage);
+            double cpuMs = meanMillis(before, after, "bloodcells_worker_stage_cpu_seconds", stage);
             if (!stage.equals("inference") && !Double.isNaN(cpuMs)) {
                 cpuOutside += cpuMs;
             }
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %s |%n", stage, w == null ? Double.NaN : 1000 * w[1] / w[0],
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %s |%n", stage, wallMs,
                     stage.equals("inference") ? "(ONNX Runtime)" : String.format(Locale.ROOT, "%.1f", cpuMs));
         }
         System.out.printf(Locale.ROOT, "| **outside the model** | | **%.1f** (%.0f images/s per core) |%n", cpuOutside,
                 1000 / cpuOutside);
+        log("worker: %.2f looks per image", difference(before, after, "bloodcells_worker_inference_batch_images_sum")
+                / difference(before, after, "bloodcells_worker_images_total{outcome=\"detected\"}"));
+    }
+
+    private static double meanMillis(Map<String, Double> before, Map<String, Double> after, String timer,
+            String stage) {
+        String labels = "{stage=\"" + stage + "\"}";
+        return 1000 * difference(before, after, timer + "_sum" + labels)
+                / difference(before, after, timer + "_count" + labels);
+    }
+
+    private static double difference(Map<String, Double> before, Map<String, Double> after, String sample) {
+        return after.getOrDefault(sample, Double.NaN) - before.getOrDefault(sample, 0.0);
     }
 
     private static int freePort() throws Exception {

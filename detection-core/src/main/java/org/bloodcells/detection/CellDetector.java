@@ -33,6 +33,9 @@ public final class CellDetector implements AutoCloseable {
     /** Most input blocks (images × tiles × views) one model run takes; more run as several. */
     public static final int MAX_BLOCKS_PER_RUN = ModelSession.MAX_BLOCKS_PER_RUN;
 
+    /** Idle model inputs kept for reuse, in images of one tile: more than a worker has in flight. */
+    static final int KEPT_INPUT_IMAGES = 32;
+
     private final ModelSession session;
     private final ModelMetadata metadata;
     private final DetectorSettings settings;
@@ -46,9 +49,10 @@ public final class CellDetector implements AutoCloseable {
         this.metadata = session.metadata();
         this.settings = settings;
         List<Flip> views = Flip.first(settings.testTimeFlips());
-        int block = 3 * metadata.inputSize() * metadata.inputSize();
+        long block = 3L * metadata.inputSize() * metadata.inputSize();
+        // Idle inputs kept for reuse: as many blocks as 32 images of one tile, or a few tiled fields, take.
         this.planner = new InputPlanner(new Preprocessor(metadata.inputSize(), metadata.mean(), metadata.std()), views,
-                metadata.domain(), new InputBuffers(block * views.size()));
+                metadata.domain(), new InputBuffers(KEPT_INPUT_IMAGES * block * views.size()));
         this.postProcessor = new PostProcessor(session.anchors(), metadata.classes(), settings);
         this.merge = new TileMerge(postProcessor, views, metadata.classes());
         this.countThresholds = new CountThresholds(metadata.classes(), metadata.domain());

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -249,7 +250,7 @@ final class ModelSession implements AutoCloseable {
             }
         }
         int perRun = signature.batchable() ? Math.min(blocks, MAX_BLOCKS_PER_RUN) : 1;
-        List<Candidates> candidates = new java.util.ArrayList<>(blocks);
+        List<Candidates> candidates = new ArrayList<>(blocks);
         long modelNanos = 0;
         long readNanos = 0;
         for (int first = 0; first < blocks; first += perRun) {

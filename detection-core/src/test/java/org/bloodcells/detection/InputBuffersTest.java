@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 class InputBuffersTest {
 
-    private final InputBuffers buffers = new InputBuffers(1000);
+    private final InputBuffers buffers = new InputBuffers(3000);
 
     @Test
     void aBufferGivenBackIsTheNextOneTakenLimitedToWhatIsAsked() {
@@ -27,20 +25,23 @@ class InputBuffersTest {
     }
 
     @Test
-    void buffersLargerThanKeptOnesAreLeftToTheGarbageCollector() {
+    void theSmallestIdleBufferThatFitsIsTaken() {
         FloatBuffer large = buffers.take(2000);
+        FloatBuffer small = buffers.take(500);
         buffers.release(large);
-        assertEquals(0, buffers.idle());
-        assertNotSame(large, buffers.take(2000));
+        buffers.release(small);
+        assertSame(small, buffers.take(400), "a small image leaves the large buffer to a tiled one");
+        assertSame(large, buffers.take(1500));
     }
 
     @Test
-    void atMostSoManyIdleBuffersAreKept() {
-        List<FloatBuffer> taken = new ArrayList<>();
-        for (int i = 0; i < InputBuffers.KEPT + 5; i++) {
-            taken.add(buffers.take(10));
-        }
-        taken.forEach(buffers::release);
-        assertEquals(InputBuffers.KEPT, buffers.idle());
+    void idleBuffersAreKeptWithinTheBudgetOnly() {
+        FloatBuffer a = buffers.take(2000);
+        FloatBuffer b = buffers.take(2000);
+        buffers.release(a);
+        buffers.release(b);
+        assertEquals(1, buffers.idle(), "two of 2 000 floats exceed the budget of 3 000");
+        assertSame(a, buffers.take(2000));
+        assertNotSame(b, buffers.take(2000));
     }
 }

@@ -49,4 +49,18 @@ class ScannerScalesTest {
         }
         assertEquals(OptionalDouble.of(0.14), scales.likely("s"));
     }
+
+    @Test
+    void theWorkersReadmeStatesTheFiguresThisClassUses() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../detect-worker/README.md"))
+                .replaceAll("\\s+", " ");
+        String[] words = {"zero", "one", "two", "three", "four", "five", "six", "seven"};
+        assertTrue(readme.contains("once " + words[ScannerScales.TO_LEARN] + " of a scanner's last "
+                + words[ScannerScales.KEPT] + " images of unknown scale measured a scale within "
+                + Math.round(ScannerScales.AGREEMENT * 100) + " % of their median"), "README's rule for reuse");
+        assertTrue(readme.contains(String.format(java.util.Locale.ROOT, "(the last %,d scanners)",
+                ScannerScales.SCANNERS).replace(',', ' ')), "README's memory of scanners");
+        assertTrue(readme.contains("agree (within " + Math.round(ScaleSearch.ESTIMATE_TOLERANCE * 100) + " %)"),
+                "README's tolerance of an estimate");
+    }
 }

@@ -40,6 +40,11 @@ public record RepositoryLayout(Path root) {
      * one place the checkout spells it (the Helm chart and compose set their own).
      */
     public int servicePort(String service) {
+        return Integer.parseInt(serviceProperty(service, "quarkus.http.port").trim());
+    }
+
+    /** A setting as a service's {@code application.properties} spells it; fails where the file sets none. */
+    public String serviceProperty(String service, String key) {
         Path file = root.resolve(service).resolve("src/main/resources/application.properties");
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(file)) {
@@ -47,11 +52,11 @@ public record RepositoryLayout(Path root) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        String port = properties.getProperty("quarkus.http.port");
-        if (port == null) {
-            throw new IllegalStateException(file + " sets no quarkus.http.port");
+        String value = properties.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException(file + " sets no " + key);
         }
-        return Integer.parseInt(port.trim());
+        return value.trim();
     }
 
     public Path releasedModel() {
