@@ -26,10 +26,7 @@ final class BenchmarkImages {
     }
 
     static List<byte[]> load(Path bccd, int count) throws IOException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(bccd.resolve("JPEGImages"))) {
-            files = listing.filter(f -> f.toString().endsWith(".jpg")).sorted().toList();
-        }
+        List<Path> files = files(bccd.resolve("JPEGImages"), ".jpg");
         List<byte[]> images = new ArrayList<>(count);
         for (int i = 0; images.size() < count; i++) {
             byte[] original = Files.readAllBytes(files.get(i % files.size()));
@@ -44,10 +41,7 @@ final class BenchmarkImages {
      * (left-right, top-bottom, both: new bytes, the same cells) until there are enough, at most 400.
      */
     static List<byte[]> draaslan(Path draaslan, int count) throws IOException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(draaslan.resolve("images"))) {
-            files = listing.filter(f -> f.toString().endsWith(".png")).sorted().toList();
-        }
+        List<Path> files = files(draaslan.resolve("images"), ".png");
         if (count > 4 * files.size()) {
             throw new IllegalArgumentException("at most " + 4 * files.size() + " images of another lab, asked for "
                     + count);
@@ -67,10 +61,7 @@ final class BenchmarkImages {
      * four; a scanner's wide field at BCCD's scale, which the worker cuts into tiles.
      */
     static List<byte[]> fields(Path bccd, int count) throws IOException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(bccd.resolve("JPEGImages"))) {
-            files = listing.filter(f -> f.toString().endsWith(".jpg")).sorted().toList();
-        }
+        List<Path> files = files(bccd.resolve("JPEGImages"), ".jpg");
         List<byte[]> images = new ArrayList<>(count);
         for (int i = 0; images.size() < count; i++) {
             BufferedImage field = new BufferedImage(1280, 960, BufferedImage.TYPE_3BYTE_BGR);
@@ -84,6 +75,13 @@ final class BenchmarkImages {
             images.add(JpegEncoder.encode(new IIOImage(field, null, null), 0.9f));
         }
         return images;
+    }
+
+    /** The folder's files whose names end with {@code suffix}, in name order. */
+    private static List<Path> files(Path folder, String suffix) throws IOException {
+        try (Stream<Path> listing = Files.list(folder)) {
+            return listing.filter(f -> f.toString().endsWith(suffix)).sorted().toList();
+        }
     }
 
     private static BufferedImage mirrored(BufferedImage image, boolean leftRight, boolean topBottom) {
