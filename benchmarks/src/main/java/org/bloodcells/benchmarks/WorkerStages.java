@@ -50,6 +50,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
+// -Xss16m: loading the model on JMH's benchmark thread with the default 1 MB stack ended the forked JVM with SIGSEGV
+// (exit 139, no error file) on this machine; the worker loads and runs it on threads that never did.
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Xss16m", "-Djava.io.tmpdir=target/tmp"})
 @Threads(1)
 @State(Scope.Thread)

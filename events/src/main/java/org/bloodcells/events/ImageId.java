@@ -1,5 +1,6 @@
 package org.bloodcells.events;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class ImageId {
      */
     public static Identified readAll(InputStream in) throws IOException {
         MessageDigest sha256 = sha256();
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
         byte[] buffer = new byte[64 * 1024];
         int n;
         while ((n = in.read(buffer)) > 0) {
