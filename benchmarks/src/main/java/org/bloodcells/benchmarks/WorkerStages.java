@@ -135,7 +135,15 @@ public class WorkerStages {
     @Benchmark
     public DetectionStep postprocess() {
         int i = nextImage();
-        return detector.finish(prepared.get(i), outputs.get(i));
+        return lookDiscarded(detector.finish(prepared.get(i), outputs.get(i)));
+    }
+
+    /** A further look the post-processing asks for is not run here: its input goes back, as the worker's would. */
+    private static DetectionStep lookDiscarded(DetectionStep step) {
+        if (step instanceof DetectionStep.RunAgain again) {
+            again.image().discard();
+        }
+        return step;
     }
 
     /** Everything above for one image, as the worker does it: its CPU work per image outside the model. */
@@ -148,6 +156,6 @@ public class WorkerStages {
                 ImageScale.unknown());
         sink.consume(input.tiles());
         input.discard();
-        sink.consume(detector.finish(prepared.get(i), outputs.get(i)));
+        sink.consume(lookDiscarded(detector.finish(prepared.get(i), outputs.get(i))));
     }
 }

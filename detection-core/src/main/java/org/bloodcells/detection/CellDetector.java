@@ -41,6 +41,7 @@ public final class CellDetector implements AutoCloseable {
     private final DetectorSettings settings;
     private final InputPlanner planner;
     private final PostProcessor postProcessor;
+    private final InputBuffers inputs;
     private final TileMerge merge;
     private final CountThresholds countThresholds;
 
@@ -51,8 +52,9 @@ public final class CellDetector implements AutoCloseable {
         List<Flip> views = Flip.first(settings.testTimeFlips());
         long block = 3L * metadata.inputSize() * metadata.inputSize();
         // Idle inputs kept for reuse: as many blocks as 32 images of one tile, or a few tiled fields, take.
+        this.inputs = new InputBuffers(KEPT_INPUT_IMAGES * block * views.size());
         this.planner = new InputPlanner(new Preprocessor(metadata.inputSize(), metadata.mean(), metadata.std()), views,
-                metadata.domain(), new InputBuffers(KEPT_INPUT_IMAGES * block * views.size()));
+                metadata.domain(), inputs);
         this.postProcessor = new PostProcessor(session.anchors(), metadata.classes(), settings);
         this.merge = new TileMerge(postProcessor, views, metadata.classes());
         this.countThresholds = new CountThresholds(metadata.classes(), metadata.domain());
@@ -226,7 +228,7 @@ public final class CellDetector implements AutoCloseable {
             }
             throw new IllegalArgumentException("an image's input can run once: " + e.getMessage(), e);
         }
-        int views = Flip.first(settings.testTimeFlips()).size();
+        int views = settings.testTimeFlips();
         ModelSession.Outputs run;
         try {
             run = session.run(inputs, (scores, boxes, block) -> postProcessor.candidates(scores, boxes, block, views));
@@ -294,5 +296,6 @@ public final class CellDetector implements AutoCloseable {
     @Override
     public void close() {
         session.close();
+        inputs.clear();
     }
 }

@@ -51,6 +51,12 @@ final class InputBuffers {
         }
     }
 
+    /** Lets every idle buffer go (to the garbage collector, which frees its native memory): the model is gone. */
+    synchronized void clear() {
+        idle.clear();
+        idleFloats = 0;
+    }
+
     /** Buffers waiting to be reused. */
     synchronized int idle() {
         return idle.size();

@@ -91,7 +91,10 @@ public final class PreparedImage {
 
     /**
      * The model input, read-only: one {@code 3 × S × S} block per view of each tile, in the order the model runs
-     * them. For benchmarks that time ONNX Runtime on the very inputs a worker runs.
+     * them. For benchmarks that time ONNX Runtime on the very inputs a worker runs. A view of native memory reused for
+     * later images: valid only until this image runs or is discarded, so copy what is to be kept.
+     *
+     * @throws IllegalStateException once the image has run or was discarded
      */
     public synchronized FloatBuffer input() {
         if (input == null) {

@@ -88,12 +88,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Whether its JVM is running. */
     /** CPU time the service's JVM has used so far, all its threads (for benchmarks). */
     public Duration cpuTime() {
         return jvm.cpuTime();
     }
 
+    /** Whether its JVM is running. */
     public boolean isAlive() {
         return jvm.isAlive();
     }

@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bloodcells.detect.model.DetectionModel;
-import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.detect.model.ModelPromotions;
 import org.bloodcells.detection.ModelInfo;
+import org.bloodcells.detection.ScannerScales;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;

@@ -84,6 +84,8 @@ public class ImageUploadedConsumer {
             return thread;
         }
     });
+    /** The batch before the one being handed over, ended (acknowledged or nacked); the connector calls one at a time. */
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
     private final Object inFlightLock = new Object();
     private int inFlight;
     private boolean stopping;
@@ -118,20 +120,28 @@ public class ImageUploadedConsumer {
             inFlight++;
         }
         CompletableFuture<Void> handedOver = new CompletableFuture<>();
-        CompletableFuture.runAsync(() -> process(batch, () -> handedOver.complete(null)), batchThreads)
-                .handle((done, failure) -> failure)
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> process(batch, () -> handedOver.complete(null)),
+                batchThreads)
+                .handle((ok, failure) -> failure)
                 .thenCompose(failure -> failure == null ? batch.ack()
                         : batch.nack(failure instanceof CompletionException && failure.getCause() != null
                                 ? failure.getCause() : failure))
                 // In flight until acknowledged or nacked: shutdown waits for that, not only for the work.
-                .whenComplete((done, failure) -> {
+                .whenComplete((ok, failure) -> {
                     synchronized (inFlightLock) {
                         inFlight--;
                         inFlightLock.notifyAll();
                     }
                     handedOver.complete(null);
                 });
-        return handedOver;
+        // The next batch is asked for once this one is in its model runs and the one before it has ended: never more
+        // than two in flight.
+        CompletableFuture<Void> before;
+        synchronized (inFlightLock) {
+            before = previous;
+            previous = done.handle((ignored, failure) -> null);
+        }
+        return CompletableFuture.allOf(handedOver, before);
     }
 
     /** Runs before the connector closes: lets the batches in flight finish, so that their offsets are committed. */

@@ -1,6 +1,5 @@
 package org.bloodcells.detect.service;
 
-import org.bloodcells.detection.ScannerScales;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +34,7 @@ import org.bloodcells.detection.InferenceException;
 import org.bloodcells.detection.ModelInfo;
 import org.bloodcells.detection.ModelOutputs;
 import org.bloodcells.detection.PreparedImage;
+import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;
@@ -192,7 +192,9 @@ public class ImageDetectionService {
         }
         int remaining = groups.size();
         for (Map.Entry<ModelRef, List<Integer>> group : groups.entrySet()) {
-            Runnable dispatched = --remaining == 0 ? handedOver : () -> { };
+            // A re-processing group's extra model may be closed by the next batch's asking for another version:
+            // only a group on the running model (held by its lease's read lock) hands over before it ends.
+            Runnable dispatched = --remaining == 0 && group.getKey() == null ? handedOver : () -> { };
             List<Integer> indices = group.getValue();
             List<String> raws = indices.stream().map(rawEvents::get).toList();
             DetectionOutcome[] groupOutcomes = new DetectionOutcome[raws.size()];

@@ -1,6 +1,5 @@
 package org.bloodcells.detect.service;
 
-import org.bloodcells.detection.ScannerScales;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -20,6 +19,7 @@ import org.bloodcells.detect.config.DetectWorkerConfig;
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.model.DetectionModel;
 import org.bloodcells.detect.storage.ImageStore;
+import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.storage.StorageConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 

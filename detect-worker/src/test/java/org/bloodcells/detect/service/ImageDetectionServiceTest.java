@@ -1,6 +1,5 @@
 package org.bloodcells.detect.service;
 
-import org.bloodcells.detection.ScannerScales;
 import static org.bloodcells.detect.StoredImages.bccd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,6 +33,7 @@ import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.detection.CellDetector;
 import org.bloodcells.detection.DetectionResult;
 import org.bloodcells.detection.ImageScale;
+import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.events.CellDetections;
 import org.bloodcells.events.DeadLetter;
 import org.bloodcells.events.DetectedCell;

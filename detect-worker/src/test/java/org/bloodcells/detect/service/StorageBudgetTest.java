@@ -1,6 +1,5 @@
 package org.bloodcells.detect.service;
 
-import org.bloodcells.detection.ScannerScales;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +28,7 @@ import org.bloodcells.detect.config.DetectWorkerConfig;
 import org.bloodcells.detect.metrics.WorkerMetrics;
 import org.bloodcells.detect.storage.ImageStore;
 import org.bloodcells.detection.CellDetector;
+import org.bloodcells.detection.ScannerScales;
 import org.bloodcells.events.ImageUploaded;
 import org.bloodcells.storage.MinioClientProducer;
 import org.bloodcells.storage.StorageConfig;
