@@ -39,6 +39,11 @@ final class InputBuffers {
                 return buffer.clear().limit(floats);
             }
         }
+        return direct(floats);
+    }
+
+    /** A new buffer of {@code floats} floats in native memory, in the byte order ONNX Runtime reads without a copy. */
+    static FloatBuffer direct(int floats) {
         return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
     }

@@ -1,7 +1,5 @@
 package org.bloodcells.detection;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,16 +274,11 @@ final class ModelSession implements AutoCloseable {
     private static FloatBuffer inputBuffer(int floats) {
         FloatBuffer buffer = INPUT_BUFFERS.get();
         if (buffer == null || buffer.capacity() < floats) {
-            buffer = direct(floats);
+            buffer = InputBuffers.direct(floats);
             INPUT_BUFFERS.set(buffer);
         }
         buffer.clear();
         return buffer.limit(floats);
-    }
-
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
     }
 
     /**
@@ -329,7 +322,7 @@ final class ModelSession implements AutoCloseable {
     private static FloatBuffer[] outputBuffers(int scoreFloats, int boxFloats) {
         FloatBuffer[] buffers = OUTPUT_BUFFERS.get();
         if (buffers == null || buffers[0].capacity() < scoreFloats || buffers[1].capacity() < boxFloats) {
-            buffers = new FloatBuffer[] {direct(scoreFloats), direct(boxFloats)};
+            buffers = new FloatBuffer[] {InputBuffers.direct(scoreFloats), InputBuffers.direct(boxFloats)};
             OUTPUT_BUFFERS.set(buffers);
         }
         return new FloatBuffer[] {buffers[0].duplicate().clear().limit(scoreFloats),
